@@ -1,0 +1,272 @@
+"""Storage: creation at head, PRAGMAs, refusing newer schemas and second writers, migrations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from kamdesk.core import db as dbmod
+from kamdesk.core import errors, exchange
+from kamdesk.core.db import Database
+from kamdesk.core.models import metadata
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_at_head_and_matches_the_models(db: Database) -> None:
+    conn = sqlite3.connect(db.path)
+    assert (
+        conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == dbmod.head_revision()
+    )
+    conn.close()
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_connections_use_wal_foreign_keys_and_busy_timeout(db: Database) -> None:
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == dbmod.BUSY_TIMEOUT_MS
+
+
+def test_constraints_live_in_the_database(db: Database, sample: dict[str, Any]) -> None:
+    exchange.import_text(db, json.dumps(sample), "sample")
+    conn = sqlite3.connect(db.path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with pytest.raises(
+        sqlite3.IntegrityError, match="CHECK constraint failed: ck_stakeholder_influence_range"
+    ):
+        conn.execute("UPDATE stakeholder SET influence = 9")
+    with pytest.raises(sqlite3.IntegrityError, match="ck_stakeholder_attitude_enum"):
+        conn.execute("UPDATE stakeholder SET attitude = 'hostile'")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        conn.execute(
+            "INSERT INTO stakeholder (client_id, key, name, vip, kol) VALUES (1, 'sokolov', 'x', 0, 0)"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        conn.execute("INSERT INTO need (client_id, key, text) VALUES (99, 'n', 't')")
+    # deleting a client takes its whole dossier with it
+    conn.execute("DELETE FROM client")
+    conn.commit()
+    for table in ("stakeholder", "meeting", "meeting_attendee", "action_item", "relation"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM product").fetchone()[0] == 1
+    conn.close()
+
+
+def test_newer_schema_refused_and_untouched(db_path: Path) -> None:
+    Database.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = _sha(db_path)
+    files_before = sorted(p.name for p in db_path.parent.iterdir())
+    with pytest.raises(errors.DatabaseTooNew, match="newer version of kamdesk"):
+        Database.open(db_path)
+    with pytest.raises(errors.DatabaseTooNew):
+        Database.open(db_path, readonly=True)
+    assert _sha(db_path) == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == files_before
+
+
+def test_second_writer_in_another_process_is_refused(db_path: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from kamdesk.core.db import Database
+        from kamdesk.core.errors import DatabaseLocked
+        try:
+            Database.open({str(db_path)!r})
+        except DatabaseLocked as exc:
+            print("REFUSED", exc)
+            sys.exit(0)
+        print("OPENED")
+        sys.exit(1)
+        """
+    )
+    with Database.open(db_path):
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "REFUSED" in result.stdout and "already open for writing" in result.stdout
+        # readers are still welcome
+        with Database.open(db_path, readonly=True) as reader, reader.session():
+            pass
+    # once the first writer closes, a new one may open
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1 and "OPENED" in result.stdout
+
+
+def test_lock_released_when_the_writer_dies(db_path: Path) -> None:
+    Database.open(db_path).close()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from kamdesk.core.db import Database; import time; d = Database.open({str(db_path)!r}); "
+            "print('up', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "up"
+    with pytest.raises(errors.DatabaseLocked):
+        Database.open(db_path)
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    Database.open(db_path).close()
+
+
+def test_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database")
+    with pytest.raises(errors.NotADossierDatabase, match="not an SQLite file"):
+        Database.open(path)
+    assert path.read_text() == "these are my notes, not a database"
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.commit()
+    conn.close()
+    before = _sha(path)
+    with pytest.raises(errors.NotADossierDatabase, match="not a kamdesk one"):
+        Database.open(path)
+    assert _sha(path) == before
+
+
+def test_read_only_database_gives_a_clear_error(db_path: Path, sample: dict[str, Any]) -> None:
+    with Database.open(db_path) as db:
+        exchange.import_text(db, json.dumps(sample), "sample")
+    with Database.open(db_path, readonly=True) as ro:
+        with pytest.raises(errors.DatabaseReadOnly):
+            exchange.import_text(ro, json.dumps(sample), "sample")
+        # a raw write through the read-only engine is translated too
+        with pytest.raises(errors.DatabaseReadOnly), ro.session() as session:
+            session.connection().exec_driver_sql("UPDATE client SET name = 'x'")
+    with Database.open(db_path, readonly=True) as ro, ro.session() as session:
+        assert exchange.export_document(session)["clients"][0]["name"] == "Wisła Pharma S.A."
+
+
+def test_readonly_open_of_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(errors.EnvironmentProblem, match="no database"):
+        Database.open(tmp_path / "missing.db", readonly=True)
+    assert not (tmp_path / "missing.db").exists()
+
+
+SECOND_REVISION = '''
+"""test-only: a column on client, through batch mode (copy, drop, rename)"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_test"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("client") as batch:
+        batch.add_column(sa.Column("segment", sa.String(), nullable=True))
+    {extra}
+
+
+def downgrade():
+    with op.batch_alter_table("client") as batch:
+        batch.drop_column("segment")
+'''
+
+
+def _future_migrations(tmp_path: Path, extra: str = "pass") -> Path:
+    folder = tmp_path / "migrations"
+    shutil.copytree(dbmod.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "versions" / "0002_test.py").write_text(
+        SECOND_REVISION.format(head=dbmod.head_revision(), extra=extra)
+    )
+    return folder
+
+
+def test_migration_keeps_a_copy_and_keeps_child_rows(
+    db_path: Path, sample: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database.open(db_path) as db:
+        exchange.import_text(db, json.dumps(sample), "sample")
+    conn = sqlite3.connect(db_path)
+    children_before = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("stakeholder", "meeting", "need", "financial_period")
+    }
+    conn.close()
+    assert all(children_before.values())
+
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _future_migrations(tmp_path))
+    with Database.open(db_path) as db:
+        assert db.backup_path is not None and db.backup_path.exists()
+        backup = db.backup_path
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002_test"
+    assert "segment" in [r[1] for r in conn.execute("PRAGMA table_info(client)")]
+    for table, count in children_before.items():
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == count, table
+    conn.close()
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert (
+        old.execute("SELECT count(*) FROM stakeholder").fetchone()[0]
+        == children_before["stakeholder"]
+    )
+    old.close()
+
+
+def test_failing_migration_rolls_back_whole(
+    db_path: Path, sample: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database.open(db_path) as db:
+        exchange.import_text(db, json.dumps(sample), "sample")
+    # the migration breaks a reference: foreign_key_check must catch it and undo everything
+    extra = "op.execute('UPDATE stakeholder SET client_id = 999')"
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _future_migrations(tmp_path, extra))
+    with pytest.raises(Exception, match="broken references"):
+        Database.open(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert "segment" not in [r[1] for r in conn.execute("PRAGMA table_info(client)")]
+    assert conn.execute("SELECT count(*) FROM stakeholder WHERE client_id = 1").fetchone()[0] == 2
+    conn.close()
+    # and the lock was released: the file opens again once the bad migration is gone
+    monkeypatch.undo()
+    Database.open(db_path).close()
+
+
+def test_default_path_honours_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KAMDESK_DB", str(tmp_path / "env.db"))
+    assert dbmod.default_db_path() == tmp_path / "env.db"
+    monkeypatch.delenv("KAMDESK_DB")
+    path = dbmod.default_db_path()
+    assert path.name == "kamdesk.db" and "kamdesk" in str(path.parent)
