@@ -1,0 +1,883 @@
+"""Import and export of the portfolio exchange format (PORTFOLIO_FORMAT.md).
+
+Import happens in three stages, and nothing is written unless all three pass:
+
+1. *reading*: the bytes must be UTF-8 JSON (a BOM is tolerated), not empty, with no key
+   repeated inside one object;
+2. *structure*: the pydantic models of :mod:`exchange_schema` (closed enums, no unknown fields,
+   strict types, ranges);
+3. *references*: keys unique where the contract says so, and every reference resolving to an
+   object in the file or already in the database.
+
+Every problem found is reported with its JSON path. Then the document is merged into the
+database in one transaction: objects with keys (products, clients, stakeholders, needs,
+meetings) and financial periods/targets (by period) are updated in place when they exist;
+plain lists given in the file (plans, competitors, issues, relations, key reasons, FAQs,
+relationship plans, proposals, agenda, notes…) replace the stored list. Fields absent from the
+file are left as they are. Nothing is ever deleted because it is missing from the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, SQLModel, col, select
+
+from kamdesk.core import exchange_schema as doc
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import DiskFull, EnvironmentProblem, InvalidInput, Problem, UnknownKey
+
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+MAX_REPORTED = 200
+
+T = TypeVar("T", bound=SQLModel)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or InvalidInput naming what is wrong with the bytes."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                source, [Problem("", f"the file is {size:,} bytes; the limit is 1 GiB")]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(source, [Problem("", "no such file")]) from None
+    except IsADirectoryError:
+        raise InvalidInput(source, [Problem("", "this is a folder, not a file")]) from None
+    except PermissionError:
+        raise InvalidInput(source, [Problem("", "permission denied reading the file")]) from None
+    return decode(raw, source)
+
+
+def decode(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise InvalidInput(source, [Problem("", "the file is empty")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidInput(
+            source, [Problem("", "the file is UTF-16; save it as UTF-8 and import it again")]
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            source,
+            [
+                Problem(
+                    f"line {line}",
+                    f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
+                    "the format is UTF-8 JSON",
+                )
+            ],
+        ) from None
+
+
+def format_path(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = "from" if part == "from_" else str(part)
+            out += f".{name}" if out else name
+    return out
+
+
+_DUPS = "\x00duplicates"
+
+
+def _load_json(text: str, source: str) -> Any:
+    # A repeated name inside one object is recorded under a marker key that no JSON text can
+    # produce as a real field (it is removed from nothing else: the structure stage re-reads
+    # the text), then reported with its path.
+    found_duplicates = False
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal found_duplicates
+        obj: dict[str, Any] = {}
+        for name, value in pairs:
+            if name in obj:
+                found_duplicates = True
+                obj.setdefault(_DUPS, []).append(name)
+            obj[name] = value
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            source,
+            [Problem(f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")],
+        ) from None
+    if found_duplicates:
+        problems: list[Problem] = []
+
+        def walk(node: Any, loc: list[Any]) -> None:
+            if isinstance(node, dict):
+                for name in node.get(_DUPS, []):
+                    problems.append(
+                        Problem(format_path([*loc, name]), "field given twice in one object")
+                    )
+                for name, value in node.items():
+                    if name != _DUPS:
+                        walk(value, [*loc, name])
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, [*loc, i])
+
+        walk(data, [])
+        raise InvalidInput(source, problems)
+    return data
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    shown = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "null"
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        allowed = expected.replace("'", "").replace(" or ", ", ")
+        return f"{shown} is not one of: {allowed}"
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        return f"{shown} is not a whole number"
+    if kind in ("float_type", "float_parsing"):
+        return f"{shown} is not a number"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{shown} is not true or false"
+    if kind in ("string_type",):
+        return f"{shown} is not a text"
+    if kind in ("list_type",):
+        return f"{shown} is not a list"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{shown} is not an object"
+    if kind.startswith("date_") or kind == "date_type":
+        return f"{shown} is not a valid date (YYYY-MM-DD)"
+    if kind == "timezone_aware":
+        return f"{shown} needs a UTC offset, e.g. 2026-11-25T10:00:00+01:00"
+    if kind.startswith("datetime_"):
+        return f"{shown} is not a valid date-time (e.g. 2026-11-25T10:00:00+01:00)"
+    return str(err["msg"])
+
+
+def parse(text: str, source: str) -> doc.Portfolio:
+    """Stages 1 and 2: JSON and structure. Raises InvalidInput with every problem."""
+    data = _load_json(text, source)
+    if not isinstance(data, dict):
+        raise InvalidInput(source, [Problem("", "the document must be a JSON object")])
+    fmt = data.get("format")
+    if fmt != doc.FORMAT_NAME:
+        raise InvalidInput(
+            source,
+            [Problem("format", f"expected {doc.FORMAT_NAME!r}; is this a kamdesk portfolio?")],
+        )
+    version = data.get("version")
+    if isinstance(version, int) and version > doc.FORMAT_VERSION:
+        raise InvalidInput(
+            source,
+            [
+                Problem(
+                    "version",
+                    f"{version} is newer than this kamdesk understands "
+                    f"({doc.FORMAT_VERSION}); update kamdesk",
+                )
+            ],
+        )
+    try:
+        return doc.Portfolio.model_validate_json(text)
+    except ValidationError as exc:
+        problems = [
+            Problem(format_path(err["loc"]), _message(err)) for err in exc.errors(include_url=False)
+        ]
+        raise InvalidInput(source, problems) from None
+
+
+# --- references --------------------------------------------------------------------------
+
+
+@dataclass
+class _Known:
+    """What the database already holds that a document may refer to."""
+
+    products: set[str]
+    stakeholders: dict[str, set[str]]  # client key -> stakeholder keys
+    needs: dict[str, set[str]]  # client key -> need keys
+    meeting_owner: dict[str, str]  # meeting key -> client key
+
+    @classmethod
+    def load(cls, session: Session) -> _Known:
+        products = set(session.exec(select(m.Product.key)).all())
+        client_keys = dict(session.exec(select(m.Client.id, m.Client.key)).all())
+        stakeholders: dict[str, set[str]] = defaultdict(set)
+        for cid, key in session.exec(select(m.Stakeholder.client_id, m.Stakeholder.key)):
+            stakeholders[client_keys[cid]].add(key)
+        needs: dict[str, set[str]] = defaultdict(set)
+        for cid, key in session.exec(select(m.Need.client_id, m.Need.key)):
+            needs[client_keys[cid]].add(key)
+        owners = {
+            key: client_keys[cid]
+            for key, cid in session.exec(select(m.Meeting.key, m.Meeting.client_id))
+        }
+        return cls(products, stakeholders, needs, owners)
+
+
+def _dupes(items: Sequence[Any], attr: str, where: str, what: str) -> Iterable[Problem]:
+    seen: dict[Any, int] = {}
+    for i, item in enumerate(items):
+        value = getattr(item, attr) if attr else item
+        if value in seen:
+            yield Problem(
+                f"{where}[{i}]" + (f".{attr.rstrip('_')}" if attr else ""),
+                f"{what} {json.dumps(value, ensure_ascii=False)} is already used at "
+                f"{where}[{seen[value]}]",
+            )
+        else:
+            seen[value] = i
+
+
+def check_references(p: doc.Portfolio, known: _Known) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _dupes(p.products, "key", "products", "product key")
+    problems += _dupes(p.clients, "key", "clients", "client key")
+    products = known.products | {prod.key for prod in p.products}
+    meeting_seen: dict[str, str] = {}
+
+    def ref(path: str, value: str | None, pool: set[str], what: str) -> None:
+        if value is not None and value not in pool:
+            problems.append(
+                Problem(path, f"{json.dumps(value, ensure_ascii=False)} is not a known {what}")
+            )
+
+    for ci, client in enumerate(p.clients):
+        at = f"clients[{ci}]"
+        people = known.stakeholders.get(client.key, set()) | {s.key for s in client.stakeholders}
+        needs = known.needs.get(client.key, set()) | {n.key for n in client.needs}
+        problems += _dupes(client.stakeholders, "key", f"{at}.stakeholders", "stakeholder key")
+        problems += _dupes(client.needs, "key", f"{at}.needs", "need key")
+        problems += _dupes(client.financials, "period", f"{at}.financials", "period")
+        problems += _dupes(client.targets, "period", f"{at}.targets", "period")
+        problems += _dupes(client.competitors, "name", f"{at}.competitors", "competitor")
+        problems += _dupes(client.key_reasons, "", f"{at}.key_reasons", "reason")
+        for ni, need in enumerate(client.needs):
+            problems += _dupes(need.products, "", f"{at}.needs[{ni}].products", "product")
+            for pi, prod in enumerate(need.products):
+                ref(f"{at}.needs[{ni}].products[{pi}]", prod, products, "product key")
+        for ii, issue in enumerate(client.issues):
+            ref(
+                f"{at}.issues[{ii}].raised_by",
+                issue.raised_by,
+                people,
+                "stakeholder of this client",
+            )
+        seen_rel: dict[tuple[str, str, str], int] = {}
+        for ri, rel in enumerate(client.relations):
+            ref(f"{at}.relations[{ri}].from", rel.from_, people, "stakeholder of this client")
+            ref(f"{at}.relations[{ri}].to", rel.to, people, "stakeholder of this client")
+            if rel.from_ == rel.to:
+                problems.append(
+                    Problem(f"{at}.relations[{ri}].to", "a person cannot relate to themselves")
+                )
+            triple = (rel.from_, rel.to, rel.kind)
+            if triple in seen_rel:
+                problems.append(
+                    Problem(
+                        f"{at}.relations[{ri}]",
+                        f"same relation as {at}.relations[{seen_rel[triple]}]",
+                    )
+                )
+            seen_rel.setdefault(triple, ri)
+        for mi, meeting in enumerate(client.meetings):
+            mat = f"{at}.meetings[{mi}]"
+            if meeting.key in meeting_seen:
+                problems.append(
+                    Problem(
+                        f"{mat}.key",
+                        f"meeting key {meeting.key!r} is already used at {meeting_seen[meeting.key]}",
+                    )
+                )
+            else:
+                meeting_seen[meeting.key] = mat
+            owner = known.meeting_owner.get(meeting.key)
+            if owner is not None and owner != client.key:
+                problems.append(
+                    Problem(
+                        f"{mat}.key",
+                        f"meeting key {meeting.key!r} already belongs to client {owner!r}",
+                    )
+                )
+            problems += _dupes(meeting.attendees, "", f"{mat}.attendees", "attendee")
+            problems += _dupes(meeting.products, "", f"{mat}.products", "product")
+            for ai, person in enumerate(meeting.attendees):
+                ref(f"{mat}.attendees[{ai}]", person, people, "stakeholder of this client")
+            for pi, prod in enumerate(meeting.products):
+                ref(f"{mat}.products[{pi}]", prod, products, "product key")
+            for pi, proposal in enumerate(meeting.proposals):
+                ref(f"{mat}.proposals[{pi}].need", proposal.need, needs, "need of this client")
+    return problems
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def __str__(self) -> str:
+        parts = []
+        for kind in ("client", "product", "stakeholder", "meeting"):
+            c, u = self.created.get(kind, 0), self.updated.get(kind, 0)
+            if c or u:
+                parts.append(f"{kind}s: {c} new, {u} updated")
+        return "; ".join(parts) or "nothing to import"
+
+
+def _columns(table: type[SQLModel], model: type[BaseModel]) -> tuple[str, ...]:
+    cols = set(table.__table__.columns.keys())  # type: ignore[attr-defined]
+    return tuple(name for name in model.model_fields if name in cols and name != "id")
+
+
+CLIENT_COLS = _columns(m.Client, doc.Client)
+PRODUCT_COLS = _columns(m.Product, doc.Product)
+PERSON_COLS = _columns(m.Stakeholder, doc.Stakeholder)
+MEETING_COLS = _columns(m.Meeting, doc.Meeting)
+FINANCE_COLS = _columns(m.FinancialPeriod, doc.FinancialPeriod)
+
+# Nested objects of the format stored as columns of their parent: (attribute, column) pairs.
+CREDIT_COLS = (("limit", "credit_limit"), ("payment_terms_days", "payment_terms_days"),
+               ("rating", "credit_rating"))
+DISCOUNT_COLS = (("standard_pct", "discount_standard_pct"), ("max_pct", "discount_max_pct"))
+LIMIT_COLS = (("max_discount_pct", "max_discount_pct"), ("walk_away", "walk_away"))
+CONFIRMATION_COLS = tuple((name, name) for name in ("route_checked", "listening_plan",
+                                                     "etiquette_reviewed"))
+
+
+def _has(src: BaseModel, name: str, is_new: bool) -> bool:
+    """Does the document give this field? (Everything counts for a new object: defaults too.)"""
+    return is_new or name in src.model_fields_set
+
+
+def _values(src: BaseModel, names: Iterable[str], is_new: bool) -> dict[str, Any]:
+    return {name: getattr(src, name) for name in names if _has(src, name, is_new)}
+
+
+def _nested(src: BaseModel, name: str, pairs: Iterable[tuple[str, str]], is_new: bool) -> dict[str, Any]:
+    if not _has(src, name, is_new):
+        return {}
+    inner: BaseModel = getattr(src, name)
+    return {column: getattr(inner, attr) for attr, column in pairs if _has(inner, attr, is_new)}
+
+
+def _table(model: type[SQLModel]) -> Any:
+    return model.__table__  # type: ignore[attr-defined]
+
+
+def _key_ids(session: Session, stmt: Any) -> dict[str, int]:
+    return {key: rid for key, rid in session.exec(stmt) if rid is not None}
+
+
+class _Writer:
+    """Writes a validated document with batched Core statements: one INSERT per table and
+    client for new rows (with RETURNING for the ids children need), an UPDATE per existing
+    row carrying only the fields the document gives, and one DELETE per replaced list."""
+
+    def __init__(self, session: Session, summary: ImportSummary):
+        self.s = session
+        self.summary = summary
+        self.product_ids = _key_ids(session, select(m.Product.key, m.Product.id))
+
+    # -- primitives --
+
+    def _insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.s.execute(insert(_table(model)), rows)
+
+    def _insert_ids(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+        if not rows:
+            return []
+        table = _table(model)
+        result = self.s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+
+    def _update(self, model: type[SQLModel], row_id: int, values: dict[str, Any]) -> None:
+        if values:
+            table = _table(model)
+            self.s.execute(update(table).where(table.c.id == row_id).values(**values))
+
+    def _clear(self, model: type[SQLModel], column: str, parent_ids: Iterable[int]) -> None:
+        ids = list(parent_ids)
+        table = _table(model)
+        for i in range(0, len(ids), 500):
+            self.s.execute(delete(table).where(table.c[column].in_(ids[i : i + 500])))
+
+    def _upsert(self, model: type[SQLModel], kind: str | None,
+                items: list[tuple[int | None, dict[str, Any]]]) -> list[int]:
+        """Insert the items without an id, update the others; the ids in the items' order."""
+        ids: list[int | None] = [rid for rid, _ in items]
+        fresh = [i for i, (rid, _) in enumerate(items) if rid is None]
+        for rid, values in items:
+            if rid is not None:
+                self._update(model, rid, values)
+        for i, new_id in zip(fresh, self._insert_ids(model, [items[i][1] for i in fresh]), strict=True):
+            ids[i] = new_id
+        if kind:
+            self.summary.created[kind] += len(fresh)
+            self.summary.updated[kind] += len(items) - len(fresh)
+        return [i for i in ids if i is not None]
+
+    # -- objects --
+
+    def company(self, src: doc.Company) -> None:
+        is_new = self.s.get(m.Company, 1) is None
+        values = _values(src, ("name", "currency", "annual_income", "key_share_threshold"), is_new)
+        if is_new:
+            self._insert(m.Company, [{"id": 1, **values}])
+        else:
+            self._update(m.Company, 1, values)
+
+    def products(self, products: Sequence[doc.Product]) -> None:
+        existing = dict(self.product_ids)
+        items = []
+        for src in products:
+            rid = existing.get(src.key)
+            items.append((rid, _values(src, PRODUCT_COLS, rid is None)))
+        ids = self._upsert(m.Product, "product", items)
+        replace = [(pid, src) for pid, src in zip(ids, products, strict=True)
+                   if _has(src, "faqs", existing.get(src.key) is None)]
+        self._clear(m.ProductFaq, "product_id", [pid for pid, src in replace if src.key in existing])
+        self._insert(m.ProductFaq, [{"product_id": pid, "question": f.question, "answer": f.answer}
+                                    for pid, src in replace for f in src.faqs])
+        for pid, src in zip(ids, products, strict=True):
+            self.product_ids[src.key] = pid
+
+    def client(self, src: doc.Client) -> None:
+        s = self.s
+        found = s.exec(select(m.Client.id).where(m.Client.key == src.key)).first()
+        is_new = found is None
+        values = _values(src, CLIENT_COLS, is_new)
+        values |= _nested(src, "credit", CREDIT_COLS, is_new)
+        values |= _nested(src, "discount_policy", DISCOUNT_COLS, is_new)
+        (cid,) = self._upsert(m.Client, "client", [(found, values)])
+
+        if _has(src, "key_reasons", is_new):
+            self._clear(m.ClientKeyReason, "client_id", [cid])
+            self._insert(m.ClientKeyReason, [{"client_id": cid, "reason": r} for r in src.key_reasons])
+        if _has(src, "financials", is_new):
+            have = {f.period: f.id for f in s.exec(select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == cid))}
+            self._upsert(m.FinancialPeriod, None, [
+                (have.get(f.period), {"client_id": cid, **_values(f, FINANCE_COLS, f.period not in have)})
+                for f in src.financials
+            ])
+        if _has(src, "targets", is_new):
+            have = {t.period: t.id for t in s.exec(select(m.SalesTarget).where(m.SalesTarget.client_id == cid))}
+            self._upsert(m.SalesTarget, None, [
+                (have.get(t.period), {"client_id": cid, "period": t.period, "target": t.target})
+                for t in src.targets
+            ])
+        if _has(src, "needs", is_new):
+            have = _key_ids(s, select(m.Need.key, m.Need.id).where(m.Need.client_id == cid))
+            ids = self._upsert(m.Need, None, [
+                (have.get(n.key), {"client_id": cid, "key": n.key, "text": n.text}) for n in src.needs
+            ])
+            replace = [(nid, n) for nid, n in zip(ids, src.needs, strict=True)
+                       if _has(n, "products", n.key not in have)]
+            self._clear(m.NeedProduct, "need_id", [nid for nid, n in replace if n.key in have])
+            self._insert(m.NeedProduct, [{"need_id": nid, "product_id": self.product_ids[k]}
+                                         for nid, n in replace for k in n.products])
+        if _has(src, "plans", is_new):
+            self._clear(m.Plan, "client_id", [cid])
+            self._insert(m.Plan, [{"client_id": cid, **pl.model_dump()} for pl in src.plans])
+        if _has(src, "competitors", is_new):
+            self._clear(m.Competitor, "client_id", [cid])
+            self._insert(m.Competitor, [{"client_id": cid, **c.model_dump()} for c in src.competitors])
+
+        people = self._stakeholders(cid, src, is_new)
+
+        if _has(src, "issues", is_new):
+            self._clear(m.ClientIssue, "client_id", [cid])
+            self._insert(m.ClientIssue, [
+                {"client_id": cid, "kind": i.kind, "text": i.text, "response": i.response,
+                 "status": i.status, "raised_by_id": people[i.raised_by] if i.raised_by else None}
+                for i in src.issues
+            ])
+        if _has(src, "relations", is_new):
+            self._clear(m.Relation, "client_id", [cid])
+            self._insert(m.Relation, [
+                {"client_id": cid, "from_id": people[r.from_], "to_id": people[r.to], "kind": r.kind}
+                for r in src.relations
+            ])
+        if src.meetings:
+            self._meetings(cid, src.meetings, people)
+
+    def _stakeholders(self, cid: int, src: doc.Client, client_is_new: bool) -> dict[str, int]:
+        have = _key_ids(self.s, select(m.Stakeholder.key, m.Stakeholder.id).where(m.Stakeholder.client_id == cid))
+        if not _has(src, "stakeholders", client_is_new):
+            return have
+        persons = src.stakeholders
+        ids = self._upsert(m.Stakeholder, "stakeholder", [
+            (have.get(p.key), {"client_id": cid, **_values(p, PERSON_COLS, p.key not in have)})
+            for p in persons
+        ])
+        replace = [(pid, p) for pid, p in zip(ids, persons, strict=True)
+                   if _has(p, "relationship_plan", p.key not in have)]
+        self._clear(m.RelationshipStep, "stakeholder_id", [pid for pid, p in replace if p.key in have])
+        self._insert(m.RelationshipStep, [{"stakeholder_id": pid, **st.model_dump()}
+                                          for pid, p in replace for st in p.relationship_plan])
+        return have | {p.key: pid for pid, p in zip(ids, persons, strict=True)}
+
+    def _meetings(self, cid: int, meetings: Sequence[doc.Meeting], people: dict[str, int]) -> None:
+        have = _key_ids(self.s, select(m.Meeting.key, m.Meeting.id).where(m.Meeting.client_id == cid))
+        needs = _key_ids(self.s, select(m.Need.key, m.Need.id).where(m.Need.client_id == cid))
+        items = []
+        for src in meetings:
+            is_new = src.key not in have
+            values = {"client_id": cid, **_values(src, MEETING_COLS, is_new)}
+            if _has(src, "starts_at", is_new):
+                start = src.starts_at
+                offset = start.utcoffset() if start else None
+                values["starts_at_utc"] = start.astimezone(dt.UTC) if start else None
+                values["utc_offset_min"] = int(offset.total_seconds() // 60) if offset is not None else None
+            values |= _nested(src, "limits", LIMIT_COLS, is_new)
+            values |= _nested(src, "confirmations", CONFIRMATION_COLS, is_new)
+            items.append((have.get(src.key), values))
+        ids = self._upsert(m.Meeting, "meeting", items)
+        pairs = list(zip(ids, meetings, strict=True))
+
+        def given(name: str) -> list[tuple[int, doc.Meeting]]:
+            return [(mid, mt) for mid, mt in pairs if _has(mt, name, mt.key not in have)]
+
+        def old(rows: list[tuple[int, doc.Meeting]]) -> list[int]:
+            return [mid for mid, mt in rows if mt.key in have]
+
+        rows = given("attendees")
+        self._clear(m.MeetingAttendee, "meeting_id", old(rows))
+        self._insert(m.MeetingAttendee, [{"meeting_id": mid, "stakeholder_id": people[k]}
+                                         for mid, mt in rows for k in mt.attendees])
+        rows = given("products")
+        self._clear(m.MeetingProduct, "meeting_id", old(rows))
+        self._insert(m.MeetingProduct, [{"meeting_id": mid, "product_id": self.product_ids[k]}
+                                        for mid, mt in rows for k in mt.products])
+        rows = given("proposals")
+        self._clear(m.Proposal, "meeting_id", old(rows))
+        self._insert(m.Proposal, [{"meeting_id": mid, "text": pr.text,
+                                   "need_id": needs[pr.need] if pr.need else None}
+                                  for mid, mt in rows for pr in mt.proposals])
+        rows = given("notes")
+        self._clear(m.MeetingNotes, "meeting_id", old(rows))  # actions and reviews cascade
+        with_notes = [(mid, mt.notes) for mid, mt in rows if mt.notes is not None]
+        note_ids = self._insert_ids(m.MeetingNotes, [
+            {"meeting_id": mid, "summary": n.summary, "decisions": list(n.decisions)} for mid, n in with_notes
+        ])
+        notes = list(zip(note_ids, (n for _, n in with_notes), strict=True))
+        self._insert(m.ActionItem, [{"notes_id": nid, **a.model_dump()} for nid, n in notes for a in n.actions])
+        self._insert(m.SelfReview, [{"notes_id": nid, "mistake": k, "verdict": v}
+                                    for nid, n in notes for k, v in n.self_review.as_dict().items()])
+
+
+def import_text(db: Database, text: str, source: str) -> ImportSummary:
+    """Validate a whole document, then merge it in one transaction (all-or-nothing)."""
+    portfolio = parse(text, source)
+    with db.session() as session:
+        problems = check_references(portfolio, _Known.load(session))
+    if problems:
+        raise InvalidInput(source, problems)
+    summary = ImportSummary()
+    with db.transaction() as session:
+        writer = _Writer(session, summary)
+        if portfolio.company is not None:
+            writer.company(portfolio.company)
+        writer.products(portfolio.products)
+        for client in portfolio.clients:
+            writer.client(client)
+    return summary
+
+
+def import_file(db: Database, path: Path) -> ImportSummary:
+    return import_text(db, read_text(path), str(path))
+
+
+# --- exporting --------------------------------------------------------------------------------
+
+
+def _num(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _by_parent(
+    session: Session, table: type[T], parent: str, ids: set[int] | None
+) -> dict[int, list[T]]:
+    stmt = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
+    if ids is not None:
+        stmt = stmt.where(col(getattr(table, parent)).in_(ids))
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for row in session.exec(stmt):
+        grouped[getattr(row, parent)].append(row)
+    return grouped
+
+
+def export_document(
+    session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The portfolio (or the named clients) as a format-v1 document (a plain dict)."""
+    stmt = select(m.Client).order_by(col(m.Client.id))
+    if client_keys is not None:
+        stmt = stmt.where(col(m.Client.key).in_(client_keys))
+    clients = list(session.exec(stmt))
+    ids: set[int] | None = (
+        {c.id for c in clients if c.id is not None} if client_keys is not None else None
+    )
+
+    products = list(session.exec(select(m.Product).order_by(col(m.Product.id))))
+    product_key = {p.id: p.key for p in products}
+    faqs = _by_parent(session, m.ProductFaq, "product_id", None)
+
+    reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
+    fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
+    targets = _by_parent(session, m.SalesTarget, "client_id", ids)
+    needs = _by_parent(session, m.Need, "client_id", ids)
+    need_products = _by_parent(session, m.NeedProduct, "need_id", None)
+    plans = _by_parent(session, m.Plan, "client_id", ids)
+    competitors = _by_parent(session, m.Competitor, "client_id", ids)
+    issues = _by_parent(session, m.ClientIssue, "client_id", ids)
+    people = _by_parent(session, m.Stakeholder, "client_id", ids)
+    person_key = {p.id: p.key for rows in people.values() for p in rows}
+    steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", None)
+    relations = _by_parent(session, m.Relation, "client_id", ids)
+    meetings = _by_parent(session, m.Meeting, "client_id", ids)
+    attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", None)
+    meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", None)
+    proposals = _by_parent(session, m.Proposal, "meeting_id", None)
+    notes = {
+        n.meeting_id: n
+        for rows in _by_parent(session, m.MeetingNotes, "meeting_id", None).values()
+        for n in rows
+    }
+    actions = _by_parent(session, m.ActionItem, "notes_id", None)
+    reviews = _by_parent(session, m.SelfReview, "notes_id", None)
+    need_key = {n.id: n.key for rows in needs.values() for n in rows}
+
+    def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
+        start = mt.starts_at
+        nt = notes.get(mt.id)  # type: ignore[arg-type]
+        return {
+            "key": mt.key,
+            "title": mt.title,
+            "kind": mt.kind,
+            "starts_at": start.isoformat() if start else None,
+            "duration_min": mt.duration_min,
+            "mode": mt.mode,
+            "location": mt.location,
+            "video_link": mt.video_link,
+            "travel_min": mt.travel_min,
+            "buffer_min": mt.buffer_min,
+            "attendees": [person_key[a.stakeholder_id] for a in attendees.get(mt.id, [])],  # type: ignore[arg-type]
+            "objective": mt.objective,
+            "commitment_sought": mt.commitment_sought,
+            "agenda": list(mt.agenda),
+            "questions": list(mt.questions),
+            "proposals": [
+                {"text": pr.text, "need": need_key.get(pr.need_id) if pr.need_id else None}
+                for pr in proposals.get(mt.id, [])  # type: ignore[arg-type]
+            ],
+            "limits": {"max_discount_pct": _num(mt.max_discount_pct), "walk_away": mt.walk_away},
+            "products": [product_key[p.product_id] for p in meeting_products.get(mt.id, [])],  # type: ignore[arg-type]
+            "confirmations": {
+                "route_checked": mt.route_checked,
+                "listening_plan": mt.listening_plan,
+                "etiquette_reviewed": mt.etiquette_reviewed,
+            },
+            "override_reason": mt.override_reason,
+            "notes": None
+            if nt is None
+            else {
+                "summary": nt.summary,
+                "decisions": list(nt.decisions),
+                "actions": [
+                    {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
+                    for a in actions.get(nt.id, [])  # type: ignore[arg-type]
+                ],
+                "self_review": {
+                    str(r.mistake): r.verdict
+                    for r in sorted(reviews.get(nt.id, []), key=lambda r: r.mistake)  # type: ignore[arg-type]
+                },
+            },
+        }
+
+    def person_doc(p: m.Stakeholder) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(p, name) for name in PERSON_COLS}
+        out["last_contact_on"] = _date(p.last_contact_on)
+        out["relationship_plan"] = [
+            {"step": st.step, "due": _date(st.due), "done": st.done}
+            for st in steps.get(p.id, [])  # type: ignore[arg-type]
+        ]
+        return out
+
+    def client_doc(c: m.Client) -> dict[str, Any]:
+        cid: int = c.id  # type: ignore[assignment]
+        out: dict[str, Any] = {
+            name: getattr(c, name)
+            for name in CLIENT_COLS
+            if name not in ("key_level", "reference_story")
+        }
+        out["key_reasons"] = [r.reason for r in reasons.get(cid, [])]
+        out["key_level"] = c.key_level
+        out["reference_story"] = c.reference_story
+        out["financials"] = [
+            {"period": f.period, **{k: _num(getattr(f, k)) for k in FINANCE_COLS if k != "period"}}
+            for f in fins.get(cid, [])
+        ]
+        out["targets"] = [
+            {"period": t.period, "target": _num(t.target)} for t in targets.get(cid, [])
+        ]
+        out["credit"] = {
+            "limit": _num(c.credit_limit),
+            "payment_terms_days": c.payment_terms_days,
+            "rating": c.credit_rating,
+        }
+        out["discount_policy"] = {
+            "standard_pct": _num(c.discount_standard_pct),
+            "max_pct": _num(c.discount_max_pct),
+        }
+        out["needs"] = [
+            {
+                "key": n.key,
+                "text": n.text,
+                "products": [product_key[np.product_id] for np in need_products.get(n.id, [])],
+            }  # type: ignore[arg-type]
+            for n in needs.get(cid, [])
+        ]
+        out["plans"] = [
+            {"kind": pl.kind, "text": pl.text, "due": _date(pl.due), "status": pl.status}
+            for pl in plans.get(cid, [])
+        ]
+        out["competitors"] = [
+            {"name": co.name, "share_of_wallet": _num(co.share_of_wallet), "notes": co.notes}
+            for co in competitors.get(cid, [])
+        ]
+        out["issues"] = [
+            {
+                "kind": i.kind,
+                "text": i.text,
+                "raised_by": person_key.get(i.raised_by_id) if i.raised_by_id else None,
+                "response": i.response,
+                "status": i.status,
+            }
+            for i in issues.get(cid, [])
+        ]
+        out["stakeholders"] = [person_doc(p) for p in people.get(cid, [])]
+        out["relations"] = [
+            {"from": person_key[r.from_id], "to": person_key[r.to_id], "kind": r.kind}
+            for r in relations.get(cid, [])
+        ]
+        out["meetings"] = [meeting_doc(mt) for mt in meetings.get(cid, [])]
+        return out
+
+    company = session.get(m.Company, 1)
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    return {
+        "format": doc.FORMAT_NAME,
+        "version": doc.FORMAT_VERSION,
+        "exported_at": stamp.isoformat().replace("+00:00", "Z"),
+        "company": None
+        if company is None
+        else {
+            "name": company.name,
+            "currency": company.currency,
+            "annual_income": _num(company.annual_income),
+            "key_share_threshold": _num(company.key_share_threshold),
+        },
+        "products": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "summary": p.summary,
+                "key_facts": list(p.key_facts),
+                "faqs": [{"question": f.question, "answer": f.answer} for f in faqs.get(p.id, [])],  # type: ignore[arg-type]
+                "reviewed_on": _date(p.reviewed_on),
+            }
+            for p in products
+        ],
+        "clients": [client_doc(c) for c in clients],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that either the whole new file or the old one is there:
+    a temporary file beside it, fsynced, then renamed over. On any error the temporary file
+    is removed and the old file is untouched."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise EnvironmentProblem(f"Cannot write in {directory}: {exc.strerror}.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno == 28:  # ENOSPC
+            raise DiskFull(
+                f"The disk is full: {path} was not written (any older copy is intact)."
+            ) from exc
+        raise EnvironmentProblem(f"Cannot write {path}: {exc.strerror}.") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def export_file(
+    db: Database, path: Path, client_keys: Sequence[str] | None = None
+) -> dict[str, Any]:
+    with db.session() as session:
+        if client_keys is not None:
+            known = set(
+                session.exec(select(m.Client.key).where(col(m.Client.key).in_(client_keys)))
+            )
+            missing = [k for k in client_keys if k not in known]
+            if missing:
+                raise UnknownKey(f"No client with key {missing[0]!r}.")
+        document = export_document(session, client_keys)
+    write_atomically(path, dumps(document))
+    return document
