@@ -1,0 +1,97 @@
+"""The command line contract of PORTFOLIO_FORMAT.md: commands, exit codes, stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kamdesk import __version__
+from kamdesk.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_through_the_real_entry_point() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kamdesk", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kamdesk {__version__}"
+    assert __version__ != "0+unknown"
+
+
+def test_demo_meetings_export_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    code, out, _ = run(capsys, "--db", db, "demo")
+    assert code == 0 and "4 new" in out
+    code, out, _ = run(capsys, "--db", db, "meetings")
+    assert code == 0
+    assert "pomorze-tender-2027" in out
+    assert out.index("pomorze-tender-2027") < out.index("almaty-launch-rt")
+    code, _, err = run(capsys, "--db", db, "demo")
+    assert code == 1 and "already holds data" in err
+    export = tmp_path / "out.json"
+    code, out, _ = run(capsys, "--db", db, "export-json", str(export))
+    assert code == 0 and json.loads(export.read_text())["format"] == "kamdesk-portfolio"
+    code, out, _ = run(capsys, "--db", str(tmp_path / "second.db"), "import-json", str(export))
+    assert code == 0 and "clients: 4 new" in out
+
+
+def test_invalid_import_exits_2_with_paths(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sample: dict[str, Any]
+) -> None:
+    sample["clients"][0]["stakeholders"][0]["influence"] = 7
+    sample["clients"][0]["colour"] = "red"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(sample))
+    code, out, err = run(capsys, "--db", str(tmp_path / "x.db"), "import-json", str(bad))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines[0].endswith("2 errors; nothing was imported")
+    assert "  clients[0].stakeholders[0].influence: 7 is not in 1..5" in lines
+    assert "  clients[0].colour: unknown field" in lines
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_locked_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.db"
+    code, _, err = run(capsys, "--db", str(db), "import-json", str(tmp_path / "nope.json"))
+    assert code == 2 and "no such file" in err
+    from kamdesk.core.db import Database
+
+    with Database.open(db):
+        code, _, err = run(capsys, "--db", str(db), "demo")
+    assert code == 1 and "already open for writing" in err and len(err.strip().splitlines()) == 1
+
+
+def test_export_from_a_missing_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys, "--db", str(tmp_path / "none.db"), "export-json", str(tmp_path / "o.json")
+    )
+    assert code == 1 and "There is no database" in err
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("command", ["readiness", "brief", "dossier", "notes", "ics"])
+def test_commands_not_yet_available(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, _, err = run(capsys, command, "x")
+    assert code == 2 and "not available yet" in err
+
+
+def test_kamdesk_db_environment_variable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAMDESK_DB", str(tmp_path / "env.db"))
+    assert run(capsys, "demo")[0] == 0
+    assert (tmp_path / "env.db").exists()
