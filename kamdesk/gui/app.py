@@ -1,0 +1,48 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+NO_SCREEN = (
+    "kamdesk: no screen found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+    "  To run without a screen: QT_QPA_PLATFORM=offscreen make run\n"
+    "  or on a virtual screen:   xvfb-run -a make run"
+)
+
+
+def has_screen() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_app(db_path: Path, load_demo: bool = False) -> int:
+    from kamdesk.core import demo
+    from kamdesk.core.db import Database
+
+    if not has_screen():
+        print(NO_SCREEN, file=sys.stderr)
+        return 1
+
+    db = Database.open(db_path)
+    try:
+        if load_demo and demo.is_empty(db):
+            demo.load_demo(db)
+
+        from PySide6.QtWidgets import QApplication
+
+        from kamdesk.gui.mainwindow import MainWindow
+
+        app = QApplication.instance() or QApplication(sys.argv)
+        app.setApplicationName("kamdesk")
+        app.setOrganizationName("kamdesk")
+        window = MainWindow(db)
+        window.show()
+        return app.exec()
+    finally:
+        db.close()
