@@ -1,0 +1,40 @@
+# The two commands that matter (README): `make run` and `make test`. Each sets itself up.
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= var/kamdesk-demo.db
+
+.PHONY: setup run test lint bench bench-large schema bundle clean
+
+setup:
+	@bash scripts/setup.sh
+
+## Open the desktop app on a local database holding the demo portfolio.
+run: setup
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/kamdesk --db $(DEMO_DB) --demo
+
+## The whole test suite (offscreen Qt), then lint and type checks.
+test: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory lint
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## Figures: demo import, large-portfolio import/export, database size.
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+## Regenerate the shipped JSON Schema from the format's models.
+schema: setup
+	$(BIN)/python -m kamdesk.core.exchange_schema > resources/schema/portfolio-v1.schema.json
+
+bundle: setup
+	$(BIN)/python -m pip install -q '.[build]'
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+clean:
+	rm -rf build dist var .pytest_cache .mypy_cache .ruff_cache
