@@ -44,7 +44,9 @@ def phase(name: str, db: str, file: str) -> None:
 def child(name: str, db: Path, file: Path | None = None) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, __file__, "--phase", name, "--db", str(db), "--file", str(file or "")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -82,9 +84,18 @@ def main() -> None:
         large = OUT / f"large-{args.clients}.json"
         if not large.exists():
             start = time.perf_counter()
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                            "--clients", str(args.clients), "-o", str(large)], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "benchmarks" / "generate.py"),
+                    "--clients",
+                    str(args.clients),
+                    "-o",
+                    str(large),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             results["generate_s"] = time.perf_counter() - start
         results["large_json_mb"] = large.stat().st_size / 1e6
         results["large_text_mb"] = text_bytes(json.loads(large.read_text("utf-8"))) / 1e6
@@ -106,14 +117,30 @@ def main() -> None:
 
     n = args.clients
     print(f"kamdesk benchmark ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
-    print(f"  demo import (median of 5)      {results['demo_import_s'] * 1000:8.0f} ms   peak {results['demo_import_peak_mb']:.0f} MB   db {results['demo_db_kb']:.0f} KB")
-    print(f"  large portfolio                {n} clients, {n * 20} stakeholders, {n * 100} meetings with notes")
-    print(f"    JSON                         {results['large_json_mb']:8.1f} MB ({results['large_text_mb']:.1f} MB of text values)")
-    print(f"    import into empty db         {results['large_import_s']:8.1f} s    peak {results['large_import_peak_mb']:.0f} MB   {results['large_json_mb'] / results['large_import_s']:.1f} MB/s")
-    print(f"    re-import (merge everything) {results['large_reimport_merge_s']:8.1f} s    ratio to first import {results['large_reimport_merge_s'] / results['large_import_s']:.2f}")
-    print(f"    export                       {results['large_export_s']:8.1f} s    peak {results['large_export_peak_mb']:.0f} MB   {results['large_export_mb'] / results['large_export_s']:.1f} MB/s ({results['large_export_mb']:.0f} MB written)")
-    print(f"    database size                {results['large_db_mb']:8.1f} MB   ratio to JSON {results['large_db_mb'] / results['large_json_mb']:.2f}")
-    print(f"    per client: import {results['large_import_s'] / n * 1000:.1f} ms, export {results['large_export_s'] / n * 1000:.1f} ms")
+    print(
+        f"  demo import (median of 5)      {results['demo_import_s'] * 1000:8.0f} ms   peak {results['demo_import_peak_mb']:.0f} MB   db {results['demo_db_kb']:.0f} KB"
+    )
+    print(
+        f"  large portfolio                {n} clients, {n * 20} stakeholders, {n * 100} meetings with notes"
+    )
+    print(
+        f"    JSON                         {results['large_json_mb']:8.1f} MB ({results['large_text_mb']:.1f} MB of text values)"
+    )
+    print(
+        f"    import into empty db         {results['large_import_s']:8.1f} s    peak {results['large_import_peak_mb']:.0f} MB   {results['large_json_mb'] / results['large_import_s']:.1f} MB/s"
+    )
+    print(
+        f"    re-import (merge everything) {results['large_reimport_merge_s']:8.1f} s    ratio to first import {results['large_reimport_merge_s'] / results['large_import_s']:.2f}"
+    )
+    print(
+        f"    export                       {results['large_export_s']:8.1f} s    peak {results['large_export_peak_mb']:.0f} MB   {results['large_export_mb'] / results['large_export_s']:.1f} MB/s ({results['large_export_mb']:.0f} MB written)"
+    )
+    print(
+        f"    database size                {results['large_db_mb']:8.1f} MB   ratio to JSON {results['large_db_mb'] / results['large_json_mb']:.2f}"
+    )
+    print(
+        f"    per client: import {results['large_import_s'] / n * 1000:.1f} ms, export {results['large_export_s'] / n * 1000:.1f} ms"
+    )
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
 
 

@@ -370,12 +370,16 @@ MEETING_COLS = _columns(m.Meeting, doc.Meeting)
 FINANCE_COLS = _columns(m.FinancialPeriod, doc.FinancialPeriod)
 
 # Nested objects of the format stored as columns of their parent: (attribute, column) pairs.
-CREDIT_COLS = (("limit", "credit_limit"), ("payment_terms_days", "payment_terms_days"),
-               ("rating", "credit_rating"))
+CREDIT_COLS = (
+    ("limit", "credit_limit"),
+    ("payment_terms_days", "payment_terms_days"),
+    ("rating", "credit_rating"),
+)
 DISCOUNT_COLS = (("standard_pct", "discount_standard_pct"), ("max_pct", "discount_max_pct"))
 LIMIT_COLS = (("max_discount_pct", "max_discount_pct"), ("walk_away", "walk_away"))
-CONFIRMATION_COLS = tuple((name, name) for name in ("route_checked", "listening_plan",
-                                                     "etiquette_reviewed"))
+CONFIRMATION_COLS = tuple(
+    (name, name) for name in ("route_checked", "listening_plan", "etiquette_reviewed")
+)
 
 
 def _has(src: BaseModel, name: str, is_new: bool) -> bool:
@@ -387,7 +391,9 @@ def _values(src: BaseModel, names: Iterable[str], is_new: bool) -> dict[str, Any
     return {name: getattr(src, name) for name in names if _has(src, name, is_new)}
 
 
-def _nested(src: BaseModel, name: str, pairs: Iterable[tuple[str, str]], is_new: bool) -> dict[str, Any]:
+def _nested(
+    src: BaseModel, name: str, pairs: Iterable[tuple[str, str]], is_new: bool
+) -> dict[str, Any]:
     if not _has(src, name, is_new):
         return {}
     inner: BaseModel = getattr(src, name)
@@ -422,7 +428,9 @@ class _Writer:
         if not rows:
             return []
         table = _table(model)
-        result = self.s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        result = self.s.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
         return list(result.scalars())
 
     def _update(self, model: type[SQLModel], row_id: int, values: dict[str, Any]) -> None:
@@ -436,15 +444,21 @@ class _Writer:
         for i in range(0, len(ids), 500):
             self.s.execute(delete(table).where(table.c[column].in_(ids[i : i + 500])))
 
-    def _upsert(self, model: type[SQLModel], kind: str | None,
-                items: list[tuple[int | None, dict[str, Any]]]) -> list[int]:
+    def _upsert(
+        self,
+        model: type[SQLModel],
+        kind: str | None,
+        items: list[tuple[int | None, dict[str, Any]]],
+    ) -> list[int]:
         """Insert the items without an id, update the others; the ids in the items' order."""
         ids: list[int | None] = [rid for rid, _ in items]
         fresh = [i for i, (rid, _) in enumerate(items) if rid is None]
         for rid, values in items:
             if rid is not None:
                 self._update(model, rid, values)
-        for i, new_id in zip(fresh, self._insert_ids(model, [items[i][1] for i in fresh]), strict=True):
+        for i, new_id in zip(
+            fresh, self._insert_ids(model, [items[i][1] for i in fresh]), strict=True
+        ):
             ids[i] = new_id
         if kind:
             self.summary.created[kind] += len(fresh)
@@ -468,11 +482,22 @@ class _Writer:
             rid = existing.get(src.key)
             items.append((rid, _values(src, PRODUCT_COLS, rid is None)))
         ids = self._upsert(m.Product, "product", items)
-        replace = [(pid, src) for pid, src in zip(ids, products, strict=True)
-                   if _has(src, "faqs", existing.get(src.key) is None)]
-        self._clear(m.ProductFaq, "product_id", [pid for pid, src in replace if src.key in existing])
-        self._insert(m.ProductFaq, [{"product_id": pid, "question": f.question, "answer": f.answer}
-                                    for pid, src in replace for f in src.faqs])
+        replace = [
+            (pid, src)
+            for pid, src in zip(ids, products, strict=True)
+            if _has(src, "faqs", existing.get(src.key) is None)
+        ]
+        self._clear(
+            m.ProductFaq, "product_id", [pid for pid, src in replace if src.key in existing]
+        )
+        self._insert(
+            m.ProductFaq,
+            [
+                {"product_id": pid, "question": f.question, "answer": f.answer}
+                for pid, src in replace
+                for f in src.faqs
+            ],
+        )
         for pid, src in zip(ids, products, strict=True):
             self.product_ids[src.key] = pid
 
@@ -487,72 +512,144 @@ class _Writer:
 
         if _has(src, "key_reasons", is_new):
             self._clear(m.ClientKeyReason, "client_id", [cid])
-            self._insert(m.ClientKeyReason, [{"client_id": cid, "reason": r} for r in src.key_reasons])
+            self._insert(
+                m.ClientKeyReason, [{"client_id": cid, "reason": r} for r in src.key_reasons]
+            )
         if _has(src, "financials", is_new):
-            have = {f.period: f.id for f in s.exec(select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == cid))}
-            self._upsert(m.FinancialPeriod, None, [
-                (have.get(f.period), {"client_id": cid, **_values(f, FINANCE_COLS, f.period not in have)})
-                for f in src.financials
-            ])
+            have = {
+                f.period: f.id
+                for f in s.exec(select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == cid))
+            }
+            self._upsert(
+                m.FinancialPeriod,
+                None,
+                [
+                    (
+                        have.get(f.period),
+                        {"client_id": cid, **_values(f, FINANCE_COLS, f.period not in have)},
+                    )
+                    for f in src.financials
+                ],
+            )
         if _has(src, "targets", is_new):
-            have = {t.period: t.id for t in s.exec(select(m.SalesTarget).where(m.SalesTarget.client_id == cid))}
-            self._upsert(m.SalesTarget, None, [
-                (have.get(t.period), {"client_id": cid, "period": t.period, "target": t.target})
-                for t in src.targets
-            ])
+            have = {
+                t.period: t.id
+                for t in s.exec(select(m.SalesTarget).where(m.SalesTarget.client_id == cid))
+            }
+            self._upsert(
+                m.SalesTarget,
+                None,
+                [
+                    (have.get(t.period), {"client_id": cid, "period": t.period, "target": t.target})
+                    for t in src.targets
+                ],
+            )
         if _has(src, "needs", is_new):
-            have = _key_ids(s, select(m.Need.key, m.Need.id).where(m.Need.client_id == cid))
-            ids = self._upsert(m.Need, None, [
-                (have.get(n.key), {"client_id": cid, "key": n.key, "text": n.text}) for n in src.needs
-            ])
-            replace = [(nid, n) for nid, n in zip(ids, src.needs, strict=True)
-                       if _has(n, "products", n.key not in have)]
-            self._clear(m.NeedProduct, "need_id", [nid for nid, n in replace if n.key in have])
-            self._insert(m.NeedProduct, [{"need_id": nid, "product_id": self.product_ids[k]}
-                                         for nid, n in replace for k in n.products])
+            need_ids = _key_ids(s, select(m.Need.key, m.Need.id).where(m.Need.client_id == cid))
+            ids = self._upsert(
+                m.Need,
+                None,
+                [
+                    (need_ids.get(n.key), {"client_id": cid, "key": n.key, "text": n.text})
+                    for n in src.needs
+                ],
+            )
+            replace = [
+                (nid, n)
+                for nid, n in zip(ids, src.needs, strict=True)
+                if _has(n, "products", n.key not in need_ids)
+            ]
+            self._clear(m.NeedProduct, "need_id", [nid for nid, n in replace if n.key in need_ids])
+            self._insert(
+                m.NeedProduct,
+                [
+                    {"need_id": nid, "product_id": self.product_ids[k]}
+                    for nid, n in replace
+                    for k in n.products
+                ],
+            )
         if _has(src, "plans", is_new):
             self._clear(m.Plan, "client_id", [cid])
             self._insert(m.Plan, [{"client_id": cid, **pl.model_dump()} for pl in src.plans])
         if _has(src, "competitors", is_new):
             self._clear(m.Competitor, "client_id", [cid])
-            self._insert(m.Competitor, [{"client_id": cid, **c.model_dump()} for c in src.competitors])
+            self._insert(
+                m.Competitor, [{"client_id": cid, **c.model_dump()} for c in src.competitors]
+            )
 
         people = self._stakeholders(cid, src, is_new)
 
         if _has(src, "issues", is_new):
             self._clear(m.ClientIssue, "client_id", [cid])
-            self._insert(m.ClientIssue, [
-                {"client_id": cid, "kind": i.kind, "text": i.text, "response": i.response,
-                 "status": i.status, "raised_by_id": people[i.raised_by] if i.raised_by else None}
-                for i in src.issues
-            ])
+            self._insert(
+                m.ClientIssue,
+                [
+                    {
+                        "client_id": cid,
+                        "kind": i.kind,
+                        "text": i.text,
+                        "response": i.response,
+                        "status": i.status,
+                        "raised_by_id": people[i.raised_by] if i.raised_by else None,
+                    }
+                    for i in src.issues
+                ],
+            )
         if _has(src, "relations", is_new):
             self._clear(m.Relation, "client_id", [cid])
-            self._insert(m.Relation, [
-                {"client_id": cid, "from_id": people[r.from_], "to_id": people[r.to], "kind": r.kind}
-                for r in src.relations
-            ])
+            self._insert(
+                m.Relation,
+                [
+                    {
+                        "client_id": cid,
+                        "from_id": people[r.from_],
+                        "to_id": people[r.to],
+                        "kind": r.kind,
+                    }
+                    for r in src.relations
+                ],
+            )
         if src.meetings:
             self._meetings(cid, src.meetings, people)
 
     def _stakeholders(self, cid: int, src: doc.Client, client_is_new: bool) -> dict[str, int]:
-        have = _key_ids(self.s, select(m.Stakeholder.key, m.Stakeholder.id).where(m.Stakeholder.client_id == cid))
+        have = _key_ids(
+            self.s,
+            select(m.Stakeholder.key, m.Stakeholder.id).where(m.Stakeholder.client_id == cid),
+        )
         if not _has(src, "stakeholders", client_is_new):
             return have
         persons = src.stakeholders
-        ids = self._upsert(m.Stakeholder, "stakeholder", [
-            (have.get(p.key), {"client_id": cid, **_values(p, PERSON_COLS, p.key not in have)})
-            for p in persons
-        ])
-        replace = [(pid, p) for pid, p in zip(ids, persons, strict=True)
-                   if _has(p, "relationship_plan", p.key not in have)]
-        self._clear(m.RelationshipStep, "stakeholder_id", [pid for pid, p in replace if p.key in have])
-        self._insert(m.RelationshipStep, [{"stakeholder_id": pid, **st.model_dump()}
-                                          for pid, p in replace for st in p.relationship_plan])
+        ids = self._upsert(
+            m.Stakeholder,
+            "stakeholder",
+            [
+                (have.get(p.key), {"client_id": cid, **_values(p, PERSON_COLS, p.key not in have)})
+                for p in persons
+            ],
+        )
+        replace = [
+            (pid, p)
+            for pid, p in zip(ids, persons, strict=True)
+            if _has(p, "relationship_plan", p.key not in have)
+        ]
+        self._clear(
+            m.RelationshipStep, "stakeholder_id", [pid for pid, p in replace if p.key in have]
+        )
+        self._insert(
+            m.RelationshipStep,
+            [
+                {"stakeholder_id": pid, **st.model_dump()}
+                for pid, p in replace
+                for st in p.relationship_plan
+            ],
+        )
         return have | {p.key: pid for pid, p in zip(ids, persons, strict=True)}
 
     def _meetings(self, cid: int, meetings: Sequence[doc.Meeting], people: dict[str, int]) -> None:
-        have = _key_ids(self.s, select(m.Meeting.key, m.Meeting.id).where(m.Meeting.client_id == cid))
+        have = _key_ids(
+            self.s, select(m.Meeting.key, m.Meeting.id).where(m.Meeting.client_id == cid)
+        )
         needs = _key_ids(self.s, select(m.Need.key, m.Need.id).where(m.Need.client_id == cid))
         items = []
         for src in meetings:
@@ -562,7 +659,9 @@ class _Writer:
                 start = src.starts_at
                 offset = start.utcoffset() if start else None
                 values["starts_at_utc"] = start.astimezone(dt.UTC) if start else None
-                values["utc_offset_min"] = int(offset.total_seconds() // 60) if offset is not None else None
+                values["utc_offset_min"] = (
+                    int(offset.total_seconds() // 60) if offset is not None else None
+                )
             values |= _nested(src, "limits", LIMIT_COLS, is_new)
             values |= _nested(src, "confirmations", CONFIRMATION_COLS, is_new)
             items.append((have.get(src.key), values))
@@ -577,27 +676,57 @@ class _Writer:
 
         rows = given("attendees")
         self._clear(m.MeetingAttendee, "meeting_id", old(rows))
-        self._insert(m.MeetingAttendee, [{"meeting_id": mid, "stakeholder_id": people[k]}
-                                         for mid, mt in rows for k in mt.attendees])
+        self._insert(
+            m.MeetingAttendee,
+            [
+                {"meeting_id": mid, "stakeholder_id": people[k]}
+                for mid, mt in rows
+                for k in mt.attendees
+            ],
+        )
         rows = given("products")
         self._clear(m.MeetingProduct, "meeting_id", old(rows))
-        self._insert(m.MeetingProduct, [{"meeting_id": mid, "product_id": self.product_ids[k]}
-                                        for mid, mt in rows for k in mt.products])
+        self._insert(
+            m.MeetingProduct,
+            [
+                {"meeting_id": mid, "product_id": self.product_ids[k]}
+                for mid, mt in rows
+                for k in mt.products
+            ],
+        )
         rows = given("proposals")
         self._clear(m.Proposal, "meeting_id", old(rows))
-        self._insert(m.Proposal, [{"meeting_id": mid, "text": pr.text,
-                                   "need_id": needs[pr.need] if pr.need else None}
-                                  for mid, mt in rows for pr in mt.proposals])
+        self._insert(
+            m.Proposal,
+            [
+                {"meeting_id": mid, "text": pr.text, "need_id": needs[pr.need] if pr.need else None}
+                for mid, mt in rows
+                for pr in mt.proposals
+            ],
+        )
         rows = given("notes")
         self._clear(m.MeetingNotes, "meeting_id", old(rows))  # actions and reviews cascade
         with_notes = [(mid, mt.notes) for mid, mt in rows if mt.notes is not None]
-        note_ids = self._insert_ids(m.MeetingNotes, [
-            {"meeting_id": mid, "summary": n.summary, "decisions": list(n.decisions)} for mid, n in with_notes
-        ])
+        note_ids = self._insert_ids(
+            m.MeetingNotes,
+            [
+                {"meeting_id": mid, "summary": n.summary, "decisions": list(n.decisions)}
+                for mid, n in with_notes
+            ],
+        )
         notes = list(zip(note_ids, (n for _, n in with_notes), strict=True))
-        self._insert(m.ActionItem, [{"notes_id": nid, **a.model_dump()} for nid, n in notes for a in n.actions])
-        self._insert(m.SelfReview, [{"notes_id": nid, "mistake": k, "verdict": v}
-                                    for nid, n in notes for k, v in n.self_review.as_dict().items()])
+        self._insert(
+            m.ActionItem,
+            [{"notes_id": nid, **a.model_dump()} for nid, n in notes for a in n.actions],
+        )
+        self._insert(
+            m.SelfReview,
+            [
+                {"notes_id": nid, "mistake": k, "verdict": v}
+                for nid, n in notes
+                for k, v in n.self_review.as_dict().items()
+            ],
+        )
 
 
 def import_text(db: Database, text: str, source: str) -> ImportSummary:
@@ -647,6 +776,10 @@ def _by_parent(
     return grouped
 
 
+def _kids(grouped: dict[int, list[T]], row_id: int | None) -> list[T]:
+    return grouped.get(row_id, []) if row_id is not None else []
+
+
 def export_document(
     session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:
@@ -690,7 +823,7 @@ def export_document(
 
     def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
         start = mt.starts_at
-        nt = notes.get(mt.id)  # type: ignore[arg-type]
+        nt = notes.get(mt.id) if mt.id is not None else None
         return {
             "key": mt.key,
             "title": mt.title,
@@ -702,17 +835,17 @@ def export_document(
             "video_link": mt.video_link,
             "travel_min": mt.travel_min,
             "buffer_min": mt.buffer_min,
-            "attendees": [person_key[a.stakeholder_id] for a in attendees.get(mt.id, [])],  # type: ignore[arg-type]
+            "attendees": [person_key[a.stakeholder_id] for a in _kids(attendees, mt.id)],
             "objective": mt.objective,
             "commitment_sought": mt.commitment_sought,
             "agenda": list(mt.agenda),
             "questions": list(mt.questions),
             "proposals": [
                 {"text": pr.text, "need": need_key.get(pr.need_id) if pr.need_id else None}
-                for pr in proposals.get(mt.id, [])  # type: ignore[arg-type]
+                for pr in _kids(proposals, mt.id)
             ],
             "limits": {"max_discount_pct": _num(mt.max_discount_pct), "walk_away": mt.walk_away},
-            "products": [product_key[p.product_id] for p in meeting_products.get(mt.id, [])],  # type: ignore[arg-type]
+            "products": [product_key[p.product_id] for p in _kids(meeting_products, mt.id)],
             "confirmations": {
                 "route_checked": mt.route_checked,
                 "listening_plan": mt.listening_plan,
@@ -726,11 +859,11 @@ def export_document(
                 "decisions": list(nt.decisions),
                 "actions": [
                     {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
-                    for a in actions.get(nt.id, [])  # type: ignore[arg-type]
+                    for a in _kids(actions, nt.id)
                 ],
                 "self_review": {
                     str(r.mistake): r.verdict
-                    for r in sorted(reviews.get(nt.id, []), key=lambda r: r.mistake)  # type: ignore[arg-type]
+                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
                 },
             },
         }
@@ -739,8 +872,7 @@ def export_document(
         out: dict[str, Any] = {name: getattr(p, name) for name in PERSON_COLS}
         out["last_contact_on"] = _date(p.last_contact_on)
         out["relationship_plan"] = [
-            {"step": st.step, "due": _date(st.due), "done": st.done}
-            for st in steps.get(p.id, [])  # type: ignore[arg-type]
+            {"step": st.step, "due": _date(st.due), "done": st.done} for st in _kids(steps, p.id)
         ]
         return out
 
@@ -751,15 +883,15 @@ def export_document(
             for name in CLIENT_COLS
             if name not in ("key_level", "reference_story")
         }
-        out["key_reasons"] = [r.reason for r in reasons.get(cid, [])]
+        out["key_reasons"] = [r.reason for r in _kids(reasons, cid)]
         out["key_level"] = c.key_level
         out["reference_story"] = c.reference_story
         out["financials"] = [
             {"period": f.period, **{k: _num(getattr(f, k)) for k in FINANCE_COLS if k != "period"}}
-            for f in fins.get(cid, [])
+            for f in _kids(fins, cid)
         ]
         out["targets"] = [
-            {"period": t.period, "target": _num(t.target)} for t in targets.get(cid, [])
+            {"period": t.period, "target": _num(t.target)} for t in _kids(targets, cid)
         ]
         out["credit"] = {
             "limit": _num(c.credit_limit),
@@ -774,17 +906,17 @@ def export_document(
             {
                 "key": n.key,
                 "text": n.text,
-                "products": [product_key[np.product_id] for np in need_products.get(n.id, [])],
-            }  # type: ignore[arg-type]
-            for n in needs.get(cid, [])
+                "products": [product_key[np.product_id] for np in _kids(need_products, n.id)],
+            }
+            for n in _kids(needs, cid)
         ]
         out["plans"] = [
             {"kind": pl.kind, "text": pl.text, "due": _date(pl.due), "status": pl.status}
-            for pl in plans.get(cid, [])
+            for pl in _kids(plans, cid)
         ]
         out["competitors"] = [
             {"name": co.name, "share_of_wallet": _num(co.share_of_wallet), "notes": co.notes}
-            for co in competitors.get(cid, [])
+            for co in _kids(competitors, cid)
         ]
         out["issues"] = [
             {
@@ -794,14 +926,14 @@ def export_document(
                 "response": i.response,
                 "status": i.status,
             }
-            for i in issues.get(cid, [])
+            for i in _kids(issues, cid)
         ]
-        out["stakeholders"] = [person_doc(p) for p in people.get(cid, [])]
+        out["stakeholders"] = [person_doc(p) for p in _kids(people, cid)]
         out["relations"] = [
             {"from": person_key[r.from_id], "to": person_key[r.to_id], "kind": r.kind}
-            for r in relations.get(cid, [])
+            for r in _kids(relations, cid)
         ]
-        out["meetings"] = [meeting_doc(mt) for mt in meetings.get(cid, [])]
+        out["meetings"] = [meeting_doc(mt) for mt in _kids(meetings, cid)]
         return out
 
     company = session.get(m.Company, 1)
@@ -824,7 +956,7 @@ def export_document(
                 "name": p.name,
                 "summary": p.summary,
                 "key_facts": list(p.key_facts),
-                "faqs": [{"question": f.question, "answer": f.answer} for f in faqs.get(p.id, [])],  # type: ignore[arg-type]
+                "faqs": [{"question": f.question, "answer": f.answer} for f in _kids(faqs, p.id)],
                 "reviewed_on": _date(p.reviewed_on),
             }
             for p in products
