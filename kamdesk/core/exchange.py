@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
+from kamdesk.core import confirmations
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -377,9 +378,6 @@ CREDIT_COLS = (
 )
 DISCOUNT_COLS = (("standard_pct", "discount_standard_pct"), ("max_pct", "discount_max_pct"))
 LIMIT_COLS = (("max_discount_pct", "max_discount_pct"), ("walk_away", "walk_away"))
-CONFIRMATION_COLS = tuple(
-    (name, name) for name in ("route_checked", "listening_plan", "etiquette_reviewed")
-)
 
 
 def _has(src: BaseModel, name: str, is_new: bool) -> bool:
@@ -646,6 +644,15 @@ class _Writer:
         )
         return have | {p.key: pid for pid, p in zip(ids, persons, strict=True)}
 
+    def _attendees(self, meeting_id: int) -> list[m.Stakeholder]:
+        stmt = (
+            select(m.Stakeholder)
+            .join(m.MeetingAttendee, col(m.MeetingAttendee.stakeholder_id) == m.Stakeholder.id)
+            .where(m.MeetingAttendee.meeting_id == meeting_id)
+            .order_by(col(m.MeetingAttendee.id))
+        )
+        return list(self.s.exec(stmt))
+
     def _meetings(self, cid: int, meetings: Sequence[doc.Meeting], people: dict[str, int]) -> None:
         have = _key_ids(
             self.s, select(m.Meeting.key, m.Meeting.id).where(m.Meeting.client_id == cid)
@@ -663,13 +670,14 @@ class _Writer:
                     int(offset.total_seconds() // 60) if offset is not None else None
                 )
             values |= _nested(src, "limits", LIMIT_COLS, is_new)
-            values |= _nested(src, "confirmations", CONFIRMATION_COLS, is_new)
             items.append((have.get(src.key), values))
         ids = self._upsert(m.Meeting, "meeting", items)
         pairs = list(zip(ids, meetings, strict=True))
 
         def given(name: str) -> list[tuple[int, doc.Meeting]]:
             return [(mid, mt) for mid, mt in pairs if _has(mt, name, mt.key not in have)]
+
+        existing_ids = set(have.values())
 
         def old(rows: list[tuple[int, doc.Meeting]]) -> list[int]:
             return [mid for mid, mt in rows if mt.key in have]
@@ -727,6 +735,22 @@ class _Writer:
                 for k, v in n.self_review.as_dict().items()
             ],
         )
+
+        # Ticks given in the file vouch for the state just written.
+        ticks = {
+            mid: {
+                n: getattr(mt.confirmations, n)
+                for n in confirmations.NAMES
+                if _has(mt.confirmations, n, mt.key not in have)
+            }
+            for mid, mt in given("confirmations")
+        }
+        # (new meetings start unticked: only ticks given as true need stamping there)
+        ticks = {mid: t for mid, t in ticks.items() if mid in existing_ids or any(t.values())}
+        for mid, tick in ticks.items():
+            meeting = self.s.get(m.Meeting, mid)
+            assert meeting is not None
+            self._update(m.Meeting, mid, confirmations.stamped(meeting, self._attendees(mid), tick))
 
 
 def import_text(db: Database, text: str, source: str) -> ImportSummary:
@@ -821,6 +845,15 @@ def export_document(
     reviews = _by_parent(session, m.SelfReview, "notes_id", None)
     need_key = {n.id: n.key for rows in needs.values() for n in rows}
 
+    person_by_id = {p.id: p for rows in people.values() for p in rows}
+
+    def ticks(mt: m.Meeting) -> dict[str, bool]:
+        """Ticks as they count now: a tick whose state has changed since is exported false."""
+        if not (mt.route_checked_fp or mt.listening_plan_fp or mt.etiquette_reviewed_fp):
+            return dict.fromkeys(confirmations.NAMES, False)
+        attending = [person_by_id[a.stakeholder_id] for a in _kids(attendees, mt.id)]
+        return confirmations.effective(mt, attending)
+
     def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
         start = mt.starts_at
         nt = notes.get(mt.id) if mt.id is not None else None
@@ -846,11 +879,7 @@ def export_document(
             ],
             "limits": {"max_discount_pct": _num(mt.max_discount_pct), "walk_away": mt.walk_away},
             "products": [product_key[p.product_id] for p in _kids(meeting_products, mt.id)],
-            "confirmations": {
-                "route_checked": mt.route_checked,
-                "listening_plan": mt.listening_plan,
-                "etiquette_reviewed": mt.etiquette_reviewed,
-            },
+            "confirmations": ticks(mt),
             "override_reason": mt.override_reason,
             "notes": None
             if nt is None
@@ -970,9 +999,14 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that either the whole new file or the old one is there:
-    a temporary file beside it, fsynced, then renamed over. On any error the temporary file
-    is removed and the old file is untouched."""
+    """Write ``text`` (UTF-8) to ``path`` so that either the whole new file or the old one is
+    there: see :func:`write_bytes_atomically`."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """A temporary file beside ``path``, fsynced, then renamed over it. On any error the
+    temporary file is removed and the old file is untouched."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -980,8 +1014,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise EnvironmentProblem(f"Cannot write in {directory}: {exc.strerror}.") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

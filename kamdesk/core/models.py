@@ -373,9 +373,11 @@ class Meeting(SQLModel, table=True):
     questions: list[str] = json_list()
     max_discount_pct: float | None = None
     walk_away: str | None = None
-    route_checked: bool = False
-    listening_plan: bool = False
-    etiquette_reviewed: bool = False
+    # The three ticks. Each holds a fingerprint of what it vouched for when given (None: not
+    # given); it counts only while that fingerprint still matches (core.confirmations).
+    route_checked_fp: str | None = Field(default=None, max_length=64)
+    listening_plan_fp: str | None = Field(default=None, max_length=64)
+    etiquette_reviewed_fp: str | None = Field(default=None, max_length=64)
     override_reason: str | None = None
 
     @property

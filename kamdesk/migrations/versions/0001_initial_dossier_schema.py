@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 18:25:39.612453
+Create Date: 2026-11-22 18:39:01.497821
 """
 
 from collections.abc import Sequence
@@ -202,9 +202,11 @@ def upgrade() -> None:
         sa.Column("questions", sa.JSON(), nullable=False),
         sa.Column("max_discount_pct", sa.Float(), nullable=True),
         sa.Column("walk_away", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("route_checked", sa.Boolean(), nullable=False),
-        sa.Column("listening_plan", sa.Boolean(), nullable=False),
-        sa.Column("etiquette_reviewed", sa.Boolean(), nullable=False),
+        sa.Column("route_checked_fp", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("listening_plan_fp", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column(
+            "etiquette_reviewed_fp", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
+        ),
         sa.Column("override_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.CheckConstraint(
             "kind IN ('meeting', 'negotiation', 'presentation', 'event')",
