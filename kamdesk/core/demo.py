@@ -14,12 +14,16 @@ from typing import Any
 
 from sqlmodel import func, select
 
-from kamdesk.core import exchange, resources
+from kamdesk.core import exchange, resources, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 
 DATE_FIELDS = {"reviewed_on", "due", "last_contact_on"}
+# The demo's amounts are in each client's currency; these rates (value of one unit in EUR, the
+# demo company's currency) let income shares be computed. Added to the user's settings only
+# for currencies not set there yet.
+DEMO_RATES = {"PLN": 0.2353, "HUF": 0.0025, "KZT": 0.00182}
 DATETIME_FIELDS = {"starts_at"}
 PERIOD_FIELDS = {"period"}
 
@@ -69,4 +73,16 @@ def load_demo(db: Database, today: dt.date | None = None) -> exchange.ImportSumm
             "database (use --db with a new file)."
         )
     text = json.dumps(demo_document(today), ensure_ascii=False)
-    return exchange.import_text(db, text, "demo portfolio")
+    summary = exchange.import_text(db, text, "demo portfolio")
+    add_missing_rates(DEMO_RATES)
+    return summary
+
+
+def add_missing_rates(rates: dict[str, float]) -> list[str]:
+    """Add exchange rates for currencies the settings do not know yet; returns those added."""
+    prefs = settings.load()
+    added = [code for code in rates if code not in prefs.exchange_rates]
+    if added:
+        prefs.exchange_rates = {**prefs.exchange_rates, **{c: rates[c] for c in added}}
+        settings.save(prefs)
+    return added
