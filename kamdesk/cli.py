@@ -12,16 +12,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kamdesk import __version__
 from kamdesk.core import errors
+from kamdesk.core.db import Database
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 1
 EXIT_INVALID = 2
 EXIT_NOT_READY = 3
 
-NOT_YET = ("readiness", "brief", "dossier", "notes", "ics")
+NOT_YET = ("dossier", "notes", "ics")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = sub.add_parser("meetings", help="list upcoming meetings")
     p.add_argument("--all", action="store_true", help="include past meetings")
+    p = sub.add_parser(
+        "readiness", help="the seven-mistakes report of a meeting (exit 3: not ready)"
+    )
+    p.add_argument("meeting")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("brief", help="the pre-meeting brief as PDF (refused if not ready)")
+    p.add_argument("meeting")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
+    p.add_argument("--html", type=Path, help="also write the brief as HTML")
+    p.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="print a brief for a meeting that is not ready; the reason is stored and printed",
+    )
     for name in NOT_YET:
         p = sub.add_parser(name, help="(not available yet)")
         p.add_argument("args", nargs=argparse.REMAINDER)
@@ -96,8 +112,6 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kamdesk.core.db import Database
-
     if args.command is None:
         from kamdesk.gui.app import run_app
 
@@ -140,4 +154,85 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{start}  {row.key:<28} {row.client_name} — {row.title}")
         return EXIT_OK
 
+    if args.command == "readiness":
+        return _readiness(path, args)
+    if args.command == "brief":
+        return _brief(path, args)
+
     raise AssertionError(args.command)  # pragma: no cover
+
+
+def _evaluate(db: Database, key: str) -> tuple[Any, Any, Any]:
+    from kamdesk.core import readiness, settings
+    from kamdesk.core.context import load_meeting_context
+
+    prefs = settings.load()
+    with db.session() as session:
+        ctx = load_meeting_context(session, key)
+    return ctx, readiness.evaluate(ctx, prefs), prefs
+
+
+def _readiness(path: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from kamdesk.core.readiness import MISTAKES, Level
+
+    with Database.open(path, readonly=True) as db:
+        _ctx, report, _prefs = _evaluate(db, args.meeting)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        status = "READY" if report.ready else "NOT READY"
+        print(f"{report.meeting_key}: {status} (score {report.score}/100)")
+        if report.leave_by:
+            print(
+                f"Leave by {report.leave_by.strftime('%H:%M')} (UTC{report.leave_by.strftime('%z')})"
+            )
+        marks = {Level.BLOCK: "BLOCK", Level.WARN: "warn ", Level.OK: "ok   "}
+        for number, checks in report.by_mistake().items():
+            print(f"{number} {MISTAKES[number]}")
+            for check in checks:
+                print(f"  {marks[check.level]} {check.message}")
+    return EXIT_OK if report.ready else EXIT_NOT_READY
+
+
+def _brief(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import brief
+    from kamdesk.core import models as m
+    from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+
+    reason = args.override_reason.strip() if args.override_reason is not None else None
+    if args.override_reason is not None and not reason:
+        return _fail("--override-reason needs a reason", EXIT_INVALID)
+    with Database.open(path, readonly=reason is None) as db:
+        ctx, report, prefs = _evaluate(db, args.meeting)
+        if not report.ready:
+            reason = reason or ctx.meeting.override_reason
+            if not reason:
+                print(
+                    f"kamdesk: {args.meeting} is not ready; no brief was written. "
+                    "Fix these, or give --override-reason:",
+                    file=sys.stderr,
+                )
+                for check in report.blockers():
+                    print(f"  [{check.mistake}] {check.message}", file=sys.stderr)
+                return EXIT_NOT_READY
+            if args.override_reason is not None:
+                with db.transaction() as session:
+                    meeting = session.get(m.Meeting, ctx.meeting.id)
+                    assert meeting is not None
+                    meeting.override_reason = reason
+                    session.add(meeting)
+                ctx.meeting.override_reason = reason
+        elif args.override_reason is not None:
+            print(
+                "kamdesk: the meeting is ready; the override reason was not needed or stored.",
+                file=sys.stderr,
+            )
+    html = brief.build_html(ctx, report, prefs, brief.BriefOptions(override_reason=reason))
+    if args.html:
+        write_atomically(args.html, html)
+    write_bytes_atomically(args.output, brief.build_pdf(html))
+    state = "ready" if report.ready else "NOT READY, overridden"
+    print(f"Brief for {args.meeting} ({state}) written to {args.output}")
+    return EXIT_OK

@@ -1,0 +1,276 @@
+"""The brief: HTML and a real PDF parsed back; user text stays text; only packaged files are read."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from kamdesk.cli import main
+from kamdesk.core import brief, exchange, reports
+from kamdesk.core.context import load_meeting_context
+from kamdesk.core.db import Database
+from kamdesk.core.readiness import evaluate
+from kamdesk.core.settings import Settings
+from tests.core.test_readiness import KEY, NOW, PERSON_DETAILS
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <script>alert("x")</script> {{ 7*7 }} '
+    '<link rel="attachment" href="file:///etc/hostname"> <a href="http://example.com/">x</a>'
+)
+
+
+@pytest.fixture
+def ready_doc(sample: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(sample)
+    client = doc["clients"][0]
+    client["stakeholders"][1].update(PERSON_DETAILS)
+    client["financials"].append(
+        {
+            "period": "2026-Q3",
+            "our_sales": 800000,
+            "our_income": 360000,
+            "receivables": 400000,
+            "overdue": 0,
+        }
+    )
+    client["plans"].append({"kind": "client_development", "text": "New oncology wing"})
+    meeting = client["meetings"][0]
+    meeting["notes"] = None
+    meeting["questions"] += ["How do you compare offers?", "Who else decides?"]
+    meeting["confirmations"] = {
+        "route_checked": True,
+        "listening_plan": True,
+        "etiquette_reviewed": True,
+    }
+    return doc
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _render(
+    db: Database, doc: dict[str, Any], settings: Settings
+) -> tuple[str, bytes, reports.ResourceOnlyFetcher]:
+    exchange.import_text(db, json.dumps(doc, ensure_ascii=False), "doc")
+    with db.session() as session:
+        ctx = load_meeting_context(session, KEY)
+    report = evaluate(ctx, settings, NOW)
+    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=NOW))
+    fetcher = reports.ResourceOnlyFetcher()
+    return html, brief.build_pdf(html, fetcher), fetcher
+
+
+def test_pdf_carries_names_leave_by_and_income_share(
+    db: Database, ready_doc: dict[str, Any]
+) -> None:
+    settings = Settings(exchange_rates={"PLN": 0.25})
+    html, pdf, fetcher = _render(db, ready_doc, settings)
+    assert pdf.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert 1 <= len(reader.pages) <= 3
+    text = _pdf_text(pdf)
+    assert "Андрей Соколов" in text
+    assert "Łukasz Wróbel" in text
+    assert "Wisła Pharma S.A." in text
+    assert "9:05" in text  # leave by: 10:00 − 40 min travel − 15 min buffer, in the meeting's time
+    # 1,450,000 PLN × 0.25 / 12,500,000 EUR = 2.9 %
+    assert "2.9 %" in text
+    assert "READY" in text and "NOT READY" not in text
+    assert "CONFIDENTIAL" in text
+    # the fonts came from resources/ through the locked-down fetcher, nothing else was asked for
+    assert any(url.endswith("DejaVuSansCondensed.ttf") for url in fetcher.served)
+    assert fetcher.refused == []
+    fonts = {
+        str(f)
+        for page in reader.pages
+        for f in (page.get("/Resources", {}).get("/Font", {}) or {}).values()
+    }
+    assert fonts
+
+
+def test_locale_formats_numbers_and_dates(db: Database, ready_doc: dict[str, Any]) -> None:
+    html, _pdf, _f = _render(db, ready_doc, Settings(locale="pl", exchange_rates={"PLN": 0.25}))
+    assert "2,9%" in html.replace("\u00a0", "").replace(" ", "")
+    assert "środa, 25 lis 2026" in html  # Polish weekday and month (2026-11-25 is a Wednesday)
+
+
+def test_user_text_stays_text_and_reads_no_file(db: Database, ready_doc: dict[str, Any]) -> None:
+    ready_doc["clients"][0]["stakeholders"][0]["personal_notes"] = HOSTILE
+    ready_doc["clients"][0]["meetings"][0]["objective"] = HOSTILE
+    html, pdf, fetcher = _render(db, ready_doc, Settings())
+    assert (
+        "<img src" not in html and "<script>" not in html and '<link rel="attachment"' not in html
+    )
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "{{ 7*7 }}" in html and "49" not in html.split("{{ 7*7 }}")[0][-5:]
+    text = _pdf_text(pdf)
+    assert "{{ 7*7 }}" in text
+    assert '<script>alert("x")</script>' in text.replace("\n", " ")
+    assert "root:" not in text
+    assert fetcher.refused == []  # escaped markup is never even requested
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/x.css",
+        "https://example.com/font.ttf",
+        "data:text/css,body{}",
+        "ftp://example.com/x",
+        "file://remote-host/share/x.css",
+    ],
+)
+def test_fetcher_refuses_everything_outside_resources(url: str) -> None:
+    fetcher = reports.ResourceOnlyFetcher()
+    with pytest.raises(ValueError, match="refused"):
+        fetcher(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_refuses_escapes_from_resources() -> None:
+    fetcher = reports.ResourceOnlyFetcher()
+    inside = (fetcher.root / "styles" / "brief.css").as_uri()
+    assert fetcher(inside).read().startswith(b"/*")
+    with pytest.raises(ValueError):
+        fetcher(fetcher.root.as_uri() + "/../pyproject.toml")
+
+
+def test_weasyprint_gets_only_our_fetcher(tmp_path: Path) -> None:
+    """A document asking for outside files directly (as a hostile template would) gets none."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    html = (
+        f'<html><head><link rel="stylesheet" href="{secret.as_uri()}">'
+        f'<link rel="attachment" href="{secret.as_uri()}"></head>'
+        f'<body><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">hello</body></html>'
+    )
+    fetcher = reports.ResourceOnlyFetcher()
+    pdf = reports.html_to_pdf(html, fetcher)
+    assert b"TOP-SECRET-CONTENT" not in pdf
+    assert secret.as_uri() in fetcher.refused
+    assert "http://127.0.0.1:9/x.png" in fetcher.refused
+
+
+def test_not_ready_brief_is_marked_with_the_override(
+    db: Database, ready_doc: dict[str, Any]
+) -> None:
+    ready_doc["clients"][0]["meetings"][0]["travel_min"] = None
+    exchange.import_text(db, json.dumps(ready_doc, ensure_ascii=False), "doc")
+    with db.session() as session:
+        ctx = load_meeting_context(session, KEY)
+    report = evaluate(ctx, Settings(), NOW)
+    html = brief.build_html(
+        ctx,
+        report,
+        Settings(),
+        brief.BriefOptions(override_reason="Client moved the meeting to today", now=NOW),
+    )
+    text = _pdf_text(brief.build_pdf(html))
+    assert "NOT READY" in text
+    assert "Client moved the meeting to today" in text
+    assert "Add a travel time for this in-person meeting." in text
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_gate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, ready_doc: dict[str, Any]
+) -> None:
+    db = str(tmp_path / "cli.db")
+    ready_doc["clients"][0]["meetings"][0]["starts_at"] = "2031-11-25T10:00:00+01:00"
+    ready_doc["products"][0]["reviewed_on"] = "2031-10-01"
+    ready_doc["clients"][0]["financials"][-1]["period"] = "2031-Q3"
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(ready_doc, ensure_ascii=False))
+    assert _cli(capsys, "--db", db, "import-json", str(src))[0] == 0
+
+    code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["status"] == "ready" and data["meeting"] == KEY
+    code, out, _ = _cli(capsys, "--db", db, "readiness", KEY)
+    assert code == 0 and "READY" in out and "Leave by 09:05" in out
+
+    pdf, html = tmp_path / "b.pdf", tmp_path / "b.html"
+    code, out, err = _cli(capsys, "--db", db, "brief", KEY, "-o", str(pdf), "--html", str(html))
+    assert code == 0, err
+    assert "Андрей Соколов" in _pdf_text(pdf.read_bytes())
+    assert "Андрей Соколов" in html.read_text("utf-8")
+
+    assert _cli(capsys, "--db", db, "readiness", "no-such-meeting")[0] == 2
+    assert _cli(capsys, "--db", db, "brief", "no-such-meeting", "-o", str(pdf))[0] == 2
+
+    # make it not ready: the gate refuses, lists the blockers, writes nothing
+    update = {
+        "format": "kamdesk-portfolio",
+        "version": 1,
+        "clients": [
+            {
+                "key": "wisla-pharma",
+                "name": "Wisła Pharma S.A.",
+                "meetings": [{"key": KEY, "title": "Tender", "travel_min": None}],
+            }
+        ],
+    }
+    src.write_text(json.dumps(update, ensure_ascii=False))
+    assert _cli(capsys, "--db", db, "import-json", str(src))[0] == 0
+    code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
+    assert code == 3 and json.loads(out)["status"] == "not_ready"
+    refused = tmp_path / "refused.pdf"
+    code, _, err = _cli(capsys, "--db", db, "brief", KEY, "-o", str(refused))
+    assert code == 3 and "Add a travel time" in err and not refused.exists()
+    assert (
+        _cli(capsys, "--db", db, "brief", KEY, "-o", str(refused), "--override-reason", "  ")[0]
+        == 2
+    )
+
+    code, out, err = _cli(
+        capsys,
+        "--db",
+        db,
+        "brief",
+        KEY,
+        "-o",
+        str(refused),
+        "--override-reason",
+        "Meeting confirmed by phone; travel by taxi",
+    )
+    assert code == 0, err
+    text = _pdf_text(refused.read_bytes())
+    assert "NOT READY" in text and "Meeting confirmed by phone; travel by taxi" in text
+    # the reason is stored on the meeting (and exported)
+    out_json = tmp_path / "out.json"
+    assert _cli(capsys, "--db", db, "export-json", str(out_json))[0] == 0
+    meeting = json.loads(out_json.read_text())["clients"][0]["meetings"][0]
+    assert meeting["override_reason"] == "Meeting confirmed by phone; travel by taxi"
+
+
+def test_brief_time_shown_in_the_meetings_own_zone(db: Database, ready_doc: dict[str, Any]) -> None:
+    ready_doc["clients"][0]["meetings"][0]["starts_at"] = "2026-11-25T14:00:00+05:00"
+    html, _pdf, _f = _render(db, ready_doc, Settings())
+    assert "2:00\u202fPM (UTC+05:00)" in html or "2:00 PM (UTC+05:00)" in html
+    assert "1:05" in html  # leave by 13:05 local
+
+
+def test_formatter_money_and_percent() -> None:
+    fmt = reports.Formatter("pl")
+    assert fmt.percent(0.221).replace("\u00a0", " ") == "22,1 %"
+    assert "zł" in fmt.money(1234567.5, "PLN")
+    assert fmt.money(None, "PLN") == "—"
+    assert reports.Formatter("it").date(dt.date(2026, 12, 2)) == "2 dic 2026"
