@@ -23,8 +23,49 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 
 
+def brief_phase(db: str, key: str) -> dict[str, float]:
+    """Runs in a child: brief HTML and PDF times for one meeting, and WeasyPrint alone on the
+    same HTML (no kamdesk fetcher, no context loading), medians of 3."""
+    from weasyprint import HTML
+
+    from kamdesk.core import brief, readiness, resources, settings
+    from kamdesk.core.context import load_meeting_context
+    from kamdesk.core.db import Database
+
+    prefs = settings.load()
+    html_times, pdf_times, weasy_times, pages = [], [], [], 0
+    with Database.open(db, readonly=True) as database:
+        for _ in range(3):
+            start = time.perf_counter()
+            with database.session() as session:
+                ctx = load_meeting_context(session, key)
+            report = readiness.evaluate(ctx, prefs)
+            html = brief.build_html(
+                ctx, report, prefs, brief.BriefOptions(override_reason="benchmark")
+            )
+            html_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            pdf = brief.build_pdf(html)
+            pdf_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            document = HTML(string=html, base_url=resources.root().as_uri() + "/").render()
+            document.write_pdf()
+            weasy_times.append(time.perf_counter() - start)
+            pages = len(document.pages)
+    return {
+        "html_s": statistics.median(html_times),
+        "pdf_s": statistics.median(pdf_times),
+        "weasy_s": statistics.median(weasy_times),
+        "pages": pages,
+        "pdf_kb": len(pdf) / 1024,
+    }
+
+
 def phase(name: str, db: str, file: str) -> None:
     """Runs in a child: one measured operation, printed as JSON."""
+    if name == "brief":
+        print(json.dumps(brief_phase(db, file)))
+        return
     from kamdesk.core import demo, exchange
     from kamdesk.core.db import Database
 
@@ -67,12 +108,49 @@ def main() -> None:
     parser.add_argument("--phase")
     parser.add_argument("--db")
     parser.add_argument("--file")
+    parser.add_argument("--only", choices=["brief", "data"], help="run one part of the benchmark")
     args = parser.parse_args()
     if args.phase:
         phase(args.phase, args.db, args.file)
         return
-
     OUT.mkdir(parents=True, exist_ok=True)
+    # the children must not touch the user's own settings (loading the demo adds rates)
+    os.environ["KAMDESK_CONFIG"] = str(OUT / "bench-settings.toml")
+    if args.only != "data":
+        bench_briefs()
+    if args.only != "brief":
+        bench_data(args.clients)
+
+
+def bench_briefs() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        demo_db = tmpdir / "demo.db"
+        child("demo", demo_db)
+        demo = child("brief", demo_db, Path("pomorze-tender-2027"))
+        # one client of the large portfolio: 10 years of financials, a meeting with 15 attendees
+        doc = generate(clients=1, people=20, meetings=100)
+        meeting = doc["clients"][0]["meetings"][0]
+        meeting["attendees"] = [f"p{i}" for i in range(15)]
+        big_file = tmpdir / "big.json"
+        big_file.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        big_db = tmpdir / "big.db"
+        child("import", big_db, big_file)
+        big = child("brief", big_db, Path(meeting["key"]))
+    print("kamdesk brief benchmark (medians of 3)")
+    for label, r in (("demo negotiation, 4 attendees", demo), ("15 attendees, 10 years", big)):
+        overhead = (r["html_s"] + r["pdf_s"]) / r["weasy_s"]
+        print(
+            f"  {label:<32} HTML {r['html_s'] * 1000:6.0f} ms   PDF {r['pdf_s'] * 1000:6.0f} ms   "
+            f"WeasyPrint alone {r['weasy_s'] * 1000:6.0f} ms   ratio {overhead:.2f}   "
+            f"{r['pages']:.0f} pages, {r['pdf_kb']:.0f} KB"
+        )
+
+
+def bench_data(n_clients: int) -> None:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
@@ -81,7 +159,7 @@ def main() -> None:
         results["demo_import_peak_mb"] = max(r["peak_rss_mb"] for r in runs)
         results["demo_db_kb"] = (tmpdir / "demo0.db").stat().st_size / 1024
 
-        large = OUT / f"large-{args.clients}.json"
+        large = OUT / f"large-{n_clients}.json"
         if not large.exists():
             start = time.perf_counter()
             subprocess.run(
@@ -89,7 +167,7 @@ def main() -> None:
                     sys.executable,
                     str(ROOT / "benchmarks" / "generate.py"),
                     "--clients",
-                    str(args.clients),
+                    str(n_clients),
                     "-o",
                     str(large),
                 ],
@@ -115,7 +193,7 @@ def main() -> None:
             Path(str(db) + suffix).unlink(missing_ok=True)
         results["large_db_mb"] = db.stat().st_size / 1e6
 
-    n = args.clients
+    n = n_clients
     print(f"kamdesk benchmark ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
     print(
         f"  demo import (median of 5)      {results['demo_import_s'] * 1000:8.0f} ms   peak {results['demo_import_peak_mb']:.0f} MB   db {results['demo_db_kb']:.0f} KB"

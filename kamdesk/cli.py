@@ -138,20 +138,30 @@ def _run(args: argparse.Namespace) -> int:
         from kamdesk.core import exchange
 
         with Database.open(path, readonly=True) as db:
-            document = exchange.export_file(db, args.file, args.clients)
-        print(f"Exported {len(document['clients'])} clients to {args.file}")
+            count = exchange.export_file(db, args.file, args.clients)
+        print(f"Exported {count} clients to {args.file}")
         return EXIT_OK
 
     if args.command == "meetings":
-        from kamdesk.core import queries
+        from kamdesk.core import queries, readiness, settings
+        from kamdesk.core.context import load_meeting_context
 
+        prefs = settings.load()
         with Database.open(path, readonly=True) as db, db.session() as session:
             rows = queries.upcoming_meetings(session, include_past=args.all)
+            reports = [
+                readiness.evaluate(load_meeting_context(session, r.key), prefs) for r in rows
+            ]
         if not rows:
             print("No upcoming meetings.")
-        for row in rows:
-            start = row.starts_at.strftime("%Y-%m-%d %H:%M %z") if row.starts_at else "(no time)"
-            print(f"{start}  {row.key:<28} {row.client_name} — {row.title}")
+        for row, report in zip(rows, reports, strict=True):
+            start = (
+                row.starts_at.strftime("%Y-%m-%d %H:%M %z") if row.starts_at else "(no time)      "
+            )
+            state = "ready    " if report.ready else f"{len(report.blockers()):>2} to fix"
+            print(
+                f"{start}  {state} {report.score:>3}  {row.key:<28} {row.client_name} — {row.title}"
+            )
         return EXIT_OK
 
     if args.command == "readiness":

@@ -25,13 +25,13 @@ import json
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import confirmations
@@ -789,8 +789,10 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def _by_parent(
-    session: Session, table: type[T], parent: str, ids: set[int] | None
+    session: Session, table: type[T], parent: str, ids: Any | None
 ) -> dict[int, list[T]]:
+    """Rows of ``table`` grouped by their ``parent`` column, in insertion order; ``ids`` (a
+    subquery of parent ids) limits them, None means all rows."""
     stmt = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
     if ids is not None:
         stmt = stmt.where(col(getattr(table, parent)).in_(ids))
@@ -804,45 +806,92 @@ def _kids(grouped: dict[int, list[T]], row_id: int | None) -> list[T]:
     return grouped.get(row_id, []) if row_id is not None else []
 
 
+def _header(session: Session, now: dt.datetime | None) -> dict[str, Any]:
+    """The document without its clients: format, stamp, company, products."""
+    company = session.get(m.Company, 1)
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    faqs = _by_parent(session, m.ProductFaq, "product_id", None)
+    return {
+        "format": doc.FORMAT_NAME,
+        "version": doc.FORMAT_VERSION,
+        "exported_at": stamp.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "company": None
+        if company is None
+        else {
+            "name": company.name,
+            "currency": company.currency,
+            "annual_income": _num(company.annual_income),
+            "key_share_threshold": _num(company.key_share_threshold),
+        },
+        "products": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "summary": p.summary,
+                "key_facts": list(p.key_facts),
+                "faqs": [{"question": f.question, "answer": f.answer} for f in _kids(faqs, p.id)],
+                "reviewed_on": _date(p.reviewed_on),
+            }
+            for p in session.exec(select(m.Product).order_by(col(m.Product.id)))
+        ],
+        "clients": [],
+    }
+
+
 def export_document(
     session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:
     """The portfolio (or the named clients) as a format-v1 document (a plain dict)."""
+    document = _header(session, now)
+    document["clients"] = _client_docs(session, client_keys)
+    return document
+
+
+def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The named clients (all when None) as format-v1 objects, in insertion order."""
     stmt = select(m.Client).order_by(col(m.Client.id))
+    ids: Any = None
     if client_keys is not None:
         stmt = stmt.where(col(m.Client.key).in_(client_keys))
+        ids = select(m.Client.id).where(col(m.Client.key).in_(client_keys))
     clients = list(session.exec(stmt))
-    ids: set[int] | None = (
-        {c.id for c in clients if c.id is not None} if client_keys is not None else None
-    )
 
-    products = list(session.exec(select(m.Product).order_by(col(m.Product.id))))
-    product_key = {p.id: p.key for p in products}
-    faqs = _by_parent(session, m.ProductFaq, "product_id", None)
+    def under(table: Any, column: str, parent_ids: Any) -> Any:
+        return (
+            None
+            if parent_ids is None
+            else select(table.id).where(col(getattr(table, column)).in_(parent_ids))
+        )
 
+    need_ids = under(m.Need, "client_id", ids)
+    person_ids = under(m.Stakeholder, "client_id", ids)
+    meeting_ids = under(m.Meeting, "client_id", ids)
+    notes_ids = under(m.MeetingNotes, "meeting_id", meeting_ids)
+
+    product_key = dict(session.exec(select(m.Product.id, m.Product.key)).all())
     reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
     fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
     targets = _by_parent(session, m.SalesTarget, "client_id", ids)
     needs = _by_parent(session, m.Need, "client_id", ids)
-    need_products = _by_parent(session, m.NeedProduct, "need_id", None)
+    need_products = _by_parent(session, m.NeedProduct, "need_id", need_ids)
     plans = _by_parent(session, m.Plan, "client_id", ids)
     competitors = _by_parent(session, m.Competitor, "client_id", ids)
     issues = _by_parent(session, m.ClientIssue, "client_id", ids)
     people = _by_parent(session, m.Stakeholder, "client_id", ids)
     person_key = {p.id: p.key for rows in people.values() for p in rows}
-    steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", None)
+    steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", person_ids)
     relations = _by_parent(session, m.Relation, "client_id", ids)
     meetings = _by_parent(session, m.Meeting, "client_id", ids)
-    attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", None)
-    meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", None)
-    proposals = _by_parent(session, m.Proposal, "meeting_id", None)
+    attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", meeting_ids)
+    meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", meeting_ids)
+    proposals = _by_parent(session, m.Proposal, "meeting_id", meeting_ids)
     notes = {
         n.meeting_id: n
-        for rows in _by_parent(session, m.MeetingNotes, "meeting_id", None).values()
+        for rows in _by_parent(session, m.MeetingNotes, "meeting_id", meeting_ids).values()
         for n in rows
     }
-    actions = _by_parent(session, m.ActionItem, "notes_id", None)
-    reviews = _by_parent(session, m.SelfReview, "notes_id", None)
+    actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
+    reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
     need_key = {n.id: n.key for rows in needs.values() for n in rows}
 
     person_by_id = {p.id: p for rows in people.values() for p in rows}
@@ -965,33 +1014,7 @@ def export_document(
         out["meetings"] = [meeting_doc(mt) for mt in _kids(meetings, cid)]
         return out
 
-    company = session.get(m.Company, 1)
-    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    return {
-        "format": doc.FORMAT_NAME,
-        "version": doc.FORMAT_VERSION,
-        "exported_at": stamp.isoformat().replace("+00:00", "Z"),
-        "company": None
-        if company is None
-        else {
-            "name": company.name,
-            "currency": company.currency,
-            "annual_income": _num(company.annual_income),
-            "key_share_threshold": _num(company.key_share_threshold),
-        },
-        "products": [
-            {
-                "key": p.key,
-                "name": p.name,
-                "summary": p.summary,
-                "key_facts": list(p.key_facts),
-                "faqs": [{"question": f.question, "answer": f.answer} for f in _kids(faqs, p.id)],
-                "reviewed_on": _date(p.reviewed_on),
-            }
-            for p in products
-        ],
-        "clients": [client_doc(c) for c in clients],
-    }
+    return [client_doc(c) for c in clients]
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -1000,11 +1023,15 @@ def dumps(document: dict[str, Any]) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` so that either the whole new file or the old one is
-    there: see :func:`write_bytes_atomically`."""
-    write_bytes_atomically(path, text.encode("utf-8"))
+    there: see :func:`write_chunks_atomically`."""
+    write_chunks_atomically(path, [text])
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
+    write_chunks_atomically(path, [data])
+
+
+def write_chunks_atomically(path: Path, chunks: Iterable[str | bytes]) -> None:
     """A temporary file beside ``path``, fsynced, then renamed over it. On any error the
     temporary file is removed and the old file is untouched."""
     path = Path(path)
@@ -1015,7 +1042,8 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise EnvironmentProblem(f"Cannot write in {directory}: {exc.strerror}.") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -1033,9 +1061,37 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def export_file(
-    db: Database, path: Path, client_keys: Sequence[str] | None = None
-) -> dict[str, Any]:
+EXPORT_BATCH = 100  # clients held in memory at a time while exporting
+
+
+def iter_export_text(
+    session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
+) -> Iterator[str]:
+    """The document as text, exactly ``dumps(export_document(...))``, produced a batch of
+    clients at a time so a large portfolio never sits in memory whole."""
+    stmt = select(m.Client.key).order_by(col(m.Client.id))
+    if client_keys is not None:
+        stmt = stmt.where(col(m.Client.key).in_(client_keys))
+    keys = list(session.exec(stmt))
+    head = dumps(_header(session, now))
+    marker = '"clients": []'
+    cut = head.rindex(marker)
+    if not keys:
+        yield head
+        return
+    yield head[:cut] + '"clients": [\n'
+    for start in range(0, len(keys), EXPORT_BATCH):
+        batch = _client_docs(session, keys[start : start + EXPORT_BATCH])
+        parts = []
+        for client in batch:
+            text = json.dumps(client, ensure_ascii=False, indent=2)
+            parts.append("\n".join("    " + line for line in text.split("\n")))
+        yield ("" if start == 0 else ",\n") + ",\n".join(parts)
+    yield "\n  ]" + head[cut + len(marker) :]
+
+
+def export_file(db: Database, path: Path, client_keys: Sequence[str] | None = None) -> int:
+    """Export to ``path`` atomically; returns the number of clients written."""
     with db.session() as session:
         if client_keys is not None:
             known = set(
@@ -1044,6 +1100,8 @@ def export_file(
             missing = [k for k in client_keys if k not in known]
             if missing:
                 raise UnknownKey(f"No client with key {missing[0]!r}.")
-        document = export_document(session, client_keys)
-    write_atomically(path, dumps(document))
-    return document
+            count = len(known)
+        else:
+            count = session.exec(select(func.count()).select_from(m.Client)).one()
+        write_chunks_atomically(path, iter_export_text(session, client_keys))
+    return count

@@ -36,6 +36,9 @@ def test_demo_meetings_export_import(capsys: pytest.CaptureFixture[str], tmp_pat
     code, out, _ = run(capsys, "--db", db, "meetings")
     assert code == 0
     assert "pomorze-tender-2027" in out
+    ready_line = next(line for line in out.splitlines() if "pomorze-tender-2027" in line)
+    assert " ready " in ready_line
+    assert "to fix" in next(line for line in out.splitlines() if "patika-q1-listing" in line)
     assert out.index("pomorze-tender-2027") < out.index("almaty-launch-rt")
     code, _, err = run(capsys, "--db", db, "demo")
     assert code == 1 and "already holds data" in err

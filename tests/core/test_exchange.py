@@ -503,7 +503,8 @@ def test_export_of_named_clients_and_unknown_key(
     db: Database, sample: dict[str, Any], tmp_path: Path
 ) -> None:
     exchange.import_text(db, json.dumps(sample), "sample")
-    out = exchange.export_file(db, tmp_path / "one.json", ["wisla-pharma"])
+    assert exchange.export_file(db, tmp_path / "one.json", ["wisla-pharma"]) == 1
+    out = json.loads((tmp_path / "one.json").read_text("utf-8"))
     assert [c["key"] for c in out["clients"]] == ["wisla-pharma"]
     with pytest.raises(UnknownKey):
         exchange.export_file(db, tmp_path / "none.json", ["nope"])
@@ -526,3 +527,27 @@ def test_export_never_leaves_a_half_written_file(
         exchange.write_atomically(target, "new content " * 1000)
     assert target.read_text() == "old content"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_streamed_export_equals_the_whole_document(
+    db: Database, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file export streams batches of clients; its text is exactly the whole document's."""
+    from kamdesk.core import demo
+
+    demo.load_demo(db)
+    exchange.import_text(db, json.dumps(sample), "sample")
+    monkeypatch.setattr(exchange, "EXPORT_BATCH", 2)  # 5 clients: three batches
+    import datetime as dt
+
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+    with db.session() as session:
+        whole = exchange.dumps(exchange.export_document(session, now=now))
+        streamed = "".join(exchange.iter_export_text(session, now=now))
+        one = "".join(exchange.iter_export_text(session, ["wisla-pharma"], now=now))
+        one_whole = exchange.dumps(exchange.export_document(session, ["wisla-pharma"], now=now))
+        none = "".join(exchange.iter_export_text(session, [], now=now))
+    assert len(json.loads(whole)["clients"]) == 5
+    assert streamed == whole
+    assert one == one_whole
+    assert json.loads(none)["clients"] == []
