@@ -83,7 +83,7 @@ def test_pdf_carries_names_leave_by_and_income_share(
     assert "Wisła Pharma S.A." in text
     assert "9:05" in text  # leave by: 10:00 − 40 min travel − 15 min buffer, in the meeting's time
     # 1,450,000 PLN × 0.25 / 12,500,000 EUR = 2.9 %
-    assert "2.9 %" in text
+    assert "2.9%" in text
     assert "READY" in text and "NOT READY" not in text
     assert "CONFIDENTIAL" in text
     # the fonts came from resources/ through the locked-down fetcher, nothing else was asked for
@@ -270,7 +270,9 @@ def test_brief_time_shown_in_the_meetings_own_zone(db: Database, ready_doc: dict
 
 def test_formatter_money_and_percent() -> None:
     fmt = reports.Formatter("pl")
-    assert fmt.percent(0.221).replace("\u00a0", " ") == "22,1 %"
+    assert fmt.percent(0.221) == "22,1%"
+    assert reports.Formatter("ru").percent(0.221).replace("\u00a0", " ") == "22,1 %"
+    assert reports.Formatter("en").percent(0.05, 0) == "5%"
     assert "zł" in fmt.money(1234567.5, "PLN")
     assert fmt.money(None, "PLN") == "—"
     assert reports.Formatter("it").date(dt.date(2026, 12, 2)) == "2 dic 2026"
