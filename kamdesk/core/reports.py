@@ -111,8 +111,11 @@ class Formatter:
             return "—"
         pattern = self.locale.percent_formats[None].pattern  # e.g. "#,##0%", "#,##0 %"
         if digits:
-            pattern = pattern.replace("0%", "0." + "0" * digits + "%").replace(
-                "0\u00a0%", "0." + "0" * digits + "\u00a0%").replace("0 %", "0." + "0" * digits + " %")
+            pattern = (
+                pattern.replace("0%", "0." + "0" * digits + "%")
+                .replace("0\u00a0%", "0." + "0" * digits + "\u00a0%")
+                .replace("0 %", "0." + "0" * digits + " %")
+            )
         return babel.numbers.format_percent(value, format=pattern, locale=self.locale)
 
     def signed_percent(self, value: float | None) -> str:
