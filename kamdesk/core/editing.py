@@ -1,0 +1,202 @@
+"""Editing the dossier one field at a time: the API the desktop app (and its undo stack) uses.
+
+Every edit is validated by the same rules as the exchange format (types, closed enums,
+ranges, text limits) and fails with :class:`FieldError` naming the field and what is wrong;
+nothing is written then. Each call is its own transaction, so an autosaved edit is durable
+as soon as the call returns. Calls return the previous value, which is what undo needs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlmodel import Session, SQLModel, col, select
+
+from kamdesk.core import confirmations
+from kamdesk.core import exchange_schema as doc
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
+
+
+class FieldError(KamdeskError):
+    """A value the field cannot take. ``field`` names it; ``str()`` says what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+# Which document field validates each editable column (column -> (doc model, doc field)).
+_VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
+    m.Client: {
+        **{c: (doc.Client, c) for c in doc.Client.model_fields if c in m.Client.model_fields},
+        "credit_limit": (doc.Credit, "limit"),
+        "payment_terms_days": (doc.Credit, "payment_terms_days"),
+        "credit_rating": (doc.Credit, "rating"),
+        "discount_standard_pct": (doc.DiscountPolicy, "standard_pct"),
+        "discount_max_pct": (doc.DiscountPolicy, "max_pct"),
+    },
+    m.Stakeholder: {
+        c: (doc.Stakeholder, c)
+        for c in doc.Stakeholder.model_fields
+        if c in m.Stakeholder.model_fields
+    },
+    m.Meeting: {
+        **{c: (doc.Meeting, c) for c in doc.Meeting.model_fields if c in m.Meeting.model_fields},
+        "starts_at": (doc.Meeting, "starts_at"),
+        "max_discount_pct": (doc.Limits, "max_discount_pct"),
+        "walk_away": (doc.Limits, "walk_away"),
+    },
+    m.Product: {
+        c: (doc.Product, c) for c in doc.Product.model_fields if c in m.Product.model_fields
+    },
+    m.FinancialPeriod: {c: (doc.FinancialPeriod, c) for c in doc.FinancialPeriod.model_fields},
+    m.SalesTarget: {c: (doc.Target, c) for c in doc.Target.model_fields},
+    m.Need: {"text": (doc.Need, "text")},
+    m.Plan: {c: (doc.Plan, c) for c in doc.Plan.model_fields},
+    m.Competitor: {c: (doc.Competitor, c) for c in doc.Competitor.model_fields},
+    m.ClientIssue: {c: (doc.Issue, c) for c in ("kind", "text", "response", "status")},
+    m.RelationshipStep: {c: (doc.RelationshipStep, c) for c in doc.RelationshipStep.model_fields},
+    m.Company: {c: (doc.Company, c) for c in doc.Company.model_fields},
+}
+
+# Keys are identifiers that other objects and scripts refer to: not edited in place.
+_READ_ONLY = {"key", "id", "client_id"}
+
+
+@cache
+def _adapter(model: type[SQLModel], column: str) -> TypeAdapter[Any]:
+    try:
+        doc_model, field = _VALIDATED_BY[model][column]
+    except KeyError:
+        raise FieldError(column, "this field cannot be edited here") from None
+    info = doc_model.model_fields[field]
+    return TypeAdapter(info.rebuild_annotation())  # the annotation with its validators
+
+
+def validate(model: type[SQLModel], column: str, value: Any) -> Any:
+    """The value as the field stores it, or FieldError with a message for the user."""
+    if column in _READ_ONLY:
+        raise FieldError(column, "keys are identifiers and cannot be edited")
+    if isinstance(value, str) and column not in (
+        "text",
+        "name",
+        "title",
+        "step",
+        "question",
+        "answer",
+    ):
+        value = value.strip() or None  # an emptied optional text field means "not known"
+    try:
+        return _adapter(model, column).validate_python(value, strict=True)
+    except ValidationError as exc:
+        from kamdesk.core.exchange import _message
+
+        raise FieldError(column, _message(exc.errors()[0])) from None
+
+
+def _row(session: Session, model: type[SQLModel], row_id: int) -> Any:
+    row = session.get(model, row_id)
+    if row is None:
+        what = getattr(model, "__tablename__", "record")
+        raise KamdeskError(f"That {what} no longer exists (it was deleted).")
+    return row
+
+
+def set_field(db: Database, model: type[SQLModel], row_id: int, column: str, value: Any) -> Any:
+    """Validate and store one field; returns the previous value."""
+    clean = validate(model, column, value)
+    with db.transaction() as session:
+        row = _row(session, model, row_id)
+        if column == "starts_at":
+            old = row.starts_at
+            row.set_starts_at(clean)
+        else:
+            old = getattr(row, column)
+            setattr(row, column, list(clean) if isinstance(clean, list) else clean)
+        session.add(row)
+    return old
+
+
+def get_field(db: Database, model: type[SQLModel], row_id: int, column: str) -> Any:
+    with db.session() as session:
+        row = _row(session, model, row_id)
+        return row.starts_at if column == "starts_at" else getattr(row, column)
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def meeting_attendees(session: Session, meeting_id: int) -> list[m.Stakeholder]:
+    stmt = (
+        select(m.Stakeholder)
+        .join(m.MeetingAttendee, col(m.MeetingAttendee.stakeholder_id) == m.Stakeholder.id)
+        .where(m.MeetingAttendee.meeting_id == meeting_id)
+        .order_by(col(m.MeetingAttendee.id))
+    )
+    return list(session.exec(stmt))
+
+
+def set_tick(db: Database, meeting_id: int, name: str, value: bool) -> bool:
+    """Give (or withdraw) a tick: it vouches for the meeting as it is now. Returns whether the
+    tick counted before."""
+    if name not in confirmations.NAMES:
+        raise FieldError(name, "not one of the three ticks")
+    with db.transaction() as session:
+        meeting = _row(session, m.Meeting, meeting_id)
+        attendees = meeting_attendees(session, meeting_id)
+        before = confirmations.effective(meeting, attendees)[name]
+        for column, fp in confirmations.stamped(meeting, attendees, {name: value}).items():
+            setattr(meeting, column, fp)
+        session.add(meeting)
+    return before
+
+
+def set_attendees(db: Database, meeting_id: int, stakeholder_ids: list[int]) -> list[int]:
+    """Replace the attendees (people of the meeting's own client only); returns the old list."""
+    if len(set(stakeholder_ids)) != len(stakeholder_ids):
+        raise FieldError("attendees", "a person is listed twice")
+    with db.transaction() as session:
+        meeting = _row(session, m.Meeting, meeting_id)
+        people = {
+            p.id
+            for p in session.exec(
+                select(m.Stakeholder).where(m.Stakeholder.client_id == meeting.client_id)
+            )
+        }
+        strangers = [i for i in stakeholder_ids if i not in people]
+        if strangers:
+            raise FieldError("attendees", "only people of this client can attend")
+        old = [p.id for p in meeting_attendees(session, meeting_id) if p.id is not None]
+        for link in session.exec(
+            select(m.MeetingAttendee).where(m.MeetingAttendee.meeting_id == meeting_id)
+        ):
+            session.delete(link)
+        session.flush()
+        for sid in stakeholder_ids:
+            session.add(m.MeetingAttendee(meeting_id=meeting_id, stakeholder_id=sid))
+    return old
+
+
+def set_meeting_products(db: Database, meeting_id: int, product_ids: list[int]) -> list[int]:
+    with db.transaction() as session:
+        _row(session, m.Meeting, meeting_id)
+        links = list(
+            session.exec(
+                select(m.MeetingProduct)
+                .where(m.MeetingProduct.meeting_id == meeting_id)
+                .order_by(col(m.MeetingProduct.id))
+            )
+        )
+        old = [link.product_id for link in links]
+        for link in links:
+            session.delete(link)
+        session.flush()
+        for pid in dict.fromkeys(product_ids):
+            _row(session, m.Product, pid)
+            session.add(m.MeetingProduct(meeting_id=meeting_id, product_id=pid))
+    return old

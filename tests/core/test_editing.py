@@ -1,0 +1,114 @@
+"""Field-by-field editing: validated like the exchange format, durable per call, undoable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from kamdesk.core import editing, exchange
+from kamdesk.core import models as m
+from kamdesk.core.context import load_meeting_context
+from kamdesk.core.db import Database
+from kamdesk.core.editing import FieldError
+from kamdesk.core.readiness import Level, evaluate
+from kamdesk.core.settings import Settings
+
+
+@pytest.fixture
+def loaded(db: Database, sample: dict[str, Any]) -> Database:
+    exchange.import_text(db, json.dumps(sample, ensure_ascii=False), "sample")
+    return db
+
+
+def _id(db: Database, model: Any, key: str) -> int:
+    with db.session() as session:
+        row = session.exec(select(model).where(model.key == key)).one()
+        return row.id
+
+
+def test_set_field_returns_old_value_and_persists(loaded: Database) -> None:
+    pid = _id(loaded, m.Stakeholder, "wrobel")
+    assert editing.set_field(loaded, m.Stakeholder, pid, "influence", 5) == 3
+    conn = sqlite3.connect(loaded.path)
+    assert conn.execute("SELECT influence FROM stakeholder WHERE id = ?", (pid,)).fetchone()[0] == 5
+    conn.close()
+    # undo is the same call with the old value
+    editing.set_field(loaded, m.Stakeholder, pid, "influence", 3)
+    assert editing.get_field(loaded, m.Stakeholder, pid, "influence") == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "value", "message"),
+    [
+        (m.Stakeholder, "influence", 7, "7 is not in 1..5"),
+        (m.Stakeholder, "attitude", "hostile", '"hostile" is not one of'),
+        (m.Meeting, "travel_min", "40", "is not a whole number"),
+        (m.Meeting, "starts_at", dt.datetime(2026, 1, 1, 10), "needs a UTC offset"),
+        (m.Meeting, "max_discount_pct", 120.0, "120 is not in 0..100"),
+        (m.FinancialPeriod, "period", "2025-13", "is not a period"),
+        (m.Stakeholder, "key", "new-key", "cannot be edited"),
+        (m.Stakeholder, "personal_notes", "x" * 100_001, "longer than the limit"),
+    ],
+)
+def test_bad_values_are_refused_with_a_message(
+    loaded: Database, model: Any, column: str, value: Any, message: str
+) -> None:
+    with loaded.session() as session:
+        row_id = session.exec(select(model)).first().id
+    before = loaded.path.read_bytes()
+    with pytest.raises(FieldError) as info:
+        editing.set_field(loaded, model, row_id, column, value)
+    assert info.value.field == column and message in info.value.message
+    assert loaded.path.read_bytes() == before
+
+
+def test_emptied_text_means_unknown(loaded: Database) -> None:
+    pid = _id(loaded, m.Stakeholder, "sokolov")
+    editing.set_field(loaded, m.Stakeholder, pid, "etiquette", "   ")
+    assert editing.get_field(loaded, m.Stakeholder, pid, "etiquette") is None
+
+
+def test_meeting_start_keeps_its_offset(loaded: Database) -> None:
+    mid = _id(loaded, m.Meeting, "wisla-tender-2027")
+    new = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    old = editing.set_field(loaded, m.Meeting, mid, "starts_at", new)
+    assert old.isoformat() == "2026-11-25T10:00:00+01:00"
+    assert (
+        editing.get_field(loaded, m.Meeting, mid, "starts_at").isoformat()
+        == "2026-12-01T09:30:00+05:00"
+    )
+
+
+def test_ticks_and_attendees(loaded: Database) -> None:
+    mid = _id(loaded, m.Meeting, "wisla-tender-2027")
+    assert editing.set_tick(loaded, mid, "etiquette_reviewed", True) is False
+    with loaded.session() as session:
+        report = evaluate(load_meeting_context(session, "wisla-tender-2027"), Settings())
+    assert {c.id: c.level for c in report.checks}["tick.etiquette_reviewed"] is Level.OK
+    sokolov = _id(loaded, m.Stakeholder, "sokolov")
+    old = editing.set_attendees(loaded, mid, [sokolov])
+    assert len(old) == 2
+    with loaded.session() as session:
+        report = evaluate(load_meeting_context(session, "wisla-tender-2027"), Settings())
+    assert {c.id: c.level for c in report.checks}[
+        "tick.etiquette_reviewed"
+    ] is Level.BLOCK  # void now
+    with pytest.raises(FieldError, match="listed twice"):
+        editing.set_attendees(loaded, mid, [sokolov, sokolov])
+    with pytest.raises(FieldError, match="only people of this client"):
+        editing.set_attendees(loaded, mid, [9999])
+    with pytest.raises(FieldError):
+        editing.set_tick(loaded, mid, "coffee_ordered", True)
+
+
+def test_edit_on_a_read_only_database_is_refused(loaded: Database, db_path) -> None:
+    from kamdesk.core.errors import DatabaseReadOnly
+
+    pid = _id(loaded, m.Stakeholder, "wrobel")
+    with Database.open(db_path, readonly=True) as ro, pytest.raises(DatabaseReadOnly):
+        editing.set_field(ro, m.Stakeholder, pid, "influence", 5)
