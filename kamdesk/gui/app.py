@@ -24,23 +24,30 @@ def has_screen() -> bool:
 def run_app(db_path: Path, load_demo: bool = False) -> int:
     from kamdesk.core import demo
     from kamdesk.core.db import Database
+    from kamdesk.core.errors import KamdeskError
 
     if not has_screen():
         print(NO_SCREEN, file=sys.stderr)
         return 1
 
-    db = Database.open(db_path)
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("kamdesk")
+    app.setOrganizationName("kamdesk")
+    try:
+        db = Database.open(db_path)
+    except KamdeskError as exc:
+        # locked by another window, read-only folder, newer schema, not a database…
+        QMessageBox.critical(None, "kamdesk", str(exc))
+        print(f"kamdesk: {exc}", file=sys.stderr)
+        return 1
     try:
         if load_demo and demo.is_empty(db):
             demo.load_demo(db)
 
-        from PySide6.QtWidgets import QApplication
-
         from kamdesk.gui.mainwindow import MainWindow
 
-        app = QApplication.instance() or QApplication(sys.argv)
-        app.setApplicationName("kamdesk")
-        app.setOrganizationName("kamdesk")
         window = MainWindow(db)
         window.show()
         return app.exec()

@@ -1,28 +1,51 @@
-"""The main window. At this stage: the portfolio list (the desktop issue builds it out)."""
+"""The main window: the portfolio beside the selected client's meetings, each meeting opening
+as a preparation workspace in its own tab.
+
+Signals: none of its own; it wires the portfolio, the meeting list, the workspaces and the
+undo stack together in ``_connect_signals``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMainWindow,
+    QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import col, select
 
 from kamdesk import __version__
+from kamdesk.core import models as m
+from kamdesk.core import readiness, settings
+from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
-from kamdesk.gui.models.portfolio import PortfolioModel
+from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
+from kamdesk.gui.views.meeting import MeetingWorkspace
+from kamdesk.gui.workers import TaskRunner
+
+MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, runner: Any = None):
         super().__init__()
         self.db = db
+        self.runner = runner or TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.workspaces: dict[str, MeetingWorkspace] = {}
         self.setWindowTitle(
             self.tr("kamdesk {version} — {path}").format(version=__version__, path=db.path.name)
         )
@@ -31,53 +54,238 @@ class MainWindow(QMainWindow):
         self.reload()
         self._restore_geometry()
 
+    # -- layout --
+
     def _build(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.search = QLineEdit(central)
-        self.search.setPlaceholderText(self.tr("Filter clients…"))
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        self.search = QLineEdit(left)
+        self.search.setPlaceholderText(self.tr("Filter clients…  (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Filter clients"))
         self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
+        left_layout.addWidget(self.search)
 
         self.model = PortfolioModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.table = QTableView(central)
+        self.table = QTableView(left)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(self.tr("Portfolio"))
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table)
-        self.setCentralWidget(central)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnHidden(4, True)  # the next meeting shows in the meetings list
+        left_layout.addWidget(self.table)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        meetings_page = QWidget(self.tabs)
+        meetings_layout = QVBoxLayout(meetings_page)
+        self.client_title = QLabel(meetings_page)
+        font = self.client_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.client_title.setFont(font)
+        self.meetings = QTableWidget(0, 4, meetings_page)
+        self.meetings.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Meeting"), self.tr("Readiness"), self.tr("Score")]
+        )
+        self.meetings.setAccessibleName(self.tr("Meetings of the client"))
+        self.meetings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.meetings.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.meetings.verticalHeader().hide()
+        self.meetings.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hint = QLabel(
+            self.tr("Open a meeting (double-click or Enter) to prepare it."), meetings_page
+        )
+        hint.setEnabled(False)
+        meetings_layout.addWidget(self.client_title)
+        meetings_layout.addWidget(self.meetings)
+        meetings_layout.addWidget(hint)
+        self.tabs.addTab(meetings_page, self.tr("Meetings"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([420, 860])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
 
         self.find_action = QAction(self.tr("&Find"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on Linux
-        menu = self.menuBar().addMenu(self.tr("&File"))
-        menu.addAction(self.find_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
-        self.statusBar().showMessage(str(self.db.path))
-        self.resize(1000, 600)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.print_action = QAction(self.tr("&Print brief…"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.preview_action = QAction(self.tr("Pre&view brief"), self)
+        self.close_tab_action = QAction(self.tr("&Close meeting"), self)
+        self.close_tab_action.setShortcut(QKeySequence.StandardKey.Close)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.close_tab_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
+        meeting_menu.addAction(self.preview_action)
+        meeting_menu.addAction(self.print_action)
+        self.addActions(
+            [
+                self.find_action,
+                self.quit_action,
+                self.undo_action,
+                self.redo_action,
+                self.print_action,
+                self.close_tab_action,
+            ]
+        )
+        mode = (
+            self.tr("read-only") if self.db.readonly else self.tr("changes are saved as you type")
+        )
+        self.statusBar().showMessage(f"{self.db.path} · {mode}")
+        self.resize(1280, 800)
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.find_action.triggered.connect(self.search.setFocus)
+        self.find_action.triggered.connect(self._focus_search)
         self.quit_action.triggered.connect(self.close)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_client())
+        self.meetings.cellActivated.connect(
+            lambda row, _col: self.open_meeting(self._meeting_key(row))
+        )
+        self.meetings.cellDoubleClicked.connect(
+            lambda row, _col: self.open_meeting(self._meeting_key(row))
+        )
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        self.print_action.triggered.connect(lambda: self._workspace_do("print"))
+        self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- data --
 
     def reload(self) -> None:
+        current = self.current_client_key()
         with self.db.session() as session:
             self.model.set_rows(portfolio_rows(session))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        row = 0
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(ClientKeyRole) == current:
+                row = r
+        if self.proxy.rowCount():
+            self.table.selectRow(row)
+        self.show_client()
+
+    def current_client_key(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.siblingAtColumn(0).data(ClientKeyRole) if index.isValid() else None
+
+    def show_client(self) -> None:
+        key = self.current_client_key()
+        self.meetings.setRowCount(0)
+        if key is None:
+            self.client_title.setText(self.tr("No client selected"))
+            return
+        prefs = settings.load()
+        with self.db.session() as session:
+            client = session.exec(select(m.Client).where(m.Client.key == key)).one()
+            self.client_title.setText(client.name)
+            meetings = list(
+                session.exec(
+                    select(m.Meeting)
+                    .where(m.Meeting.client_id == client.id)
+                    .order_by(col(m.Meeting.starts_at_utc).desc())
+                )
+            )
+            reports = [
+                readiness.evaluate(load_meeting_context(session, mt.key), prefs) for mt in meetings
+            ]
+        for mt, report in zip(meetings, reports, strict=True):
+            row = self.meetings.rowCount()
+            self.meetings.insertRow(row)
+            start = mt.starts_at
+            when = QTableWidgetItem(start.strftime("%Y-%m-%d %H:%M") if start else "—")
+            when.setData(MeetingKeyRole, mt.key)
+            state = QTableWidgetItem(
+                self.tr("ready")
+                if report.ready
+                else self.tr("{n} to fix").format(n=len(report.blockers()))
+            )
+            state.setForeground(
+                Qt.GlobalColor.darkGreen if report.ready else Qt.GlobalColor.darkRed
+            )
+            for column, item in enumerate(
+                (when, QTableWidgetItem(mt.title), state, QTableWidgetItem(str(report.score)))
+            ):
+                self.meetings.setItem(row, column, item)
+        self.meetings.resizeColumnToContents(0)
+
+    def _meeting_key(self, row: int) -> str:
+        return self.meetings.item(row, 0).data(MeetingKeyRole)
+
+    def open_meeting(self, key: str) -> MeetingWorkspace:
+        if key in self.workspaces:
+            self.tabs.setCurrentWidget(self.workspaces[key])
+            return self.workspaces[key]
+        workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
+        workspace.sig_changed.connect(self.show_client)
+        workspace.sig_outside_target.connect(self._outside_target)
+        self.workspaces[key] = workspace
+        title = workspace.ctx.meeting.title
+        index = self.tabs.addTab(workspace, title if len(title) <= 32 else title[:31] + "…")
+        self.tabs.setTabToolTip(index, f"{workspace.ctx.client.name}: {title}")
+        self.tabs.setCurrentIndex(index)
+        return workspace
+
+    def close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, MeetingWorkspace):
+            widget.flush()
+            self.workspaces.pop(widget.key, None)
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def _workspace_do(self, purpose: str) -> None:
+        widget = self.tabs.currentWidget()
+        if isinstance(widget, MeetingWorkspace):
+            widget.render_brief(purpose)
+        else:
+            self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
+
+    def _outside_target(self, target: str) -> None:
+        # The dossier editors (people, client, products) arrive with the rest of the desktop
+        # issue; until then say precisely where the fix belongs.
+        self.statusBar().showMessage(
+            self.tr("To fix this, edit {target} in the dossier.").format(target=target), 8000
+        )
+
+    # -- window manners --
 
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("mainwindow/geometry")
@@ -85,5 +293,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        for workspace in self.workspaces.values():
+            workspace.flush()
+        if isinstance(self.runner, TaskRunner):
+            self.runner.wait(60000)
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -1,0 +1,723 @@
+"""Preparing one meeting: the form, the live checklist, the leave-by time, and the brief.
+
+Every change is saved on its own (debounced) through an undoable command; a value the field
+cannot take is explained beside it and not saved. The checklist is recomputed after each save.
+
+Signals:
+    sig_changed(): something of the meeting was saved (or undone).
+    sig_outside_target(str): the checklist points at a field outside this form (a person, the
+        client, a product); the main window opens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
+
+from kamdesk.core import brief, editing, readiness, settings
+from kamdesk.core import models as m
+from kamdesk.core.context import MeetingContext, load_meeting_context
+from kamdesk.core.db import Database
+from kamdesk.core.editing import FieldError
+from kamdesk.core.errors import KamdeskError
+from kamdesk.gui.widgets.checklist import ChecklistPanel
+
+DEBOUNCE_MS = 400
+UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
+
+
+class FieldCommand(QUndoCommand):
+    """Setting one value; undo sets the previous one. ``apply`` writes and may raise."""
+
+    def __init__(
+        self, text: str, apply: Callable[[Any], None], old: Any, new: Any, after: Callable[[], None]
+    ):
+        super().__init__(text)
+        self.apply, self.old, self.new, self.after = apply, old, new, after
+        self.error: BaseException | None = None
+
+    def redo(self) -> None:
+        self._do(self.new)
+
+    def undo(self) -> None:
+        self._do(self.old)
+
+    def _do(self, value: Any) -> None:
+        try:
+            self.apply(value)
+        except KamdeskError as exc:
+            self.error = exc
+            self.setObsolete(True)
+        self.after()
+
+
+class _Field(QObject):
+    """One editable field: a widget, how to read/write it, its error label and its debounce."""
+
+    def __init__(
+        self,
+        column: str,
+        widget: QWidget,
+        read: Callable[[], Any],
+        write: Callable[[Any], None],
+        changed: Any,
+        parent: MeetingWorkspace,
+    ):
+        super().__init__(parent)
+        self.column, self.widget, self.read, self.write = column, widget, read, write
+        self.error = QLabel(parent)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(lambda: parent.commit(self))
+        changed.connect(self._changed)
+        self.loading = False
+
+    def _changed(self, *_args: Any) -> None:
+        if not self.loading:
+            self.timer.start()
+
+    def show_value(self, value: Any) -> None:
+        self.loading = True
+        try:
+            self.write(value)
+        finally:
+            self.loading = False
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        self.widget.setProperty("invalid", bool(message))
+        self.widget.setToolTip(message or "")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class MeetingWorkspace(QWidget):
+    sig_changed = Signal()
+    sig_outside_target = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        meeting_key: str,
+        undo_stack: QUndoStack,
+        runner: Any,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.db = db
+        self.key = meeting_key
+        self.undo_stack = undo_stack
+        self.runner = runner
+        self.prefs = settings.load()
+        self.ctx: MeetingContext = self._load()
+        self.report: readiness.Report | None = None
+        self.fields: dict[str, _Field] = {}
+        self._pdf_task: Any = None
+        self._build()
+        self._connect_signals()
+        self.reload()
+
+    # -- data --
+
+    def _load(self) -> MeetingContext:
+        with self.db.session() as session:
+            return load_meeting_context(session, self.key)
+
+    @property
+    def meeting_id(self) -> int:
+        assert self.ctx.meeting.id is not None
+        return self.ctx.meeting.id
+
+    # -- layout --
+
+    def _build(self) -> None:
+        form_host = QWidget(self)
+        form = QFormLayout(form_host)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form
+        tr = self.tr
+
+        def add(
+            label: str,
+            column: str,
+            widget: QWidget,
+            read: Callable[[], Any],
+            write: Callable[[Any], None],
+            changed: Any,
+        ) -> None:
+            widget.setAccessibleName(label)
+            widget.setObjectName(f"field_{column}")
+            field = _Field(column, widget, read, write, changed, self)
+            self.fields[column] = field
+            box = QVBoxLayout()
+            box.setSpacing(1)
+            box.addWidget(widget)
+            box.addWidget(field.error)
+            form.addRow(label, box)
+
+        title = QLineEdit()
+        add(
+            tr("Title"),
+            "title",
+            title,
+            title.text,
+            lambda v: title.setText(v or ""),
+            title.textEdited,
+        )
+        kind = QComboBox()
+        for value, text in (
+            ("meeting", tr("Meeting")),
+            ("negotiation", tr("Negotiation")),
+            ("presentation", tr("Presentation")),
+            ("event", tr("Event")),
+        ):
+            kind.addItem(text, value)
+        add(
+            tr("Kind"),
+            "kind",
+            kind,
+            kind.currentData,
+            lambda v: kind.setCurrentIndex(kind.findData(v)),
+            kind.activated,
+        )
+        start = QDateTimeEdit()
+        start.setDisplayFormat("yyyy-MM-dd HH:mm")
+        start.setCalendarPopup(True)
+        start.setMinimumDateTime(UNSET_DATE)
+        start.setSpecialValueText(tr("not set"))
+        self.offset_label = QLabel()
+        add(
+            tr("Starts"),
+            "starts_at",
+            start,
+            lambda: self._read_start(start),
+            lambda v: self._write_start(start, v),
+            start.dateTimeChanged,
+        )
+        duration = self._spin(0, 7 * 24 * 60, tr("minutes"))
+        add(
+            tr("Duration"),
+            "duration_min",
+            duration,
+            lambda: duration.value() or None,
+            lambda v: duration.setValue(v or 0),
+            duration.valueChanged,
+        )
+        mode = QComboBox()
+        for value, text in (
+            ("in_person", tr("In person")),
+            ("video", tr("Video call")),
+            ("phone", tr("Phone call")),
+        ):
+            mode.addItem(text, value)
+        add(
+            tr("Mode"),
+            "mode",
+            mode,
+            mode.currentData,
+            lambda v: mode.setCurrentIndex(mode.findData(v)),
+            mode.activated,
+        )
+        location = QLineEdit()
+        add(
+            tr("Place"),
+            "location",
+            location,
+            location.text,
+            lambda v: location.setText(v or ""),
+            location.textEdited,
+        )
+        link = QLineEdit()
+        add(
+            tr("Video link"),
+            "video_link",
+            link,
+            link.text,
+            lambda v: link.setText(v or ""),
+            link.textEdited,
+        )
+        travel = self._spin(-1, 24 * 60, tr("minutes"))
+        add(
+            tr("Travel time"),
+            "travel_min",
+            travel,
+            lambda: None if travel.value() < 0 else travel.value(),
+            lambda v: travel.setValue(-1 if v is None else v),
+            travel.valueChanged,
+        )
+        buffer = self._spin(-1, 24 * 60, tr("minutes"))
+        buffer.setSpecialValueText(tr("default ({n} min)").format(n=self.prefs.default_buffer_min))
+        add(
+            tr("Buffer"),
+            "buffer_min",
+            buffer,
+            lambda: None if buffer.value() < 0 else buffer.value(),
+            lambda v: buffer.setValue(-1 if v is None else v),
+            buffer.valueChanged,
+        )
+
+        people = QListWidget()
+        people.setMaximumHeight(130)
+        add(
+            tr("Attendees"),
+            "attendees",
+            people,
+            lambda: self._checked_ids(people),
+            lambda v: self._check_ids(people, v),
+            people.itemChanged,
+        )
+        self.attendee_list = people
+
+        for column, label in (
+            ("objective", tr("Objective")),
+            ("commitment_sought", tr("Commitment to ask for")),
+        ):
+            box = QPlainTextEdit()
+            box.setTabChangesFocus(True)
+            box.setMaximumHeight(70)
+            add(
+                label,
+                column,
+                box,
+                lambda b=box: b.toPlainText(),
+                lambda v, b=box: b.setPlainText(v or ""),
+                box.textChanged,
+            )
+        for column, label in (
+            ("agenda", tr("Agenda (one item per line)")),
+            ("questions", tr("Open questions (one per line)")),
+        ):
+            box = QPlainTextEdit()
+            box.setTabChangesFocus(True)
+            box.setMaximumHeight(100)
+            add(
+                label,
+                column,
+                box,
+                lambda b=box: _lines(b.toPlainText()),
+                lambda v, b=box: b.setPlainText("\n".join(v or [])),
+                box.textChanged,
+            )
+        discount = QDoubleSpinBox()
+        discount.setRange(-1, 100)
+        discount.setDecimals(1)
+        discount.setSuffix(" %")
+        discount.setSpecialValueText(tr("not set"))
+        add(
+            tr("Maximum discount"),
+            "max_discount_pct",
+            discount,
+            lambda: None if discount.value() < 0 else discount.value(),
+            lambda v: discount.setValue(-1 if v is None else v),
+            discount.valueChanged,
+        )
+        walk = QLineEdit()
+        add(
+            tr("Walk-away point"),
+            "walk_away",
+            walk,
+            walk.text,
+            lambda v: walk.setText(v or ""),
+            walk.textEdited,
+        )
+        products = QListWidget()
+        products.setMaximumHeight(110)
+        add(
+            tr("Products"),
+            "products",
+            products,
+            lambda: self._checked_ids(products),
+            lambda v: self._check_ids(products, v),
+            products.itemChanged,
+        )
+        self.product_list = products
+
+        self.proposals = QListWidget()
+        self.proposals.setMaximumHeight(90)
+        self.proposals.setAccessibleName(tr("Proposals"))
+        form.addRow(tr("Proposals"), self.proposals)
+
+        ticks = QGroupBox(tr("Your confirmations"))
+        tick_layout = QVBoxLayout(ticks)
+        self.ticks: dict[str, QCheckBox] = {}
+        for name, text in (
+            ("route_checked", tr("Route / connection checked")),
+            ("listening_plan", tr("Listening plan reviewed")),
+            ("etiquette_reviewed", tr("Etiquette reviewed")),
+        ):
+            box = QCheckBox(text)
+            box.setObjectName(f"tick_{name}")
+            box.setAccessibleName(text)
+            tick_layout.addWidget(box)
+            self.ticks[name] = box
+        form.addRow(ticks)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        self.leave_label = QLabel(side)
+        self.leave_label.setAccessibleName(tr("Leave by"))
+        big = self.leave_label.font()
+        big.setPointSizeF(big.pointSizeF() * 2.0)
+        big.setBold(True)
+        self.leave_label.setFont(big)
+        self.leave_caption = QLabel(side)
+        self.checklist = ChecklistPanel(side)
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton(tr("Preview brief"))
+        self.save_button = QPushButton(tr("Save PDF…"))
+        self.print_button = QPushButton(tr("Print…"))
+        for button in (self.preview_button, self.save_button, self.print_button):
+            buttons.addWidget(button)
+        self.busy = QProgressBar(side)
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(tr("Rendering the brief"))
+        self.busy.hide()
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.hide()
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.busy)
+        busy_row.addWidget(self.cancel_button)
+        side_layout.addWidget(self.leave_caption)
+        side_layout.addWidget(self.leave_label)
+        side_layout.addWidget(self.checklist, 1)
+        side_layout.addLayout(buttons)
+        side_layout.addLayout(busy_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _spin(self, low: int, high: int, suffix: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSuffix(" " + suffix)
+        spin.setSpecialValueText(self.tr("not set"))
+        return spin
+
+    def _connect_signals(self) -> None:
+        for name, box in self.ticks.items():
+            box.clicked.connect(lambda checked, n=name: self._tick(n, checked))
+        self.checklist.sig_target_activated.connect(self.go_to)
+        self.preview_button.clicked.connect(lambda: self.render_brief("preview"))
+        self.save_button.clicked.connect(lambda: self.render_brief("save"))
+        self.print_button.clicked.connect(lambda: self.render_brief("print"))
+        self.cancel_button.clicked.connect(self.cancel_render)
+
+    # -- showing --
+
+    def reload(self) -> None:
+        """Re-read the meeting and show it; recompute the checklist."""
+        self.ctx = self._load()
+        mt = self.ctx.meeting
+        with self.db.session() as session:
+            people = list(
+                session.exec(
+                    select(m.Stakeholder)
+                    .where(m.Stakeholder.client_id == mt.client_id)
+                    .order_by(col(m.Stakeholder.name))
+                )
+            )
+            products = list(session.exec(select(m.Product).order_by(col(m.Product.name))))
+        self._fill_list(
+            self.attendee_list, [(p.id, f"{p.name} — {p.position or '?'}") for p in people]
+        )
+        self._fill_list(self.product_list, [(p.id, p.name) for p in products])
+        values = {
+            "title": mt.title,
+            "kind": mt.kind,
+            "starts_at": mt.starts_at,
+            "duration_min": mt.duration_min,
+            "mode": mt.mode,
+            "location": mt.location,
+            "video_link": mt.video_link,
+            "travel_min": mt.travel_min,
+            "buffer_min": mt.buffer_min,
+            "attendees": [p.id for p in self.ctx.attendees],
+            "objective": mt.objective,
+            "commitment_sought": mt.commitment_sought,
+            "agenda": list(mt.agenda),
+            "questions": list(mt.questions),
+            "max_discount_pct": mt.max_discount_pct,
+            "walk_away": mt.walk_away,
+            "products": [info.product.id for info in self.ctx.products if info.on_agenda],
+        }
+        for column, value in values.items():
+            field = self.fields[column]
+            if not field.timer.isActive():  # never overwrite what is being typed
+                field.show_value(value)
+        needs = self.ctx.need_by_id
+        self.proposals.clear()
+        for p in self.ctx.proposals:
+            need = needs.get(p.need_id) if p.need_id else None
+            self.proposals.addItem(f"{p.text}  →  {need.text if need else self.tr('(no need)')}")
+        self.refresh_readiness()
+
+    def refresh_readiness(self) -> None:
+        self.report = readiness.evaluate(self.ctx, self.prefs)
+        for name, box in self.ticks.items():
+            counted = {c.id: c.level for c in self.report.checks}.get(f"tick.{name}")
+            box.blockSignals(True)
+            box.setChecked(
+                bool(getattr(self.ctx.meeting, f"{name}_fp")) and counted is readiness.Level.OK
+            )
+            box.blockSignals(False)
+        self.checklist.show_report(self.report)
+        mt = self.ctx.meeting
+        if mt.mode == "in_person":
+            self.leave_caption.setText(self.tr("Leave by"))
+            leave = self.report.leave_by
+            self.leave_label.setText(leave.strftime("%H:%M") if leave else "—")
+            if leave:
+                self.leave_label.setToolTip(leave.strftime("%Y-%m-%d %H:%M (UTC%z)"))
+        else:
+            self.leave_caption.setText(self.tr("Join at"))
+            start = mt.starts_at
+            self.leave_label.setText(start.strftime("%H:%M") if start else "—")
+
+    def _fill_list(self, widget: QListWidget, rows: list[tuple[int | None, str]]) -> None:
+        field = next(f for f in self.fields.values() if f.widget is widget)
+        field.loading = True
+        widget.clear()
+        for row_id, text in rows:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            widget.addItem(item)
+        field.loading = False
+
+    @staticmethod
+    def _checked_ids(widget: QListWidget) -> list[int]:
+        return [
+            widget.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    @staticmethod
+    def _check_ids(widget: QListWidget, ids: list[int]) -> None:
+        wanted = set(ids or [])
+        for i in range(widget.count()):
+            item = widget.item(i)
+            state = (
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in wanted
+                else Qt.CheckState.Unchecked
+            )
+            item.setCheckState(state)
+
+    def _read_start(self, widget: QDateTimeEdit) -> dt.datetime | None:
+        value = widget.dateTime()
+        if value == UNSET_DATE:
+            return None
+        offset = self.ctx.meeting.utc_offset_min
+        tz = (
+            dt.timezone(dt.timedelta(minutes=offset))
+            if offset is not None
+            else dt.datetime.now().astimezone().tzinfo
+        )
+        date, time = value.date(), value.time()
+        return dt.datetime(
+            date.year(), date.month(), date.day(), time.hour(), time.minute(), tzinfo=tz
+        )
+
+    def _write_start(self, widget: QDateTimeEdit, value: dt.datetime | None) -> None:
+        if value is None:
+            widget.setDateTime(UNSET_DATE)
+            return
+        widget.setDateTime(
+            QDateTime(value.year, value.month, value.day, value.hour, value.minute, 0)
+        )
+        widget.setToolTip(value.strftime("UTC%z"))
+
+    # -- saving --
+
+    def commit(self, field: _Field) -> None:
+        """Save a field now (the debounce ended). Invalid values are explained, not saved."""
+        column = field.column
+        new = field.read()
+        if column in ("attendees", "products"):
+            old = (
+                [p.id for p in self.ctx.attendees]
+                if column == "attendees"
+                else [i.product.id for i in self.ctx.products if i.on_agenda]
+            )
+            if new == old:
+                return
+            apply = (
+                (lambda v: editing.set_attendees(self.db, self.meeting_id, v))
+                if column == "attendees"
+                else (lambda v: editing.set_meeting_products(self.db, self.meeting_id, v))
+            )
+        else:
+            try:
+                clean = editing.validate(m.Meeting, column, new)
+            except FieldError as exc:
+                field.show_error(exc.message)
+                return
+            old = (
+                self.ctx.meeting.starts_at
+                if column == "starts_at"
+                else getattr(self.ctx.meeting, column)
+            )
+            if clean == old or (isinstance(old, list) and list(clean or []) == old):
+                field.show_error(None)
+                return
+            new = clean
+
+            def apply(v: Any, c: str = column) -> None:
+                editing.set_field(self.db, m.Meeting, self.meeting_id, c, v)
+
+        field.show_error(None)
+        command = FieldCommand(
+            self.tr("Edit {field}").format(field=field.widget.accessibleName()),
+            apply,
+            old,
+            new,
+            self._after_write,
+        )
+        self.undo_stack.push(command)
+        if command.error is not None:
+            field.show_error(str(command.error))
+            QMessageBox.warning(self, self.tr("Not saved"), str(command.error))
+
+    def _tick(self, name: str, checked: bool) -> None:
+        # the box showed the opposite before the click: that is what undo restores
+        command = FieldCommand(
+            self.tr("Tick {name}").format(name=self.ticks[name].text()),
+            lambda v: editing.set_tick(self.db, self.meeting_id, name, v),
+            not checked,
+            checked,
+            self._after_write,
+        )
+        self.undo_stack.push(command)
+        if command.error is not None:
+            QMessageBox.warning(self, self.tr("Not saved"), str(command.error))
+
+    def _after_write(self) -> None:
+        self.reload()
+        self.sig_changed.emit()
+
+    def flush(self) -> None:
+        """Save every field whose debounce is still running (e.g. before closing)."""
+        for field in self.fields.values():
+            if field.timer.isActive():
+                field.timer.stop()
+                self.commit(field)
+
+    # -- the checklist points somewhere --
+
+    def go_to(self, target: str) -> None:
+        if target.startswith("meeting."):
+            column = target.split(".", 1)[1]
+            if column in self.ticks:
+                self.ticks[column].setFocus()
+                return
+            field = self.fields.get(column)
+            if field is not None:
+                field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                scroll = self.findChild(QScrollArea)
+                if scroll is not None:
+                    scroll.ensureWidgetVisible(field.widget)
+                return
+        self.sig_outside_target.emit(target)
+
+    # -- the brief --
+
+    def render_brief(self, purpose: str) -> None:
+        """Render the brief off the GUI thread, then preview, save or print it."""
+        self.flush()
+        assert self.report is not None
+        reason = self.ctx.meeting.override_reason
+        if purpose != "preview" and not self.report.ready:
+            from kamdesk.gui.dialogs.override import OverrideDialog
+
+            dialog = OverrideDialog(self.report, reason or "", self)
+            if not dialog.exec():
+                return
+            reason = dialog.reason()
+            editing.set_field(self.db, m.Meeting, self.meeting_id, "override_reason", reason)
+            self.ctx.meeting.override_reason = reason
+        ctx, report, prefs = self.ctx, self.report, self.prefs
+        options = brief.BriefOptions(override_reason=reason if not report.ready else None)
+
+        def work() -> bytes:
+            return brief.build_pdf(brief.build_html(ctx, report, prefs, options))
+
+        self._set_busy(True)
+        self._pdf_task = self.runner.run(
+            work, lambda pdf: self._rendered(purpose, pdf), self._render_failed
+        )
+
+    def cancel_render(self) -> None:
+        if self._pdf_task is not None:
+            self._pdf_task.cancel()
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        for button in (self.preview_button, self.save_button, self.print_button):
+            button.setEnabled(not busy)
+
+    def _render_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        QMessageBox.critical(self, self.tr("The brief could not be made"), str(exc))
+
+    def _rendered(self, purpose: str, pdf: bytes) -> None:
+        self._set_busy(False)
+        self.last_pdf = pdf
+        from kamdesk.gui.widgets.pdfpreview import PdfPreview, print_pdf, save_pdf
+
+        if purpose == "preview":
+            self.preview = PdfPreview(
+                pdf, self.tr("Brief: {title}").format(title=self.ctx.meeting.title), self
+            )
+            self.preview.show()
+        elif purpose == "save":
+            save_pdf(self, pdf, f"brief-{self.key}.pdf")
+        else:
+            print_pdf(self, pdf)

@@ -1,0 +1,106 @@
+"""The live seven-mistakes checklist beside a meeting's form.
+
+Signals:
+    sig_target_activated(str): an item was activated; the argument names the field that fixes
+        it (``meeting.travel_min``, ``stakeholder:sokolov.language``, ``client.history``…).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from kamdesk.core.readiness import MISTAKES, Level, Report
+
+TargetRole = Qt.ItemDataRole.UserRole + 1
+CheckIdRole = Qt.ItemDataRole.UserRole + 2
+
+COLOURS = {Level.BLOCK: "#c62828", Level.WARN: "#d98200", Level.OK: "#2e7d32"}
+MARKS = {Level.BLOCK: "✗", Level.WARN: "!", Level.OK: "✓"}
+
+
+class ChecklistPanel(QWidget):
+    sig_target_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.status = QLabel(self)
+        self.status.setAccessibleName(self.tr("Readiness status"))
+        font = self.status.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.status.setFont(font)
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setAccessibleName(self.tr("Seven-mistakes checklist"))
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        target = item.data(0, TargetRole)
+        if target:
+            self.sig_target_activated.emit(target)
+
+    def show_report(self, report: Report) -> None:
+        expanded = {
+            self.tree.topLevelItem(i).data(0, CheckIdRole)
+            for i in range(self.tree.topLevelItemCount())
+            if self.tree.topLevelItem(i).isExpanded()
+        }
+        first = self.tree.topLevelItemCount() == 0
+        self.tree.clear()
+        colour = "#2e7d32" if report.ready else "#c62828"
+        text = self.tr("READY") if report.ready else self.tr("NOT READY")
+        self.status.setText(f'<span style="color:{colour}">{text}</span> · {report.score}/100')
+        for number, checks in report.by_mistake().items():
+            worst = (
+                Level.BLOCK
+                if any(c.level is Level.BLOCK for c in checks)
+                else Level.WARN
+                if any(c.level is Level.WARN for c in checks)
+                else Level.OK
+            )
+            open_count = sum(1 for c in checks if c.level is not Level.OK)
+            title = f"{MARKS[worst]}  {number}. {self.tr(MISTAKES[number])}"
+            if open_count:
+                title += f"  ({open_count})"
+            group = QTreeWidgetItem([title])
+            group.setData(0, CheckIdRole, f"mistake.{number}")
+            group.setForeground(0, QBrush(QColor(COLOURS[worst])))
+            bold = QFont(group.font(0))
+            bold.setBold(True)
+            group.setFont(0, bold)
+            for check in sorted(
+                checks, key=lambda c: [Level.BLOCK, Level.WARN, Level.OK].index(c.level)
+            ):
+                child = QTreeWidgetItem([f"{MARKS[check.level]}  {check.message}"])
+                child.setForeground(0, QBrush(QColor(COLOURS[check.level])))
+                child.setData(0, TargetRole, check.target)
+                child.setData(0, CheckIdRole, check.id)
+                child.setToolTip(0, check.message)
+                group.addChild(child)
+            self.tree.addTopLevelItem(group)
+            group.setExpanded(
+                worst is not Level.OK
+                if first
+                else f"mistake.{number}" in expanded or worst is Level.BLOCK
+            )
+
+    def item_for(self, check_id: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, CheckIdRole) == check_id:
+                    return group.child(j)
+        return None
