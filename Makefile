@@ -24,9 +24,10 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Figures: demo import, large-portfolio import/export, database size.
+## Figures: briefs, demo import, large-portfolio import/export, database size, GUI stalls.
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py
 
 ## Regenerate the shipped JSON Schema from the format's models.
 schema: setup
