@@ -8,10 +8,13 @@ as soon as the call returns. Calls return the previous value, which is what undo
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import confirmations
@@ -200,3 +203,102 @@ def set_meeting_products(db: Database, meeting_id: int, product_ids: list[int]) 
             _row(session, m.Product, pid)
             session.add(m.MeetingProduct(meeting_id=meeting_id, product_id=pid))
     return old
+
+
+# --- people: add, delete (undoable) ----------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A key-shaped version of a name: "Łukasz Wróbel" -> "lukasz-wrobel", "Соколов" -> "sokolov"."""
+    from anyascii import anyascii
+
+    ascii_text = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
+    return ascii_text[:48] or "person"
+
+
+def unique_key(existing: set[str], base: str) -> str:
+    key, n = base, 2
+    while key in existing:
+        key = f"{base}-{n}"
+        n += 1
+    return key
+
+
+def add_stakeholder(db: Database, client_id: int, name: str) -> int:
+    """A new person of the client, keyed from the name; returns the new id."""
+    clean = validate(m.Stakeholder, "name", name)
+    if not clean.strip():
+        raise FieldError("name", "a person needs a name")
+    with db.transaction() as session:
+        _row(session, m.Client, client_id)
+        keys = set(
+            session.exec(select(m.Stakeholder.key).where(m.Stakeholder.client_id == client_id))
+        )
+        person = m.Stakeholder(
+            client_id=client_id, key=unique_key(keys, slug(clean)), name=clean.strip()
+        )
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        return person.id
+
+
+@dataclass
+class Snapshot:
+    """Rows removed by a delete, parents first, so that undo can put them back as they were."""
+
+    rows: list[tuple[type[SQLModel], dict[str, Any]]] = field(default_factory=list)
+    raised_by: list[int] = field(default_factory=list)  # issues whose author was the person
+
+
+def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
+    """Delete a person with their plan steps, relations and attendances; returns what undo needs."""
+    snap = Snapshot()
+    with db.transaction() as session:
+        person = _row(session, m.Stakeholder, stakeholder_id)
+        snap.rows.append((m.Stakeholder, person.model_dump()))
+        for model, stmt in (
+            (
+                m.RelationshipStep,
+                select(m.RelationshipStep).where(
+                    m.RelationshipStep.stakeholder_id == stakeholder_id
+                ),
+            ),
+            (
+                m.Relation,
+                select(m.Relation).where(
+                    (m.Relation.from_id == stakeholder_id) | (m.Relation.to_id == stakeholder_id)
+                ),
+            ),
+            (
+                m.MeetingAttendee,
+                select(m.MeetingAttendee).where(m.MeetingAttendee.stakeholder_id == stakeholder_id),
+            ),
+        ):
+            snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
+        snap.raised_by = [
+            i.id
+            for i in session.exec(
+                select(m.ClientIssue).where(m.ClientIssue.raised_by_id == stakeholder_id)
+            )
+            if i.id is not None
+        ]
+        session.delete(person)  # the database cascades to steps, relations and attendances
+    return snap
+
+
+def restore(db: Database, snap: Snapshot) -> None:
+    """Put deleted rows back with their ids (the undo of a delete)."""
+    with db.transaction() as session:
+        for model, values in snap.rows:
+            session.execute(insert(_table(model)).values(**values))
+        person_id = next(values["id"] for model, values in snap.rows if model is m.Stakeholder)
+        issues = _table(m.ClientIssue)
+        for issue_id in snap.raised_by:
+            session.execute(
+                update(issues).where(issues.c.id == issue_id).values(raised_by_id=person_id)
+            )
+
+
+def _table(model: type[SQLModel]) -> Any:
+    return model.__table__  # type: ignore[attr-defined]

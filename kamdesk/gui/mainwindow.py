@@ -34,12 +34,16 @@ from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.views.meeting import MeetingWorkspace
+from kamdesk.gui.views.overview import OverviewView
+from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.workers import TaskRunner
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
+    FIXED_TABS = 3  # Overview, People, Meetings; meeting workspaces open after them
+
     def __init__(self, db: Database, runner: Any = None):
         super().__init__()
         self.db = db
@@ -114,8 +118,16 @@ class MainWindow(QMainWindow):
         meetings_layout.addWidget(self.client_title)
         meetings_layout.addWidget(self.meetings)
         meetings_layout.addWidget(hint)
+        self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
+        self.people = PeopleView(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.tabs.addTab(self.people, self.tr("People"))
         self.tabs.addTab(meetings_page, self.tr("Meetings"))
-        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.meetings_page = meetings_page
+        for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
+            self.tabs.tabBar().setTabButton(
+                index, self.tabs.tabBar().ButtonPosition.RightSide, None
+            )
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -180,6 +192,8 @@ class MainWindow(QMainWindow):
         )
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        self.people.sig_changed.connect(self._dossier_changed)
+        self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
 
@@ -207,6 +221,23 @@ class MainWindow(QMainWindow):
         return index.siblingAtColumn(0).data(ClientKeyRole) if index.isValid() else None
 
     def show_client(self) -> None:
+        """Show the selected client in the dossier tabs."""
+        key = self.current_client_key()
+        client_id = None
+        if key is not None:
+            with self.db.session() as session:
+                client_id = session.exec(select(m.Client.id).where(m.Client.key == key)).one()
+        self.overview.set_client(client_id)
+        self.people.set_client(client_id)
+        self._refresh_meetings()
+
+    def _dossier_changed(self) -> None:
+        """People or the client changed: readiness may have changed everywhere."""
+        self._refresh_meetings()
+        for workspace in self.workspaces.values():
+            workspace.reload()
+
+    def _refresh_meetings(self) -> None:
         key = self.current_client_key()
         self.meetings.setRowCount(0)
         if key is None:
@@ -254,7 +285,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.workspaces[key])
             return self.workspaces[key]
         workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
-        workspace.sig_changed.connect(self.show_client)
+        workspace.sig_changed.connect(self._refresh_meetings)
         workspace.sig_outside_target.connect(self._outside_target)
         self.workspaces[key] = workspace
         title = workspace.ctx.meeting.title
@@ -279,8 +310,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
 
     def _outside_target(self, target: str) -> None:
-        # The dossier editors (people, client, products) arrive with the rest of the desktop
-        # issue; until then say precisely where the fix belongs.
+        """A checklist item points at the dossier: open the tab and the field that fixes it."""
+        kind, _, rest = target.partition(":") if ":" in target else ("", "", target)
+        if kind == "stakeholder":
+            person, _, column = rest.partition(".")
+            self.tabs.setCurrentWidget(self.people)
+            if self.people.select_person(person, column):
+                return
+        elif target.startswith("client."):
+            self.tabs.setCurrentWidget(self.overview)
+            if self.overview.focus_field(target.split(".", 1)[1]):
+                return
+        # finances, needs, plans, issues and products get their own editors later
         self.statusBar().showMessage(
             self.tr("To fix this, edit {target} in the dossier.").format(target=target), 8000
         )
@@ -293,6 +334,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.people.form.flush()
+        self.overview.form.flush()
         for workspace in self.workspaces.values():
             workspace.flush()
         if isinstance(self.runner, TaskRunner):

@@ -112,3 +112,36 @@ def test_edit_on_a_read_only_database_is_refused(loaded: Database, db_path) -> N
     pid = _id(loaded, m.Stakeholder, "wrobel")
     with Database.open(db_path, readonly=True) as ro, pytest.raises(DatabaseReadOnly):
         editing.set_field(ro, m.Stakeholder, pid, "influence", 5)
+
+
+def test_keys_from_names() -> None:
+    assert editing.slug("Łukasz Wróbel") == "lukasz-wrobel"
+    assert editing.slug("Соколов Андрей") == "sokolov-andrey"
+    assert editing.slug("Szőke Ildikó") == "szoke-ildiko"
+    assert editing.unique_key({"anna", "anna-2"}, "anna") == "anna-3"
+
+
+def test_add_delete_and_restore_a_person(loaded: Database) -> None:
+    with loaded.session() as session:
+        client_id = session.exec(select(m.Client)).one().id
+    new_id = editing.add_stakeholder(
+        loaded, client_id, "Łukasz Wróbel"
+    )  # the name exists: key differs
+    assert editing.get_field(loaded, m.Stakeholder, new_id, "key") == "lukasz-wrobel"
+    with pytest.raises(FieldError):
+        editing.add_stakeholder(loaded, client_id, "   ")
+
+    sid = _id(loaded, m.Stakeholder, "sokolov")
+    with loaded.session() as session:
+        doc_before = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    snap = editing.delete_stakeholder(loaded, sid)
+    with loaded.session() as session:
+        after = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    client = after["clients"][0]
+    assert "sokolov" not in {p["key"] for p in client["stakeholders"]}
+    assert client["relations"] == [] and client["meetings"][0]["attendees"] == ["wrobel"]
+    assert client["issues"][0]["raised_by"] is None
+    editing.restore(loaded, snap)
+    with loaded.session() as session:
+        restored = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert restored == doc_before  # everything is back as it was, ids and links included

@@ -66,9 +66,11 @@ def test_meetings_of_the_selected_client_open_as_workspaces(qtbot, window: MainW
     ws = window.tabs.currentWidget()
     assert isinstance(ws, MeetingWorkspace) and ws.key == KEY
     assert window.open_meeting(KEY) is ws  # a second open shows the same tab
-    assert window.tabs.count() == 2
+    assert window.tabs.count() == window.FIXED_TABS + 1
     window.close_tab(window.tabs.indexOf(ws))
-    assert window.tabs.count() == 1 and KEY not in window.workspaces
+    assert window.tabs.count() == window.FIXED_TABS and KEY not in window.workspaces
+    window.close_tab(0)  # the dossier's own tabs stay
+    assert window.tabs.count() == window.FIXED_TABS
 
 
 def test_autosave_undo_redo_and_live_checklist(

@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,79 +46,10 @@ from kamdesk.core import models as m
 from kamdesk.core.context import MeetingContext, load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
-from kamdesk.core.errors import KamdeskError
 from kamdesk.gui.widgets.checklist import ChecklistPanel
+from kamdesk.gui.widgets.recordform import Field, FieldCommand
 
-DEBOUNCE_MS = 400
 UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
-
-
-class FieldCommand(QUndoCommand):
-    """Setting one value; undo sets the previous one. ``apply`` writes and may raise."""
-
-    def __init__(
-        self, text: str, apply: Callable[[Any], None], old: Any, new: Any, after: Callable[[], None]
-    ):
-        super().__init__(text)
-        self.apply, self.old, self.new, self.after = apply, old, new, after
-        self.error: BaseException | None = None
-
-    def redo(self) -> None:
-        self._do(self.new)
-
-    def undo(self) -> None:
-        self._do(self.old)
-
-    def _do(self, value: Any) -> None:
-        try:
-            self.apply(value)
-        except KamdeskError as exc:
-            self.error = exc
-            self.setObsolete(True)
-        self.after()
-
-
-class _Field(QObject):
-    """One editable field: a widget, how to read/write it, its error label and its debounce."""
-
-    def __init__(
-        self,
-        column: str,
-        widget: QWidget,
-        read: Callable[[], Any],
-        write: Callable[[Any], None],
-        changed: Any,
-        parent: MeetingWorkspace,
-    ):
-        super().__init__(parent)
-        self.column, self.widget, self.read, self.write = column, widget, read, write
-        self.error = QLabel(parent)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(lambda: parent.commit(self))
-        changed.connect(self._changed)
-        self.loading = False
-
-    def _changed(self, *_args: Any) -> None:
-        if not self.loading:
-            self.timer.start()
-
-    def show_value(self, value: Any) -> None:
-        self.loading = True
-        try:
-            self.write(value)
-        finally:
-            self.loading = False
-
-    def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-        self.widget.setProperty("invalid", bool(message))
-        self.widget.setToolTip(message or "")
 
 
 def _lines(text: str) -> list[str]:
@@ -145,7 +76,7 @@ class MeetingWorkspace(QWidget):
         self.prefs = settings.load()
         self.ctx: MeetingContext = self._load()
         self.report: readiness.Report | None = None
-        self.fields: dict[str, _Field] = {}
+        self.fields: dict[str, Field] = {}
         self._pdf_task: Any = None
         self._build()
         self._connect_signals()
@@ -181,7 +112,7 @@ class MeetingWorkspace(QWidget):
         ) -> None:
             widget.setAccessibleName(label)
             widget.setObjectName(f"field_{column}")
-            field = _Field(column, widget, read, write, changed, self)
+            field = Field(column, widget, read, write, changed, self.commit, self)
             self.fields[column] = field
             box = QVBoxLayout()
             box.setSpacing(1)
@@ -575,7 +506,7 @@ class MeetingWorkspace(QWidget):
 
     # -- saving --
 
-    def commit(self, field: _Field) -> None:
+    def commit(self, field: Field) -> None:
         """Save a field now (the debounce ended). Invalid values are explained, not saved."""
         column = field.column
         new = field.read()

@@ -1,0 +1,268 @@
+"""The client's people: a list beside a form editing every person field in place.
+
+Signals:
+    sig_changed(): a person was added, edited, deleted, or an edit was undone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
+
+from kamdesk.core import editing
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
+from kamdesk.gui.widgets.recordform import RecordForm
+
+ROLE_CHOICES = [
+    (None, "—"),
+    ("economic", "Economic buyer"),
+    ("user", "User"),
+    ("technical", "Technical buyer"),
+    ("coach", "Coach"),
+    ("gatekeeper", "Gatekeeper"),
+    ("other", "Other"),
+]
+ATTITUDE_CHOICES = [
+    (None, "—"),
+    ("champion", "Champion"),
+    ("supporter", "Supporter"),
+    ("neutral", "Neutral"),
+    ("skeptic", "Skeptic"),
+    ("opponent", "Opponent"),
+]
+STAGE_CHOICES = [
+    (None, "—"),
+    ("unknown", "Unknown"),
+    ("contacted", "Contacted"),
+    ("acquainted", "Acquainted"),
+    ("loyal", "Loyal"),
+    ("close", "Close"),
+]
+SOURCE_CHOICES = [
+    (None, "—"),
+    ("public", "Public sources"),
+    ("self", "Told by them"),
+    ("others", "Told by others"),
+]
+
+
+class _AddPerson(QUndoCommand):
+    def __init__(self, view: PeopleView, client_id: int, name: str):
+        super().__init__(view.tr("Add {name}").format(name=name))
+        self.view, self.client_id, self.name = view, client_id, name
+        self.person_id: int | None = None
+        self.snapshot: editing.Snapshot | None = None
+        self.error: KamdeskError | None = None
+
+    def redo(self) -> None:
+        try:
+            if self.snapshot is None:
+                self.person_id = editing.add_stakeholder(self.view.db, self.client_id, self.name)
+            else:
+                editing.restore(self.view.db, self.snapshot)
+        except KamdeskError as exc:
+            self.error = exc
+            self.setObsolete(True)
+        self.view.refresh(select_id=self.person_id)
+
+    def undo(self) -> None:
+        assert self.person_id is not None
+        self.snapshot = editing.delete_stakeholder(self.view.db, self.person_id)
+        self.view.refresh()
+
+
+class _DeletePerson(QUndoCommand):
+    def __init__(self, view: PeopleView, person_id: int, name: str):
+        super().__init__(view.tr("Delete {name}").format(name=name))
+        self.view, self.person_id = view, person_id
+        self.snapshot: editing.Snapshot | None = None
+
+    def redo(self) -> None:
+        self.snapshot = editing.delete_stakeholder(self.view.db, self.person_id)
+        self.view.refresh()
+
+    def undo(self) -> None:
+        assert self.snapshot is not None
+        editing.restore(self.view.db, self.snapshot)
+        self.view.refresh(select_id=self.person_id)
+
+
+class PeopleView(QWidget):
+    sig_changed = Signal()
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.client_id: int | None = None
+        self._build()
+        self._connect_signals()
+
+    def _build(self) -> None:
+        tr = self.tr
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget(left)
+        self.list.setAccessibleName(tr("People of the client"))
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(tr("Add person…"))
+        self.delete_button = QPushButton(tr("Delete"))
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        left_layout.addWidget(self.list)
+        left_layout.addLayout(buttons)
+
+        form = RecordForm(self.db, m.Stakeholder, self.undo_stack, self)
+        self.form = form
+        form.add_line("name", tr("Name"))
+        form.add_line("position", tr("Position"))
+        form.add_line("department", tr("Department"))
+        form.add_line("email", tr("E-mail"))
+        form.add_line("phone", tr("Phone"))
+        form.add_bool("vip", tr("VIP"))
+        form.add_bool("kol", tr("KOL (key opinion leader)"))
+        form.add_choice(
+            "buying_role", tr("Role in the decision"), [(v, tr(t)) for v, t in ROLE_CHOICES]
+        )
+        form.add_choice("attitude", tr("Attitude to us"), [(v, tr(t)) for v, t in ATTITUDE_CHOICES])
+        form.add_int("influence", tr("Influence (1–5)"), 1, 5)
+        form.add_choice("stage", tr("Relationship stage"), [(v, tr(t)) for v, t in STAGE_CHOICES])
+        form.add_choice("target_stage", tr("Target stage"), [(v, tr(t)) for v, t in STAGE_CHOICES])
+        form.add_date("last_contact_on", tr("Last contact"))
+        form.add_int("contact_every_days", tr("Keep in touch every"), 1, 3650, tr("days"))
+        form.add_line("form_of_address", tr("Form of address"))
+        form.add_line("pronunciation", tr("Pronunciation"))
+        form.add_line("language", tr("Preferred language"))
+        form.add_text("etiquette", tr("Etiquette"))
+        form.add_text("communication_style", tr("Communication style"))
+        form.add_text("interests", tr("Interests"))
+        form.add_text("competitor_affinity", tr("Ties to competitors"))
+        form.add_text("personal_notes", tr("Personal notes"))
+        form.add_choice(
+            "info_source", tr("Source of personal facts"), [(v, tr(t)) for v, t in SOURCE_CHOICES]
+        )
+        form.add_line("legal_basis", tr("Legal basis for keeping them"))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        self.scroll = scroll
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setSizes([300, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _connect_signals(self) -> None:
+        self.list.currentItemChanged.connect(lambda item, _prev: self.form.show_row(self._id(item)))
+        self.add_button.clicked.connect(self.ask_add)
+        self.delete_button.clicked.connect(self.ask_delete)
+        self.form.sig_changed.connect(self._edited)
+
+    @staticmethod
+    def _id(item: QListWidgetItem | None) -> int | None:
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def set_client(self, client_id: int | None) -> None:
+        self.form.flush()
+        self.client_id = client_id
+        self.refresh()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        current = select_id if select_id is not None else self._id(self.list.currentItem())
+        self.list.blockSignals(True)
+        self.list.clear()
+        if self.client_id is not None:
+            with self.db.session() as session:
+                people = list(
+                    session.exec(
+                        select(m.Stakeholder)
+                        .where(m.Stakeholder.client_id == self.client_id)
+                        .order_by(col(m.Stakeholder.name))
+                    )
+                )
+            for person in people:
+                marks = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
+                item = QListWidgetItem(
+                    f"{person.name}{'  [' + marks + ']' if marks else ''}\n{person.position or ''}"
+                )
+                item.setData(Qt.ItemDataRole.UserRole, person.id)
+                item.setData(Qt.ItemDataRole.UserRole + 1, person.key)
+                self.list.addItem(item)
+        self.list.blockSignals(False)
+        row = next(
+            (i for i in range(self.list.count()) if self._id(self.list.item(i)) == current), 0
+        )
+        if self.list.count():
+            self.list.setCurrentRow(row)
+            self.form.show_row(self._id(self.list.currentItem()))
+        else:
+            self.form.show_row(None)
+        self.delete_button.setEnabled(self.list.count() > 0)
+        self.sig_changed.emit()
+
+    def _edited(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.refresh(select_id=self._id(item))
+
+    def select_person(self, key: str, column: str | None = None) -> bool:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole + 1) == key:
+                self.list.setCurrentRow(i)
+                field = self.form.fields.get(column or "")
+                if field is not None:
+                    field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                    self.scroll.ensureWidgetVisible(field.widget)
+                return True
+        return False
+
+    def ask_add(self) -> None:
+        if self.client_id is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Add a person"), self.tr("Name:"))
+        if ok and name.strip():
+            self.add_person(name.strip())
+
+    def add_person(self, name: str) -> None:
+        assert self.client_id is not None
+        command = _AddPerson(self, self.client_id, name)
+        self.undo_stack.push(command)
+        if command.error is not None:
+            QMessageBox.warning(self, self.tr("Not added"), str(command.error))
+
+    def ask_delete(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        name = item.text().split("\n")[0]
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete this person?"),
+            self.tr(
+                "Delete {name} with their relationship plan, relations and meeting attendances? "
+                "You can undo this (Ctrl+Z)."
+            ).format(name=name),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_person(self._id(item), name)
+
+    def delete_person(self, person_id: int | None, name: str) -> None:
+        if person_id is not None:
+            self.undo_stack.push(_DeletePerson(self, person_id, name))

@@ -1,0 +1,142 @@
+"""Editing the dossier in place: people and the client's profile, with undo, and the checklist
+pointing into them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kamdesk.core import demo
+from kamdesk.core.db import Database
+from kamdesk.core.readiness import Level
+from kamdesk.gui.mainwindow import MainWindow
+from kamdesk.gui.workers import SyncRunner
+
+MEETING = "adriatica-screening-pilot"  # Bortolotti has no form of address
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    db = Database.open(tmp_path / "tabs.db")
+    demo.load_demo(db)
+    win = MainWindow(db, runner=SyncRunner())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    rows = {win.proxy.index(r, 0).data(): r for r in range(win.proxy.rowCount())}
+    win.table.selectRow(rows["Banca Adriatica S.p.A."])
+    yield win
+    win.close()
+    db.close()
+
+
+def _sql(win: MainWindow, query: str) -> object:
+    conn = sqlite3.connect(win.db.path)
+    try:
+        return conn.execute(query).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_checklist_item_opens_the_person_and_the_fix_clears_it(qtbot, window: MainWindow) -> None:
+    ws = window.open_meeting(MEETING)
+    levels = {c.id: c.level for c in ws.report.checks}
+    assert levels["manners.address.bortolotti"] is Level.BLOCK
+    ws.go_to("stakeholder:bortolotti.form_of_address")
+    assert window.tabs.currentWidget() is window.people
+    field = window.people.form.fields["form_of_address"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field.widget)
+    field.widget.setText("Ing. Bortolotti")
+    field.widget.textEdited.emit("Ing. Bortolotti")
+    qtbot.waitUntil(
+        lambda: (
+            _sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'")
+            == "Ing. Bortolotti"
+        )
+    )
+    # the open workspace follows: that point is cleared
+    qtbot.waitUntil(
+        lambda: {c.id: c.level for c in ws.report.checks}["manners.address.bortolotti"] is Level.OK
+    )
+    window.undo_action.trigger()
+    assert _sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'") is None
+    assert {c.id: c.level for c in ws.report.checks}["manners.address.bortolotti"] is Level.BLOCK
+
+
+def test_person_fields_validate_beside_the_field(qtbot, window: MainWindow) -> None:
+    people = window.people
+    window.tabs.setCurrentWidget(people)
+    assert people.select_person("ferra")
+    field = people.form.fields["personal_notes"]  # single-line fields are capped by Qt itself
+    before = _sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'")
+    field.widget.setPlainText("x" * 100_001)
+    qtbot.waitUntil(lambda: not field.error.isHidden())
+    assert "longer than the limit" in field.error.text()
+    assert _sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'") == before
+
+
+def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> None:
+    people = window.people
+    count = people.list.count()
+    people.add_person("Giulia Ricciardi")
+    assert people.list.count() == count + 1
+    assert (
+        _sql(window, "SELECT key FROM stakeholder WHERE name = 'Giulia Ricciardi'")
+        == "giulia-ricciardi"
+    )
+    window.undo_action.trigger()
+    assert people.list.count() == count
+    window.redo_action.trigger()
+    assert people.list.count() == count + 1
+
+    attending = "SELECT count(*) FROM meeting_attendee a JOIN stakeholder s ON s.id = a.stakeholder_id WHERE s.key = 'rinaldi'"
+    assert _sql(window, attending) >= 1
+    before = _sql(window, attending)
+    assert people.select_person("rinaldi")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    people.ask_delete()
+    assert _sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 0
+    assert _sql(window, attending) == 0
+    window.undo_action.trigger()
+    assert _sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 1
+    assert _sql(window, attending) == before  # attendance restored too
+
+
+def test_delete_asks_first(window: MainWindow, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    people = window.people
+    count = people.list.count()
+    people.ask_delete()
+    assert people.list.count() == count
+
+
+def test_client_profile_edits_in_place(qtbot, window: MainWindow) -> None:
+    overview = window.overview
+    assert "Income share" in overview.figures.text()
+    field = overview.form.fields["history"]
+    field.widget.setPlainText("Founded in Trieste in 1898.")
+    qtbot.waitUntil(
+        lambda: (
+            _sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
+            == "Founded in Trieste in 1898."
+        )
+    )
+    window.undo_action.trigger()
+    assert (
+        _sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
+        != "Founded in Trieste in 1898."
+    )
+    ws = window.open_meeting(MEETING)
+    ws.go_to("client.history")
+    assert window.tabs.currentWidget() is overview
+    spin = overview.form.fields["payment_terms_days"].widget
+    spin.setValue(60)
+    qtbot.waitUntil(
+        lambda: (
+            _sql(window, "SELECT payment_terms_days FROM client WHERE key = 'banca-adriatica'")
+            == 60
+        )
+    )
