@@ -199,9 +199,12 @@ class PeopleView(QWidget):
                 )
             for person in people:
                 marks = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
-                item = QListWidgetItem(
-                    f"{person.name}{'  [' + marks + ']' if marks else ''}\n{person.position or ''}"
-                )
+                label = person.name + (f"  [{marks}]" if marks else "")
+                if person.position:
+                    label += f"  —  {person.position}"
+                item = QListWidgetItem(label)
+                item.setToolTip(label)
+                item.setData(Qt.ItemDataRole.UserRole + 2, person.name)
                 item.setData(Qt.ItemDataRole.UserRole, person.id)
                 item.setData(Qt.ItemDataRole.UserRole + 1, person.key)
                 self.list.addItem(item)
@@ -251,7 +254,7 @@ class PeopleView(QWidget):
         item = self.list.currentItem()
         if item is None:
             return
-        name = item.text().split("\n")[0]
+        name = item.data(Qt.ItemDataRole.UserRole + 2)
         answer = QMessageBox.question(
             self,
             self.tr("Delete this person?"),
