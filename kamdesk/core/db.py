@@ -225,10 +225,20 @@ class Database:
                 _migrate(path)
             db = cls(path, _make_engine(path), lock)
             db.backup_path = backup
+            db._ensure_search_index()
             return db
         except BaseException:
             lock.release()
             raise
+
+    def _ensure_search_index(self) -> None:
+        """Fill the search index when it is empty but the dossier is not (after the migration
+        that created it, or if it was lost)."""
+        from kamdesk.core import search
+
+        with self.transaction() as session:
+            if search.needs_rebuild(session):
+                search.rebuild(session)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import confirmations
+from kamdesk.core import confirmations, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -122,7 +122,16 @@ def set_field(db: Database, model: type[SQLModel], row_id: int, column: str, val
             old = getattr(row, column)
             setattr(row, column, list(clean) if isinstance(clean, list) else clean)
         session.add(row)
+        _reindex(session, row)
     return old
+
+
+def _reindex(session: Session, row: Any) -> None:
+    """Keep the search index in step, in the same transaction as the edit."""
+    client_id = row.id if isinstance(row, m.Client) else getattr(row, "client_id", None)
+    if client_id is not None:
+        session.flush()
+        search.reindex_client(session, client_id)
 
 
 def get_field(db: Database, model: type[SQLModel], row_id: int, column: str) -> Any:
@@ -240,6 +249,7 @@ def add_stakeholder(db: Database, client_id: int, name: str) -> int:
         session.add(person)
         session.flush()
         assert person.id is not None
+        search.reindex_client(session, client_id)
         return person.id
 
 
@@ -283,7 +293,10 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
             )
             if i.id is not None
         ]
+        client_id = person.client_id
         session.delete(person)  # the database cascades to steps, relations and attendances
+        session.flush()
+        search.reindex_client(session, client_id)
     return snap
 
 
@@ -298,6 +311,10 @@ def restore(db: Database, snap: Snapshot) -> None:
             session.execute(
                 update(issues).where(issues.c.id == issue_id).values(raised_by_id=person_id)
             )
+        client_id = next(
+            values["client_id"] for model, values in snap.rows if model is m.Stakeholder
+        )
+        search.reindex_client(session, client_id)
 
 
 def _table(model: type[SQLModel]) -> Any:

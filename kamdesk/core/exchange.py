@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import confirmations
+from kamdesk.core import confirmations, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -609,6 +609,7 @@ class _Writer:
             )
         if src.meetings:
             self._meetings(cid, src.meetings, people)
+        search.reindex_client(self.s, cid)
 
     def _stakeholders(self, cid: int, src: doc.Client, client_is_new: bool) -> dict[str, int]:
         have = _key_ids(

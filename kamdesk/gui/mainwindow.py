@@ -7,14 +7,17 @@ undo stack together in ``_connect_signals``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QRegularExpression, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QSplitter,
     QTableView,
@@ -28,7 +31,7 @@ from sqlmodel import col, select
 
 from kamdesk import __version__
 from kamdesk.core import models as m
-from kamdesk.core import readiness, settings
+from kamdesk.core import readiness, search, settings
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
@@ -69,12 +72,21 @@ class MainWindow(QMainWindow):
         self.search.setAccessibleName(self.tr("Filter clients"))
         self.search.setClearButtonEnabled(True)
         left_layout.addWidget(self.search)
+        self.hits = QListWidget(left)
+        self.hits.setAccessibleName(self.tr("Search results"))
+        self.hits.setMaximumHeight(180)
+        self.hits.hide()
+        left_layout.addWidget(self.hits)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(150)
 
         self.model = PortfolioModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterRole(ClientKeyRole)
+        self.proxy.setFilterKeyColumn(0)
         self.table = QTableView(left)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(self.tr("Portfolio"))
@@ -181,7 +193,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _connect_signals(self) -> None:
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_timer.timeout.connect(self.run_search)
+        self.hits.itemActivated.connect(self.open_hit)
+        self.hits.itemClicked.connect(self.open_hit)
         self.find_action.triggered.connect(self._focus_search)
         self.quit_action.triggered.connect(self.close)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_client())
@@ -197,6 +212,67 @@ class MainWindow(QMainWindow):
         self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
+
+    def run_search(self) -> None:
+        """Filter the portfolio to the clients matching the search, and list what matched."""
+        text = self.search.text()
+        self.hits.clear()
+        if not text.strip():
+            self.proxy.setFilterRegularExpression(QRegularExpression())
+            self.hits.hide()
+            return
+        with self.db.session() as session:
+            found = search.search(session, text)
+        client_keys = {}
+        with self.db.session() as session:
+            for client_id, key in session.exec(select(m.Client.id, m.Client.key)):
+                client_keys[client_id] = key
+        keys = {client_keys[h.client_id] for h in found if h.client_id in client_keys}
+        pattern = "^(" + "|".join(re.escape(k) for k in sorted(keys)) + ")$" if keys else "^$"
+        self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
+        labels = {
+            "client": self.tr("Client"),
+            "person": self.tr("Person"),
+            "plan": self.tr("Plan"),
+            "meeting": self.tr("Meeting"),
+            "notes": self.tr("Notes"),
+        }
+        for hit in found:
+            item = QListWidgetItem(f"{labels[hit.kind]} · {hit.title} — {hit.client_name}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.hits.addItem(item)
+        if not found:
+            self.hits.addItem(self.tr("Nothing found for “{text}”.").format(text=text))
+        self.hits.show()
+        if self.proxy.rowCount() and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def open_hit(self, item: QListWidgetItem) -> None:
+        hit = item.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(hit, search.Hit):
+            return
+        with self.db.session() as session:
+            client = session.get(m.Client, hit.client_id)
+            meeting_key = None
+            if hit.kind in ("meeting", "notes"):
+                meeting = session.get(m.Meeting, hit.ref_id)
+                meeting_key = meeting.key if meeting else None
+            person_key = None
+            if hit.kind == "person":
+                person = session.get(m.Stakeholder, hit.ref_id)
+                person_key = person.key if person else None
+        if client is None:
+            return
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(ClientKeyRole) == client.key:
+                self.table.selectRow(row)
+        if person_key:
+            self.tabs.setCurrentWidget(self.people)
+            self.people.select_person(person_key)
+        elif meeting_key:
+            self.open_meeting(meeting_key)
+        else:
+            self.tabs.setCurrentWidget(self.overview)
 
     def _focus_search(self) -> None:
         self.search.setFocus()

@@ -26,12 +26,15 @@ def test_portfolio_list_shows_the_demo_and_filters(qtbot, tmp_path: Path) -> Non
         assert any("2027" in t for t in texts)
 
         qtbot.keyClicks(window.search, "adriatica")
-        assert table.model().rowCount() == 1
+        qtbot.waitUntil(lambda: table.model().rowCount() == 1)
         assert table.model().index(0, 0).data() == "Banca Adriatica S.p.A."
         window.search.setText("Алматинская")  # non-ASCII: setText, not keyClicks (PITFALLS)
-        assert table.model().rowCount() == 1
+        qtbot.waitUntil(
+            lambda: table.model().rowCount() == 1 and "Almaty" in table.model().index(0, 0).data()
+        )
         window.search.clear()
-        assert table.model().rowCount() == 4
+        qtbot.waitUntil(lambda: table.model().rowCount() == 4)
+        assert window.hits.isHidden()
         assert window.table.accessibleName() == "Portfolio"
         assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 
@@ -45,3 +48,27 @@ def test_no_screen_message(monkeypatch, capsys, tmp_path: Path) -> None:
     assert app.run_app(tmp_path / "x.db", load_demo=True) == 1
     assert "QT_QPA_PLATFORM=offscreen" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_search_finds_people_across_scripts_and_opens_them(qtbot, tmp_path: Path) -> None:
+    from kamdesk.gui.workers import SyncRunner
+
+    with Database.open(tmp_path / "search.db") as db:
+        demo.load_demo(db)
+        window = MainWindow(db, runner=SyncRunner())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.keyClicks(window.search, "sokolov")  # Latin letters find a Cyrillic name
+        qtbot.waitUntil(lambda: window.hits.count() > 0)
+        item = window.hits.item(0)
+        assert "Соколов" in item.text() and item.text().startswith("Person")
+        assert window.table.model().rowCount() == 1
+        window.open_hit(item)
+        assert window.tabs.currentWidget() is window.people
+        assert "Соколов" in window.people.list.currentItem().text()
+        window.search.setText("zzzz-nothing")
+        qtbot.waitUntil(
+            lambda: window.hits.count() == 1 and "Nothing found" in window.hits.item(0).text()
+        )
+        assert window.table.model().rowCount() == 0
+        window.close()
