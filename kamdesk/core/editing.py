@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import sqlalchemy.exc
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel, col, select
@@ -113,6 +114,15 @@ def _row(session: Session, model: type[SQLModel], row_id: int) -> Any:
 def set_field(db: Database, model: type[SQLModel], row_id: int, column: str, value: Any) -> Any:
     """Validate and store one field; returns the previous value."""
     clean = validate(model, column, value)
+    try:
+        return _set_field(db, model, row_id, column, clean)
+    except sqlalchemy.exc.IntegrityError as exc:
+        raise _unique_error(exc) or FieldError(
+            column, "this value breaks a rule of the dossier"
+        ) from exc
+
+
+def _set_field(db: Database, model: type[SQLModel], row_id: int, column: str, clean: Any) -> Any:
     with db.transaction() as session:
         row = _row(session, model, row_id)
         if column == "starts_at":
@@ -258,7 +268,9 @@ class Snapshot:
     """Rows removed by a delete, parents first, so that undo can put them back as they were."""
 
     rows: list[tuple[type[SQLModel], dict[str, Any]]] = field(default_factory=list)
-    raised_by: list[int] = field(default_factory=list)  # issues whose author was the person
+    # references the delete set to NULL (ON DELETE SET NULL): (model, column, row ids, value)
+    relinks: list[tuple[type[SQLModel], str, list[int], int]] = field(default_factory=list)
+    client_id: int | None = None
 
 
 def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
@@ -286,13 +298,15 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
             ),
         ):
             snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
-        snap.raised_by = [
+        issue_ids = [
             i.id
             for i in session.exec(
                 select(m.ClientIssue).where(m.ClientIssue.raised_by_id == stakeholder_id)
             )
             if i.id is not None
         ]
+        snap.relinks.append((m.ClientIssue, "raised_by_id", issue_ids, stakeholder_id))
+        snap.client_id = person.client_id
         client_id = person.client_id
         session.delete(person)  # the database cascades to steps, relations and attendances
         session.flush()
@@ -305,16 +319,101 @@ def restore(db: Database, snap: Snapshot) -> None:
     with db.transaction() as session:
         for model, values in snap.rows:
             session.execute(insert(_table(model)).values(**values))
-        person_id = next(values["id"] for model, values in snap.rows if model is m.Stakeholder)
-        issues = _table(m.ClientIssue)
-        for issue_id in snap.raised_by:
-            session.execute(
-                update(issues).where(issues.c.id == issue_id).values(raised_by_id=person_id)
-            )
-        client_id = next(
-            values["client_id"] for model, values in snap.rows if model is m.Stakeholder
-        )
-        search.reindex_client(session, client_id)
+        for model, column, ids, value in snap.relinks:
+            table = _table(model)
+            if ids:
+                session.execute(update(table).where(table.c.id.in_(ids)).values({column: value}))
+        if snap.client_id is not None:
+            search.reindex_client(session, snap.client_id)
+
+
+# --- rows of the client's lists: add, delete (undoable) -----------------------------------------
+
+# Tables whose rows the desktop adds and deletes one at a time, with their parent column.
+LIST_TABLES: dict[type[SQLModel], str] = {
+    m.FinancialPeriod: "client_id",
+    m.SalesTarget: "client_id",
+    m.Plan: "client_id",
+    m.Competitor: "client_id",
+    m.ClientIssue: "client_id",
+    m.Need: "client_id",
+    m.RelationshipStep: "stakeholder_id",
+    m.ProductFaq: "product_id",
+}
+
+
+def _unique_error(exc: sqlalchemy.exc.IntegrityError) -> FieldError | None:
+    text = str(exc.orig)
+    if "UNIQUE" in text:
+        column = text.rsplit(".", 1)[-1]
+        return FieldError(column, "this value is already used by another entry of this list")
+    return None
+
+
+def add_row(db: Database, model: type[SQLModel], values: dict[str, Any]) -> int:
+    """A new row of one of the client's lists; every value is validated first."""
+    if model not in LIST_TABLES:
+        raise FieldError(model.__name__, "rows of this kind cannot be added here")
+    parent = LIST_TABLES[model]
+    clean = {}
+    for column, value in values.items():
+        if column == parent:
+            clean[column] = value
+        elif column == "key":
+            try:
+                clean[column] = doc._key_ok(value)
+            except ValueError as exc:
+                raise FieldError("key", str(exc)) from None
+        else:
+            clean[column] = validate(model, column, value)
+    try:
+        with db.transaction() as session:
+            row = model(**clean)
+            session.add(row)
+            session.flush()
+            _reindex(session, row)
+            assert row.id is not None  # type: ignore[attr-defined]
+            return int(row.id)  # type: ignore[attr-defined]
+    except sqlalchemy.exc.IntegrityError as exc:
+        raise _unique_error(exc) or FieldError(
+            model.__name__, "this entry breaks a rule of the dossier"
+        ) from exc
+
+
+def delete_row(db: Database, model: type[SQLModel], row_id: int) -> Snapshot:
+    if model not in LIST_TABLES:
+        raise FieldError(model.__name__, "rows of this kind cannot be deleted here")
+    snap = Snapshot()
+    with db.transaction() as session:
+        row = _row(session, model, row_id)
+        snap.rows.append((model, row.model_dump()))
+        if model is m.Need:
+            snap.rows += [
+                (m.NeedProduct, link.model_dump())
+                for link in session.exec(
+                    select(m.NeedProduct).where(m.NeedProduct.need_id == row_id)
+                )
+            ]
+            proposals = [
+                p.id
+                for p in session.exec(select(m.Proposal).where(m.Proposal.need_id == row_id))
+                if p.id is not None
+            ]
+            snap.relinks.append((m.Proposal, "need_id", proposals, row_id))
+        snap.client_id = getattr(row, "client_id", None)
+        session.delete(row)
+        session.flush()
+        if snap.client_id is not None:
+            search.reindex_client(session, snap.client_id)
+    return snap
+
+
+def list_rows(db: Database, model: type[SQLModel], parent_id: int) -> list[Any]:
+    """The rows of one list of a client (or person, product), in insertion order."""
+    table = _table(model)
+    with db.session() as session:
+        stmt = select(model).where(table.c[LIST_TABLES[model]] == parent_id).order_by(table.c.id)
+        return list(session.exec(stmt))
 
 
 def _table(model: type[SQLModel]) -> Any:

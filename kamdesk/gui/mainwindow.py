@@ -36,6 +36,7 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
+from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
@@ -45,7 +46,7 @@ MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
-    FIXED_TABS = 3  # Overview, People, Meetings; meeting workspaces open after them
+    FIXED_TABS = 8  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Any = None):
         super().__init__()
@@ -133,7 +134,13 @@ class MainWindow(QMainWindow):
         meetings_layout.addWidget(hint)
         self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
         self.people = PeopleView(self.db, self.undo_stack, self.tabs)
+        self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
+        self.tabs.addTab(self.lists["plans"], self.tr("Plans"))
+        self.tabs.addTab(self.lists["needs"], self.tr("Needs"))
+        self.tabs.addTab(self.lists["competitors"], self.tr("Competitors"))
+        self.tabs.addTab(self.lists["issues"], self.tr("Issues"))
         self.tabs.addTab(self.people, self.tr("People"))
         self.tabs.addTab(meetings_page, self.tr("Meetings"))
         self.meetings_page = meetings_page
@@ -209,6 +216,8 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         self.people.sig_changed.connect(self._dossier_changed)
+        for tab in self.lists.values():
+            tab.sig_changed.connect(self._dossier_changed)
         self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
@@ -306,6 +315,8 @@ class MainWindow(QMainWindow):
                 client_id = session.exec(select(m.Client.id).where(m.Client.key == key)).one()
         self.overview.set_client(client_id)
         self.people.set_client(client_id)
+        for tab in self.lists.values():
+            tab.set_client(client_id)
         self._refresh_meetings()
 
     def _dossier_changed(self) -> None:
@@ -395,9 +406,25 @@ class MainWindow(QMainWindow):
             if self.people.select_person(person, column):
                 return
         elif target.startswith("client."):
-            self.tabs.setCurrentWidget(self.overview)
-            if self.overview.focus_field(target.split(".", 1)[1]):
+            column = target.split(".", 1)[1]
+            tab = {
+                "financials": "finances",
+                "needs": "needs",
+                "plans": "plans",
+                "stakeholders": None,
+            }.get(column, "")
+            if tab:
+                self.tabs.setCurrentWidget(self.lists[tab])
                 return
+            if tab is None:
+                self.tabs.setCurrentWidget(self.people)
+                return
+            self.tabs.setCurrentWidget(self.overview)
+            if self.overview.focus_field(column):
+                return
+        elif kind == "issue":
+            self.tabs.setCurrentWidget(self.lists["issues"])
+            return
         # finances, needs, plans, issues and products get their own editors later
         self.statusBar().showMessage(
             self.tr("To fix this, edit {target} in the dossier.").format(target=target), 8000
