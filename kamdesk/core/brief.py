@@ -179,7 +179,11 @@ def view(
         "open_actions": ctx.open_actions,
         "attendees": attendees,
         "relmap": relationship_svg(
-            ctx.attendees, ctx.relations, height=270, title=_("Relationship map of the attendees")
+            ctx.attendees,
+            ctx.relations,
+            height=270,
+            title=_("Relationship map of the attendees"),
+            positions=ctx.positions,
         ),
         "proposals": proposals,
         "issues": issues,

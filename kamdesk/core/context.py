@@ -52,6 +52,7 @@ class MeetingContext:
     key_reasons: list[str]
     previous: PastMeeting | None
     open_actions: list[tuple[m.Meeting, m.ActionItem]] = field(default_factory=list)
+    positions: dict[int, tuple[float, float]] = field(default_factory=dict)  # relationship map
 
     @property
     def person_by_id(self) -> dict[int, m.Stakeholder]:
@@ -165,4 +166,10 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
         key_reasons=[r.reason for r in _rows(session, m.ClientKeyReason, "client_id", cid)],
         previous=previous,
         open_actions=open_actions,
+        positions={
+            p.stakeholder_id: (p.x, p.y)
+            for p in session.exec(
+                select(m.MapPosition).where(col(m.MapPosition.stakeholder_id).in_(list(by_id)))
+            )
+        },
     )

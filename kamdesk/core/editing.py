@@ -66,6 +66,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.ClientIssue: {c: (doc.Issue, c) for c in ("kind", "text", "response", "status")},
     m.RelationshipStep: {c: (doc.RelationshipStep, c) for c in doc.RelationshipStep.model_fields},
     m.Company: {c: (doc.Company, c) for c in doc.Company.model_fields},
+    m.Relation: {"kind": (doc.Relation, "kind")},
 }
 
 # Keys are identifiers that other objects and scripts refer to: not edited in place.
@@ -296,6 +297,10 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
                 m.MeetingAttendee,
                 select(m.MeetingAttendee).where(m.MeetingAttendee.stakeholder_id == stakeholder_id),
             ),
+            (
+                m.MapPosition,
+                select(m.MapPosition).where(m.MapPosition.stakeholder_id == stakeholder_id),
+            ),
         ):
             snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
         issue_ids = [
@@ -339,7 +344,10 @@ LIST_TABLES: dict[type[SQLModel], str] = {
     m.Need: "client_id",
     m.RelationshipStep: "stakeholder_id",
     m.ProductFaq: "product_id",
+    m.Relation: "client_id",
 }
+# id columns given by the program (checked by foreign keys), not typed by the user
+_ID_COLUMNS = {"from_id", "to_id"}
 
 
 def _unique_error(exc: sqlalchemy.exc.IntegrityError) -> FieldError | None:
@@ -357,7 +365,7 @@ def add_row(db: Database, model: type[SQLModel], values: dict[str, Any]) -> int:
     parent = LIST_TABLES[model]
     clean = {}
     for column, value in values.items():
-        if column == parent:
+        if column == parent or column in _ID_COLUMNS:
             clean[column] = value
         elif column == "key":
             try:
@@ -418,3 +426,26 @@ def list_rows(db: Database, model: type[SQLModel], parent_id: int) -> list[Any]:
 
 def _table(model: type[SQLModel]) -> Any:
     return model.__table__  # type: ignore[attr-defined]
+
+
+# --- the relationship map's layout ------------------------------------------------------------
+
+
+def map_positions(db: Database, client_id: int) -> dict[int, tuple[float, float]]:
+    with db.session() as session:
+        stmt = (
+            select(m.MapPosition)
+            .join(m.Stakeholder, col(m.Stakeholder.id) == m.MapPosition.stakeholder_id)
+            .where(m.Stakeholder.client_id == client_id)
+        )
+        return {p.stakeholder_id: (p.x, p.y) for p in session.exec(stmt)}
+
+
+def set_map_position(db: Database, stakeholder_id: int, x: float, y: float) -> None:
+    with db.transaction() as session:
+        _row(session, m.Stakeholder, stakeholder_id)
+        row = session.get(m.MapPosition, stakeholder_id) or m.MapPosition(
+            stakeholder_id=stakeholder_id, x=x, y=y
+        )
+        row.x, row.y = float(x), float(y)
+        session.add(row)

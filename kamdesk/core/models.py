@@ -469,3 +469,22 @@ class SelfReview(SQLModel, table=True):
     notes_id: int = fk("meeting_notes.id")
     mistake: int
     verdict: str
+
+
+# --- layout -------------------------------------------------------------------------------------
+
+
+class MapPosition(SQLModel, table=True):
+    """Where a person sits on the relationship map (map units: a 640 x 330 canvas). Layout,
+    not dossier content: it is not part of the exchange format."""
+
+    __tablename__ = "map_position"
+
+    stakeholder_id: int = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("stakeholder.id", ondelete="CASCADE"), primary_key=True
+        ),
+    )
+    x: float
+    y: float

@@ -31,6 +31,33 @@ RELATION_STYLES = {  # stroke colour, dash pattern, label
 }
 
 
+def initials(name: str) -> str:
+    """Two letters for a person, skipping titles ("dr n. med.", "prof.", "Ing.", "Avv.")."""
+    words = [
+        w
+        for w in name.split()
+        if not w.endswith(".") and w[:1].isupper() and w.lower() not in TITLES
+    ]
+    words = words or name.split()
+    return "".join(w[0] for w in words[:2]).upper()
+
+
+TITLES = {
+    "dr",
+    "prof",
+    "hab",
+    "med",
+    "ing",
+    "avv",
+    "mgr",
+    "inż",
+    "dott",
+    "dott.ssa",
+    "sig",
+    "sig.ra",
+}
+
+
 def _radius(person: m.Stakeholder) -> float:
     return 14 + 4 * (person.influence or 1)
 
@@ -39,16 +66,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def relationship_svg(
-    people: Sequence[m.Stakeholder],
-    relations: Sequence[m.Relation],
-    width: int = 640,
-    height: int = 330,
-    title: str = "Relationship map",
-) -> Markup:
-    """An SVG of these people and the relations among them (others are left out)."""
-    ids = {p.id for p in people}
-    edges = [r for r in relations if r.from_id in ids and r.to_id in ids]
+MAP_WIDTH, MAP_HEIGHT = 640, 330  # map units, shared with the desktop map
+
+
+def default_positions(
+    people: Sequence[m.Stakeholder], width: float = MAP_WIDTH, height: float = MAP_HEIGHT
+) -> dict[int | None, tuple[float, float]]:
+    """People on an ellipse, in order: where the map puts anyone not placed by hand."""
     n = len(people)
     cx, cy = width / 2, height / 2 - 8
     ring_x, ring_y = width / 2 - 110, height / 2 - 62
@@ -59,6 +83,25 @@ def relationship_svg(
         else:
             angle = -math.pi / 2 + 2 * math.pi * i / n
             pos[person.id] = (cx + ring_x * math.cos(angle), cy + ring_y * math.sin(angle))
+    return pos
+
+
+def relationship_svg(
+    people: Sequence[m.Stakeholder],
+    relations: Sequence[m.Relation],
+    width: int = MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+    title: str = "Relationship map",
+    positions: dict[int, tuple[float, float]] | None = None,
+) -> Markup:
+    """An SVG of these people and the relations among them (others are left out). People the
+    KAM placed on the desktop map keep their place when ``positions`` is given and all of them
+    have one; otherwise everyone goes on an ellipse."""
+    ids = {p.id for p in people}
+    edges = [r for r in relations if r.from_id in ids and r.to_id in ids]
+    pos = default_positions(people, width, height)
+    if positions and all(p.id in positions for p in people):
+        pos = _fit({p.id: positions[p.id] for p in people if p.id is not None}, width, height)
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -98,10 +141,10 @@ def relationship_svg(
         out.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="#263238" stroke-width="1"/>'
         )
-        initials = "".join(part[0] for part in person.name.replace(".", " ").split()[:2] if part)
+        letters = initials(person.name)
         out.append(
             f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
-            f'fill="#ffffff">{escape(initials.upper())}</text>'
+            f'fill="#ffffff">{escape(letters)}</text>'
         )
         badges = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
         if badges:
@@ -120,3 +163,22 @@ def relationship_svg(
             )
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every user string above is escaped
+
+
+def _fit(
+    points: dict[int, tuple[float, float]], width: float, height: float
+) -> dict[int | None, tuple[float, float]]:
+    """Scale hand-placed points into the picture, keeping a margin for names and badges."""
+    xs = [x for x, _ in points.values()]
+    ys = [y for _, y in points.values()]
+    margin_x, margin_top, margin_bottom = 90.0, 40.0, 50.0
+    span_x = max(xs) - min(xs) or 1.0
+    span_y = max(ys) - min(ys) or 1.0
+    scale = min(
+        (width - 2 * margin_x) / span_x, (height - margin_top - margin_bottom) / span_y, 1.0
+    )
+    off_x = (width - span_x * scale) / 2 - min(xs) * scale
+    off_y = (
+        margin_top + ((height - margin_top - margin_bottom) - span_y * scale) / 2 - min(ys) * scale
+    )
+    return {pid: (x * scale + off_x, y * scale + off_y) for pid, (x, y) in points.items()}

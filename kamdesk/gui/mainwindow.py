@@ -40,13 +40,14 @@ from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
+from kamdesk.gui.views.relmap import RelationshipMap
 from kamdesk.gui.workers import TaskRunner
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
-    FIXED_TABS = 8  # the dossier's tabs; meeting workspaces open after them
+    FIXED_TABS = 9  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Any = None):
         super().__init__()
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lists["competitors"], self.tr("Competitors"))
         self.tabs.addTab(self.lists["issues"], self.tr("Issues"))
         self.tabs.addTab(self.people, self.tr("People"))
+        self.relmap = RelationshipMap(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.relmap, self.tr("Relationship map"))
         self.tabs.addTab(meetings_page, self.tr("Meetings"))
         self.meetings_page = meetings_page
         for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
@@ -218,6 +221,8 @@ class MainWindow(QMainWindow):
         self.people.sig_changed.connect(self._dossier_changed)
         for tab in self.lists.values():
             tab.sig_changed.connect(self._dossier_changed)
+        self.relmap.sig_changed.connect(self._dossier_changed)
+        self.relmap.sig_open_person.connect(self._open_person)
         self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
@@ -317,10 +322,16 @@ class MainWindow(QMainWindow):
         self.people.set_client(client_id)
         for tab in self.lists.values():
             tab.set_client(client_id)
+        self.relmap.set_client(client_id)
         self._refresh_meetings()
+
+    def _open_person(self, key: str) -> None:
+        self.tabs.setCurrentWidget(self.people)
+        self.people.select_person(key)
 
     def _dossier_changed(self) -> None:
         """People or the client changed: readiness may have changed everywhere."""
+        self.relmap.rebuild()
         self._refresh_meetings()
         for workspace in self.workspaces.values():
             workspace.reload()

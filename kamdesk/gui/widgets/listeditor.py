@@ -205,13 +205,16 @@ class _Edit(QUndoCommand):
         self._do(self.old)
 
 
-class _AddOrDelete(QUndoCommand):
-    """Add (values given) or delete (row id given) a row; undo does the opposite."""
+class AddOrDeleteRow(QUndoCommand):
+    """Add (values given) or delete (row id given) a row of ``table``; undo does the opposite.
+    ``owner`` has ``db``, ``title`` and ``refresh()`` (called after each change)."""
 
-    def __init__(self, editor: ListEditor, values: dict[str, Any] | None, row_id: int | None):
-        text = editor.tr("Add to {what}") if values is not None else editor.tr("Delete from {what}")
-        super().__init__(text.format(what=editor.title))
-        self.editor, self.values, self.row_id = editor, values, row_id
+    def __init__(
+        self, owner: Any, table: type[SQLModel], values: dict[str, Any] | None, row_id: int | None
+    ):
+        text = owner.tr("Add to {what}") if values is not None else owner.tr("Delete from {what}")
+        super().__init__(text.format(what=owner.title))
+        self.editor, self.table, self.values, self.row_id = owner, table, values, row_id
         self.snapshot: editing.Snapshot | None = None
         self.adding = values is not None
         self.error: KamdeskError | None = None
@@ -221,11 +224,11 @@ class _AddOrDelete(QUndoCommand):
             editing.restore(self.editor.db, self.snapshot)
         else:
             assert self.values is not None
-            self.row_id = editing.add_row(self.editor.db, self.editor.model.model, self.values)
+            self.row_id = editing.add_row(self.editor.db, self.table, self.values)
 
     def _remove(self) -> None:
         assert self.row_id is not None
-        self.snapshot = editing.delete_row(self.editor.db, self.editor.model.model, self.row_id)
+        self.snapshot = editing.delete_row(self.editor.db, self.table, self.row_id)
 
     def redo(self) -> None:
         try:
@@ -327,7 +330,7 @@ class ListEditor(QWidget):
         values = self.new_row(self.model.parent_id)
         if values is None:
             return
-        command = _AddOrDelete(self, values, None)
+        command = AddOrDeleteRow(self, self.model.model, values, None)
         self.undo_stack.push(command)
         if command.error is not None:
             self.show_error(str(command.error))
@@ -345,4 +348,4 @@ class ListEditor(QWidget):
             self.delete_row(self.model.rows[index.row()].id)
 
     def delete_row(self, row_id: int) -> None:
-        self.undo_stack.push(_AddOrDelete(self, None, row_id))
+        self.undo_stack.push(AddOrDeleteRow(self, self.model.model, None, row_id))

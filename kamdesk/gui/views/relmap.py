@@ -1,0 +1,362 @@
+"""The client's people as a map: drag people around (positions are saved), zoom, double-click
+to open a person, link two people, export the picture.
+
+The drawing follows ``kamdesk.core.relmap`` (the brief's SVG): size by influence, colour by
+attitude, VIP/KOL badges, arrows styled by relation kind, the same map units.
+
+Signals:
+    sig_open_person(str): a person was double-clicked (their key).
+    sig_changed(): a relation was added or removed (or that was undone).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
+
+from kamdesk.core import editing, relmap
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
+from kamdesk.core.exchange import write_atomically
+from kamdesk.gui.widgets.listeditor import AddOrDeleteRow
+
+DASHES = {
+    "reports_to": Qt.PenStyle.SolidLine,
+    "influences": Qt.PenStyle.DashLine,
+    "ally": Qt.PenStyle.DotLine,
+    "rival": Qt.PenStyle.DashDotLine,
+}
+
+
+class PersonNode(QGraphicsEllipseItem):
+    def __init__(self, view: RelationshipMap, person: m.Stakeholder, x: float, y: float):
+        r = 14 + 4 * (person.influence or 1)
+        super().__init__(-r, -r, 2 * r, 2 * r)
+        self.view, self.person, self.radius = view, person, r
+        self.edges: list[RelationEdge] = []
+        self.setPos(x, y)
+        self.setBrush(
+            QBrush(
+                QColor(relmap.ATTITUDE_COLOURS.get(person.attitude, relmap.ATTITUDE_COLOURS[None]))
+            )
+        )
+        self.setPen(QPen(QColor("#263238"), 1))
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip(f"{person.name}\n{person.position or ''}")
+        bold = QFont()
+        bold.setBold(True)
+        label = QGraphicsSimpleTextItem(relmap.initials(person.name), self)
+        label.setFont(bold)
+        label.setBrush(QBrush(Qt.GlobalColor.white))
+        label.setPos(-label.boundingRect().width() / 2, -label.boundingRect().height() / 2)
+        name = QGraphicsSimpleTextItem(
+            person.name if len(person.name) <= 30 else person.name[:29] + "…", self
+        )
+        name.setPos(-name.boundingRect().width() / 2, r + 2)
+        badges = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
+        if badges:
+            badge = QGraphicsSimpleTextItem(badges, self)
+            badge.setBrush(QBrush(QColor("#b71c1c")))
+            badge.setFont(bold)
+            badge.setPos(r - 4, -r - 10)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.adjust()
+        return super().itemChange(change, value)
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        self.view.node_moved(self)
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:  # noqa: N802
+        self.view.sig_open_person.emit(self.person.key)
+
+
+class RelationEdge(QGraphicsPathItem):
+    def __init__(self, relation: m.Relation, source: PersonNode, target: PersonNode):
+        super().__init__()
+        self.relation, self.source, self.target = relation, source, target
+        colour, _dash, label = relmap.RELATION_STYLES[relation.kind]
+        pen = QPen(QColor(colour), 1.8, DASHES[relation.kind])
+        self.setPen(pen)
+        self.setBrush(QBrush(QColor(colour)))
+        self.setZValue(-1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setToolTip(f"{source.person.name} — {label} — {target.person.name}")
+        source.edges.append(self)
+        target.edges.append(self)
+        self.adjust()
+
+    def adjust(self) -> None:
+        a, b = self.source.pos(), self.target.pos()
+        line = QLineF(a, b)
+        if line.length() < 1:
+            self.setPath(QPainterPath())
+            return
+        unit = (b - a) / line.length()
+        start = a + unit * (self.source.radius + 2)
+        end = b - unit * (self.target.radius + 4)
+        path = QPainterPath(start)
+        path.lineTo(end)
+        for tip, direction in (
+            ((end, unit), (start, -unit))
+            if self.relation.kind in ("ally", "rival")
+            else ((end, unit),)
+        ):
+            path.addPolygon(_arrow(tip, direction))
+        self.setPath(path)
+
+
+def _arrow(tip: QPointF, direction: QPointF) -> QPolygonF:
+    angle = math.atan2(direction.y(), direction.x())
+    size = 9.0
+    left = QPointF(tip.x() - size * math.cos(angle - 0.4), tip.y() - size * math.sin(angle - 0.4))
+    right = QPointF(tip.x() - size * math.cos(angle + 0.4), tip.y() - size * math.sin(angle + 0.4))
+    return QPolygonF([tip, left, right, tip])
+
+
+class _MapView(QGraphicsView):
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+            self.scale(factor, factor)
+        else:
+            super().wheelEvent(event)
+
+
+class RelationshipMap(QWidget):
+    sig_open_person = Signal(str)
+    sig_changed = Signal()
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.client_id: int | None = None
+        self.nodes: dict[int, PersonNode] = {}
+        self.title = self.tr("relationship map")
+        self.scene = QGraphicsScene(self)
+        self.view = _MapView(self.scene, self)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.view.setAccessibleName(self.tr("Relationship map"))
+        self.kind = QComboBox(self)
+        self.kind.setAccessibleName(self.tr("Kind of relation"))
+        for kind, (_c, _d, label) in relmap.RELATION_STYLES.items():
+            self.kind.addItem(self.tr(label), kind)
+        self.link_button = QPushButton(self.tr("Link the two selected"))
+        self.unlink_button = QPushButton(self.tr("Remove selected relation"))
+        self.zoom_in = QPushButton("+")
+        self.zoom_in.setAccessibleName(self.tr("Zoom in"))
+        self.zoom_out = QPushButton("−")
+        self.zoom_out.setAccessibleName(self.tr("Zoom out"))
+        self.fit_button = QPushButton(self.tr("Fit"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        bar = QHBoxLayout()
+        for widget in (
+            QLabel(self.tr("Relation:")),
+            self.kind,
+            self.link_button,
+            self.unlink_button,
+        ):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.zoom_out, self.zoom_in, self.fit_button, self.export_button):
+            bar.addWidget(widget)
+        hint = QLabel(
+            self.tr(
+                "Drag people to arrange them; double-click to open; Ctrl+wheel zooms. "
+                "Size: influence · colour: attitude."
+            ),
+            self,
+        )
+        hint.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        layout.addWidget(hint)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.link_button.clicked.connect(self.link_selected)
+        self.unlink_button.clicked.connect(self.unlink_selected)
+        self.zoom_in.clicked.connect(lambda: self.view.scale(1.2, 1.2))
+        self.zoom_out.clicked.connect(lambda: self.view.scale(1 / 1.2, 1 / 1.2))
+        self.fit_button.clicked.connect(self.fit)
+        self.export_button.clicked.connect(self.ask_export)
+
+    # -- building the scene --
+
+    def set_client(self, client_id: int | None) -> None:
+        self.client_id = client_id
+        self.rebuild()
+        QTimer.singleShot(0, self.fit)  # once the view has its size
+
+    def refresh(self) -> None:
+        """After a relation was added or removed (or that was undone)."""
+        self.rebuild()
+        self.sig_changed.emit()
+
+    def people_and_relations(self) -> tuple[list[m.Stakeholder], list[m.Relation]]:
+        with self.db.session() as session:
+            people = list(
+                session.exec(
+                    select(m.Stakeholder)
+                    .where(m.Stakeholder.client_id == self.client_id)
+                    .order_by(col(m.Stakeholder.id))
+                )
+            )
+            relations = list(
+                session.exec(
+                    select(m.Relation)
+                    .where(m.Relation.client_id == self.client_id)
+                    .order_by(col(m.Relation.id))
+                )
+            )
+        return people, relations
+
+    def rebuild(self) -> None:
+        self.scene.clear()
+        self.nodes = {}
+        if self.client_id is None:
+            return
+        people, relations = self.people_and_relations()
+        saved = editing.map_positions(self.db, self.client_id)
+        # room in proportion to headcount for people not placed by hand
+        n = len(people)
+        default = relmap.default_positions(
+            people, max(relmap.MAP_WIDTH, 110 * n), max(relmap.MAP_HEIGHT, 62 * n)
+        )
+        for person in people:
+            x, y = saved.get(person.id or 0, default[person.id])
+            node = PersonNode(self, person, x, y)
+            self.scene.addItem(node)
+            self.nodes[person.id or 0] = node
+        for relation in relations:
+            source, target = self.nodes.get(relation.from_id), self.nodes.get(relation.to_id)
+            if source and target:
+                self.scene.addItem(RelationEdge(relation, source, target))
+        self.scene.setSceneRect(
+            self.scene.itemsBoundingRect()
+            .adjusted(-60, -40, 60, 40)
+            .united(QRectF(0, 0, relmap.MAP_WIDTH, relmap.MAP_HEIGHT))
+        )
+
+    def fit(self) -> None:
+        if not self.nodes:
+            return
+        self.view.resetTransform()
+        self.view.fitInView(
+            self.scene.itemsBoundingRect().adjusted(-40, -30, 40, 30),
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
+
+    # -- interaction --
+
+    def node_moved(self, node: PersonNode) -> None:
+        try:
+            editing.set_map_position(self.db, node.person.id or 0, node.pos().x(), node.pos().y())
+        except KamdeskError as exc:
+            QMessageBox.warning(self, self.tr("Position not saved"), str(exc))
+
+    def selected_people(self) -> list[PersonNode]:
+        return [item for item in self.scene.selectedItems() if isinstance(item, PersonNode)]
+
+    def link_selected(self) -> None:
+        nodes = self.selected_people()
+        if len(nodes) != 2 or self.client_id is None:
+            QMessageBox.information(
+                self, self.tr("Link people"), self.tr("Select exactly two people first.")
+            )
+            return
+        first, second = sorted(nodes, key=lambda n: n.pos().x())
+        self.add_relation(first.person.id or 0, second.person.id or 0, self.kind.currentData())
+
+    def add_relation(self, from_id: int, to_id: int, kind: str) -> None:
+        assert self.client_id is not None
+        values = {"client_id": self.client_id, "from_id": from_id, "to_id": to_id, "kind": kind}
+        command = AddOrDeleteRow(self, m.Relation, values, None)
+        self.undo_stack.push(command)
+        if command.error is not None:
+            QMessageBox.warning(self, self.tr("Not linked"), str(command.error))
+
+    def unlink_selected(self) -> None:
+        edges = [item for item in self.scene.selectedItems() if isinstance(item, RelationEdge)]
+        for edge in edges:
+            self.undo_stack.push(AddOrDeleteRow(self, m.Relation, None, edge.relation.id))
+
+    # -- export --
+
+    def ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the map"), "relationship-map.svg", "SVG (*.svg);;PNG (*.png)"
+        )
+        if name:
+            self.export(Path(name))
+
+    def export(self, path: Path) -> None:
+        """SVG (the same picture the brief prints) or PNG (what is on screen)."""
+        if path.suffix.lower() == ".png":
+            rect = self.scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+            image = QImage(
+                int(rect.width() * 2), int(rect.height() * 2), QImage.Format.Format_ARGB32
+            )
+            image.fill(Qt.GlobalColor.white)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.scene.render(painter, QRectF(image.rect()), rect)
+            painter.end()
+            if not image.save(str(path)):
+                QMessageBox.critical(
+                    self,
+                    self.tr("Not exported"),
+                    self.tr("Could not write {path}.").format(path=path),
+                )
+            return
+        people, relations = self.people_and_relations()
+        positions = editing.map_positions(self.db, self.client_id or 0)
+        default = relmap.default_positions(people)
+        placed = {p.id or 0: positions.get(p.id or 0, default[p.id]) for p in people}
+        svg = relmap.relationship_svg(people, relations, positions=placed)
+        try:
+            write_atomically(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + str(svg))
+        except KamdeskError as exc:
+            QMessageBox.critical(self, self.tr("Not exported"), str(exc))
