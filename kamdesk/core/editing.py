@@ -67,6 +67,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.RelationshipStep: {c: (doc.RelationshipStep, c) for c in doc.RelationshipStep.model_fields},
     m.Company: {c: (doc.Company, c) for c in doc.Company.model_fields},
     m.Relation: {"kind": (doc.Relation, "kind")},
+    m.Proposal: {"text": (doc.Proposal, "text")},
 }
 
 # Keys are identifiers that other objects and scripts refer to: not edited in place.
@@ -87,6 +88,10 @@ def validate(model: type[SQLModel], column: str, value: Any) -> Any:
     """The value as the field stores it, or FieldError with a message for the user."""
     if column in _READ_ONLY:
         raise FieldError(column, "keys are identifiers and cannot be edited")
+    if column in _ID_COLUMNS:  # a link chosen from a list; the database checks it exists
+        if value is not None and not isinstance(value, int):
+            raise FieldError(column, "not a valid choice")
+        return value
     if isinstance(value, str) and column not in (
         "text",
         "name",
@@ -345,9 +350,10 @@ LIST_TABLES: dict[type[SQLModel], str] = {
     m.RelationshipStep: "stakeholder_id",
     m.ProductFaq: "product_id",
     m.Relation: "client_id",
+    m.Proposal: "meeting_id",
 }
 # id columns given by the program (checked by foreign keys), not typed by the user
-_ID_COLUMNS = {"from_id", "to_id"}
+_ID_COLUMNS = {"from_id", "to_id", "need_id"}
 
 
 def _unique_error(exc: sqlalchemy.exc.IntegrityError) -> FieldError | None:
@@ -449,3 +455,83 @@ def set_map_position(db: Database, stakeholder_id: int, x: float, y: float) -> N
         )
         row.x, row.y = float(x), float(y)
         session.add(row)
+
+
+# --- clients and meetings: add, delete (undoable) ------------------------------------------------
+
+
+def add_client(db: Database, name: str) -> int:
+    clean = validate(m.Client, "name", name).strip()
+    if not clean:
+        raise FieldError("name", "a client needs a name")
+    with db.transaction() as session:
+        keys = set(session.exec(select(m.Client.key)))
+        client = m.Client(key=unique_key(keys, slug(clean)[:40] or "client"), name=clean)
+        session.add(client)
+        session.flush()
+        assert client.id is not None
+        search.reindex_client(session, client.id)
+        return client.id
+
+
+def add_meeting(db: Database, client_id: int, title: str) -> int:
+    """A new meeting of the client (in person, no time yet); its key comes from the title and
+    is unique in the whole portfolio."""
+    clean = validate(m.Meeting, "title", title).strip()
+    if not clean:
+        raise FieldError("title", "a meeting needs a title")
+    with db.transaction() as session:
+        _row(session, m.Client, client_id)
+        keys = set(session.exec(select(m.Meeting.key)))
+        meeting = m.Meeting(
+            client_id=client_id, key=unique_key(keys, slug(clean)[:40] or "meeting"), title=clean
+        )
+        session.add(meeting)
+        session.flush()
+        assert meeting.id is not None
+        search.reindex_client(session, client_id)
+        return meeting.id
+
+
+def delete_meeting(db: Database, meeting_id: int) -> Snapshot:
+    """Delete a meeting with its attendees, products, proposals and notes; returns what undo needs."""
+    snap = Snapshot()
+    with db.transaction() as session:
+        meeting = _row(session, m.Meeting, meeting_id)
+        snap.rows.append((m.Meeting, meeting.model_dump()))
+        snap.client_id = meeting.client_id
+        for model in (m.MeetingAttendee, m.MeetingProduct, m.Proposal, m.MeetingNotes):
+            stmt = select(model).where(getattr(model, "meeting_id") == meeting_id)  # noqa: B009
+            snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
+        note_ids = [values["id"] for model, values in snap.rows if model is m.MeetingNotes]
+        for model in (m.ActionItem, m.SelfReview):
+            if note_ids:
+                stmt = select(model).where(col(getattr(model, "notes_id")).in_(note_ids))  # noqa: B009
+                snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
+        session.delete(meeting)  # the database cascades to everything under it
+        session.flush()
+        search.reindex_client(session, meeting.client_id)
+    return snap
+
+
+def delete_client(db: Database, client_id: int) -> Snapshot:
+    """Delete a client that holds nothing yet (the undo of adding one); a client with a dossier
+    is refused: removing a whole dossier is not a one-click action."""
+    snap = Snapshot()
+    with db.transaction() as session:
+        client = _row(session, m.Client, client_id)
+        for model in (m.Stakeholder, m.Meeting, m.FinancialPeriod, m.Need, m.Plan):
+            if session.exec(select(model).where(getattr(model, "client_id") == client_id)).first():  # noqa: B009
+                raise FieldError("client", "this client already has a dossier; it is not deleted")
+        snap.rows.append((m.Client, client.model_dump()))
+        snap.rows += [
+            (m.ClientKeyReason, r.model_dump())
+            for r in session.exec(
+                select(m.ClientKeyReason).where(m.ClientKeyReason.client_id == client_id)
+            )
+        ]
+        session.delete(client)
+        session.flush()
+        search.forget_client(session, client_id)
+    snap.client_id = client_id
+    return snap

@@ -118,6 +118,10 @@ def reindex_client(session: Session, client_id: int) -> None:
         )
 
 
+def forget_client(session: Session, client_id: int) -> None:
+    session.execute(text("DELETE FROM fts_search WHERE client_id = :c"), {"c": client_id})
+
+
 def rebuild(session: Session) -> None:
     session.execute(text("DELETE FROM fts_search"))
     for client_id in session.exec(select(m.Client.id)):

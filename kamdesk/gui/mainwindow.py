@@ -13,12 +13,16 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -30,8 +34,8 @@ from PySide6.QtWidgets import (
 from sqlmodel import col, select
 
 from kamdesk import __version__
+from kamdesk.core import editing, readiness, search, settings
 from kamdesk.core import models as m
-from kamdesk.core import readiness, search, settings
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
@@ -41,6 +45,7 @@ from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.relmap import RelationshipMap
+from kamdesk.gui.widgets.recordform import ActionCommand
 from kamdesk.gui.workers import TaskRunner
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -130,9 +135,15 @@ class MainWindow(QMainWindow):
             self.tr("Open a meeting (double-click or Enter) to prepare it."), meetings_page
         )
         hint.setEnabled(False)
+        self.new_meeting_button = QPushButton(self.tr("New meeting…"), meetings_page)
+        self.delete_meeting_button = QPushButton(self.tr("Delete meeting"), meetings_page)
+        meeting_buttons = QHBoxLayout()
+        meeting_buttons.addWidget(hint, 1)
+        meeting_buttons.addWidget(self.new_meeting_button)
+        meeting_buttons.addWidget(self.delete_meeting_button)
         meetings_layout.addWidget(self.client_title)
         meetings_layout.addWidget(self.meetings)
-        meetings_layout.addWidget(hint)
+        meetings_layout.addLayout(meeting_buttons)
         self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
         self.people = PeopleView(self.db, self.undo_stack, self.tabs)
         self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
@@ -174,7 +185,10 @@ class MainWindow(QMainWindow):
         self.preview_action = QAction(self.tr("Pre&view brief"), self)
         self.close_tab_action = QAction(self.tr("&Close meeting"), self)
         self.close_tab_action.setShortcut(QKeySequence.StandardKey.Close)
+        self.new_client_action = QAction(self.tr("&New client…"), self)
+        self.new_client_action.setShortcut(QKeySequence.StandardKey.New)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_client_action)
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -188,6 +202,7 @@ class MainWindow(QMainWindow):
         meeting_menu.addAction(self.print_action)
         self.addActions(
             [
+                self.new_client_action,
                 self.find_action,
                 self.quit_action,
                 self.undo_action,
@@ -218,6 +233,9 @@ class MainWindow(QMainWindow):
         )
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        self.new_client_action.triggered.connect(self.ask_new_client)
+        self.new_meeting_button.clicked.connect(self.ask_new_meeting)
+        self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
         self.people.sig_changed.connect(self._dossier_changed)
         for tab in self.lists.values():
             tab.sig_changed.connect(self._dossier_changed)
@@ -400,6 +418,114 @@ class MainWindow(QMainWindow):
             self.workspaces.pop(widget.key, None)
             self.tabs.removeTab(index)
             widget.deleteLater()
+
+    # -- adding and deleting clients and meetings (undoable) --
+
+    def current_client_id(self) -> int | None:
+        return self.overview.client_id
+
+    def ask_new_client(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New client"), self.tr("Name of the client:"))
+        if ok and name.strip():
+            self.new_client(name.strip())
+
+    def new_client(self, name: str) -> None:
+        state: dict[str, Any] = {}
+
+        def do() -> None:
+            if "snapshot" in state:
+                editing.restore(self.db, state["snapshot"])
+            else:
+                state["id"] = editing.add_client(self.db, name)
+
+        def undo() -> None:
+            state["snapshot"] = editing.delete_client(self.db, state["id"])
+
+        self._push(
+            ActionCommand(self.tr("New client {name}").format(name=name), do, undo, self.reload)
+        )
+        if "id" in state:
+            self.select_client_id(state["id"])
+
+    def ask_new_meeting(self) -> None:
+        if self.current_client_id() is None:
+            return
+        title, ok = QInputDialog.getText(
+            self, self.tr("New meeting"), self.tr("Title of the meeting:")
+        )
+        if ok and title.strip():
+            self.new_meeting(title.strip())
+
+    def new_meeting(self, title: str) -> MeetingWorkspace | None:
+        client_id = self.current_client_id()
+        assert client_id is not None
+        state: dict[str, Any] = {}
+
+        def do() -> None:
+            if "snapshot" in state:
+                editing.restore(self.db, state["snapshot"])
+            else:
+                state["id"] = editing.add_meeting(self.db, client_id, title)
+
+        def undo() -> None:
+            self._close_workspace_of(state["id"])
+            state["snapshot"] = editing.delete_meeting(self.db, state["id"])
+
+        self._push(
+            ActionCommand(
+                self.tr("New meeting {title}").format(title=title), do, undo, self._refresh_meetings
+            )
+        )
+        if "id" not in state:
+            return None
+        key = editing.get_field(self.db, m.Meeting, state["id"], "key")
+        return self.open_meeting(key)
+
+    def ask_delete_meeting(self) -> None:
+        row = self.meetings.currentRow()
+        if row < 0:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete this meeting?"),
+            self.tr(
+                "Delete “{title}” with its preparation and notes? You can undo this (Ctrl+Z)."
+            ).format(title=self.meetings.item(row, 1).text()),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_meeting(self._meeting_key(row))
+
+    def delete_meeting(self, key: str) -> None:
+        with self.db.session() as session:
+            meeting_id = session.exec(select(m.Meeting.id).where(m.Meeting.key == key)).one()
+        state: dict[str, Any] = {}
+
+        def do() -> None:
+            self._close_workspace_of(meeting_id)
+            state["snapshot"] = editing.delete_meeting(self.db, meeting_id)
+
+        def undo() -> None:
+            editing.restore(self.db, state["snapshot"])
+
+        self._push(ActionCommand(self.tr("Delete meeting"), do, undo, self._refresh_meetings))
+
+    def _close_workspace_of(self, meeting_id: int) -> None:
+        for key, workspace in list(self.workspaces.items()):
+            if workspace.meeting_id == meeting_id:
+                self.close_tab(self.tabs.indexOf(workspace))
+                self.workspaces.pop(key, None)
+
+    def _push(self, command: ActionCommand) -> None:
+        self.undo_stack.push(command)
+        if command.error is not None:
+            QMessageBox.warning(self, self.tr("Not done"), str(command.error))
+
+    def select_client_id(self, client_id: int) -> None:
+        with self.db.session() as session:
+            key = session.exec(select(m.Client.key).where(m.Client.id == client_id)).first()
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(ClientKeyRole) == key:
+                self.table.selectRow(row)
 
     def _workspace_do(self, purpose: str) -> None:
         widget = self.tabs.currentWidget()

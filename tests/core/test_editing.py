@@ -145,3 +145,31 @@ def test_add_delete_and_restore_a_person(loaded: Database) -> None:
     with loaded.session() as session:
         restored = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert restored == doc_before  # everything is back as it was, ids and links included
+
+
+def test_add_and_delete_meetings_and_clients(loaded: Database) -> None:
+    with loaded.session() as session:
+        client_id = session.exec(select(m.Client)).one().id
+    mid = editing.add_meeting(
+        loaded, client_id, "Tender 2027 negotiation"
+    )  # that title's key exists
+    assert editing.get_field(loaded, m.Meeting, mid, "key") == "tender-2027-negotiation"
+    again = editing.add_meeting(loaded, client_id, "Tender 2027 negotiation")
+    assert editing.get_field(loaded, m.Meeting, again, "key") == "tender-2027-negotiation-2"
+
+    old = _id(loaded, m.Meeting, "wisla-tender-2027")
+    with loaded.session() as session:
+        before = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    snap = editing.delete_meeting(loaded, old)
+    conn = sqlite3.connect(loaded.path)
+    assert conn.execute("SELECT count(*) FROM self_review").fetchone()[0] == 0
+    conn.close()
+    editing.restore(loaded, snap)
+    with loaded.session() as session:
+        after = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert after == before  # notes, self-review, attendees, proposals: all back
+
+    new_client = editing.add_client(loaded, "Łódzkie Laboratoria Sp. z o.o.")
+    assert editing.get_field(loaded, m.Client, new_client, "key") == "lodzkie-laboratoria-sp-z-o-o"
+    with pytest.raises(FieldError):
+        editing.add_client(loaded, "  ")

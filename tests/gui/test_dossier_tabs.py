@@ -140,3 +140,42 @@ def test_client_profile_edits_in_place(qtbot, window: MainWindow) -> None:
             == 60
         )
     )
+
+
+def test_new_client_and_meetings_with_undo(qtbot, window: MainWindow, monkeypatch) -> None:
+    clients = window.model.rowCount()
+    window.new_client("Łódzkie Laboratoria Sp. z o.o.")
+    assert window.model.rowCount() == clients + 1
+    assert window.overview.form.fields["name"].widget.text() == "Łódzkie Laboratoria Sp. z o.o."
+    assert window.new_client_action.shortcut().toString() == "Ctrl+N"
+
+    ws = window.new_meeting("Introductory visit")
+    assert ws is not None and window.tabs.currentWidget() is ws
+    assert ws.report is not None and not ws.report.ready  # an empty meeting is far from ready
+    assert window.meetings.rowCount() == 1
+    window.undo_action.trigger()  # the meeting
+    assert window.meetings.rowCount() == 0 and not window.workspaces
+    window.undo_action.trigger()  # the client
+    assert window.model.rowCount() == clients
+    window.redo_action.trigger()
+    assert window.model.rowCount() == clients + 1
+
+
+def test_delete_meeting_asks_and_undo_restores_notes(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
+    past = next(k for k in keys if k != MEETING)  # the past meeting, with notes
+    notes = f"SELECT count(*) FROM meeting_notes n JOIN meeting m ON m.id = n.meeting_id WHERE m.key = '{past}'"
+    assert _sql(window, notes) == 1
+    window.open_meeting(past)
+    window.meetings.setCurrentCell(keys.index(past), 1)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    window.ask_delete_meeting()
+    assert window.meetings.rowCount() == len(keys)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.ask_delete_meeting()
+    assert window.meetings.rowCount() == len(keys) - 1
+    assert past not in window.workspaces  # its workspace closed
+    window.undo_action.trigger()
+    assert window.meetings.rowCount() == len(keys) and _sql(window, notes) == 1

@@ -271,3 +271,31 @@ def test_accessible_names_and_shortcuts(window: MainWindow) -> None:
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
     assert window.print_action.shortcut().toString() == "Ctrl+P"
     assert window.find_action.shortcut().toString() == "Ctrl+F"
+
+
+def test_proposals_tied_to_needs_clear_the_preparation_blocker(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:
+    ws = window.open_meeting(KEY)
+    assert _level(ws, "unprepared.proposal") is Level.BLOCK
+    editor = ws.proposals
+    editor.add()
+    assert editor.model.rowCount() == 1
+    text_cell = editor.model.index(0, 0)
+    assert editor.model.setData(text_cell, "QuickCRP listing with a 60-day reorder guarantee")
+    need_column = next(i for i, c in enumerate(editor.model.columns) if c.name == "need_id")
+    need_id = next(
+        value for value, _label in editor.model.columns[need_column].choices if value is not None
+    )
+    assert editor.model.setData(editor.model.index(0, need_column), need_id)
+    assert _level(ws, "unprepared.proposal") is Level.OK
+    assert (
+        _db_value(
+            demo_db,
+            f"SELECT count(*) FROM proposal p JOIN meeting m ON m.id = p.meeting_id "
+            f"WHERE m.key = '{KEY}' AND p.need_id = {need_id}",
+        )
+        == 1
+    )
+    window.undo_action.trigger()  # the need link
+    assert _level(ws, "unprepared.proposal") is Level.BLOCK

@@ -47,6 +47,7 @@ from kamdesk.core.context import MeetingContext, load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.gui.widgets.checklist import ChecklistPanel
+from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import Field, FieldCommand
 
 UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
@@ -297,10 +298,29 @@ class MeetingWorkspace(QWidget):
         )
         self.product_list = products
 
-        self.proposals = QListWidget()
-        self.proposals.setMaximumHeight(90)
-        self.proposals.setAccessibleName(tr("Proposals"))
-        form.addRow(tr("Proposals"), self.proposals)
+        with self.db.session() as session:
+            needs = list(
+                session.exec(
+                    select(m.Need)
+                    .where(m.Need.client_id == self.ctx.client.id)
+                    .order_by(col(m.Need.id))
+                )
+            )
+        need_choices = ((None, tr("(no need)")), *((n.id, n.text) for n in needs))
+        self.proposals = ListEditor(
+            self.db,
+            m.Proposal,
+            [
+                Column("text", tr("Proposal")),
+                Column("need_id", tr("Answers the need"), "choice", need_choices, 260),
+            ],
+            tr("Proposals"),
+            self.undo_stack,
+            lambda mid: {"meeting_id": mid, "text": tr("New proposal")},
+            form_host,
+        )
+        self.proposals.setMinimumHeight(170)
+        form.addRow(self.proposals)
 
         ticks = QGroupBox(tr("Your confirmations"))
         tick_layout = QVBoxLayout(ticks)
@@ -376,6 +396,7 @@ class MeetingWorkspace(QWidget):
         self.save_button.clicked.connect(lambda: self.render_brief("save"))
         self.print_button.clicked.connect(lambda: self.render_brief("print"))
         self.cancel_button.clicked.connect(self.cancel_render)
+        self.proposals.sig_changed.connect(self._after_write)
 
     # -- showing --
 
@@ -419,11 +440,8 @@ class MeetingWorkspace(QWidget):
             field = self.fields[column]
             if not field.timer.isActive():  # never overwrite what is being typed
                 field.show_value(value)
-        needs = self.ctx.need_by_id
-        self.proposals.clear()
-        for p in self.ctx.proposals:
-            need = needs.get(p.need_id) if p.need_id else None
-            self.proposals.addItem(f"{p.text}  →  {need.text if need else self.tr('(no need)')}")
+        if self.proposals.model.parent_id != self.meeting_id:
+            self.proposals.load(self.meeting_id)
         self.refresh_readiness()
 
     def refresh_readiness(self) -> None:

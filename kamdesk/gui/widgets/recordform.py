@@ -322,3 +322,27 @@ class RecordForm(QWidget):
             if field.timer.isActive():
                 field.timer.stop()
                 self.commit(field)
+
+
+class ActionCommand(QUndoCommand):
+    """An undoable action given as two callables (``do`` and ``undo``) plus ``after``, called
+    after either. An error on the first ``do`` makes the command obsolete and is kept."""
+
+    def __init__(
+        self, text: str, do: Callable[[], None], undo: Callable[[], None], after: Callable[[], None]
+    ):
+        super().__init__(text)
+        self._do, self._undo, self._after = do, undo, after
+        self.error: BaseException | None = None
+
+    def redo(self) -> None:
+        try:
+            self._do()
+        except KamdeskError as exc:
+            self.error = exc
+            self.setObsolete(True)
+        self._after()
+
+    def undo(self) -> None:
+        self._undo()
+        self._after()
