@@ -504,10 +504,10 @@ def delete_meeting(db: Database, meeting_id: int) -> Snapshot:
             stmt = select(model).where(getattr(model, "meeting_id") == meeting_id)  # noqa: B009
             snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
         note_ids = [values["id"] for model, values in snap.rows if model is m.MeetingNotes]
-        for model in (m.ActionItem, m.SelfReview):
+        for child in (m.ActionItem, m.SelfReview):
             if note_ids:
-                stmt = select(model).where(col(getattr(model, "notes_id")).in_(note_ids))  # noqa: B009
-                snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
+                stmt = select(child).where(col(getattr(child, "notes_id")).in_(note_ids))  # noqa: B009
+                snap.rows += [(child, row.model_dump()) for row in session.exec(stmt)]
         session.delete(meeting)  # the database cascades to everything under it
         session.flush()
         search.reindex_client(session, meeting.client_id)
