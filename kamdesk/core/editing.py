@@ -68,6 +68,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.Company: {c: (doc.Company, c) for c in doc.Company.model_fields},
     m.Relation: {"kind": (doc.Relation, "kind")},
     m.Proposal: {"text": (doc.Proposal, "text")},
+    m.ProductFaq: {c: (doc.Faq, c) for c in doc.Faq.model_fields},
 }
 
 # Keys are identifiers that other objects and scripts refer to: not edited in place.
@@ -534,4 +535,33 @@ def delete_client(db: Database, client_id: int) -> Snapshot:
         session.flush()
         search.forget_client(session, client_id)
     snap.client_id = client_id
+    return snap
+
+
+# --- products ---------------------------------------------------------------------------------
+
+
+def add_product(db: Database, name: str) -> int:
+    clean = validate(m.Product, "name", name).strip()
+    if not clean:
+        raise FieldError("name", "a product needs a name")
+    with db.transaction() as session:
+        keys = set(session.exec(select(m.Product.key)))
+        product = m.Product(key=unique_key(keys, slug(clean)[:40].upper() or "PRODUCT"), name=clean)
+        session.add(product)
+        session.flush()
+        assert product.id is not None
+        return product.id
+
+
+def delete_product(db: Database, product_id: int) -> Snapshot:
+    """Delete a product with its FAQs and its links to needs and meetings; undo restores all."""
+    snap = Snapshot()
+    with db.transaction() as session:
+        product = _row(session, m.Product, product_id)
+        snap.rows.append((m.Product, product.model_dump()))
+        for child in (m.ProductFaq, m.NeedProduct, m.MeetingProduct):
+            stmt = select(child).where(getattr(child, "product_id") == product_id)  # noqa: B009
+            snap.rows += [(child, row.model_dump()) for row in session.exec(stmt)]
+        session.delete(product)
     return snap

@@ -44,6 +44,7 @@ from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
+from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
 from kamdesk.gui.widgets.recordform import ActionCommand
 from kamdesk.gui.workers import TaskRunner
@@ -52,7 +53,7 @@ MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
-    FIXED_TABS = 9  # the dossier's tabs; meeting workspaces open after them
+    FIXED_TABS = 10  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Any = None):
         super().__init__()
@@ -151,6 +152,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
         self.tabs.addTab(self.lists["plans"], self.tr("Plans"))
         self.tabs.addTab(self.lists["needs"], self.tr("Needs"))
+        self.products = ProductsView(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.products, self.tr("Products"))
         self.tabs.addTab(self.lists["competitors"], self.tr("Competitors"))
         self.tabs.addTab(self.lists["issues"], self.tr("Issues"))
         self.tabs.addTab(self.people, self.tr("People"))
@@ -240,6 +243,7 @@ class MainWindow(QMainWindow):
         for tab in self.lists.values():
             tab.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_changed.connect(self._dossier_changed)
+        self.products.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_open_person.connect(self._open_person)
         self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
@@ -558,6 +562,11 @@ class MainWindow(QMainWindow):
                 return
             self.tabs.setCurrentWidget(self.overview)
             if self.overview.focus_field(column):
+                return
+        elif kind == "product":
+            key, _, column = rest.partition(".")
+            self.tabs.setCurrentWidget(self.products)
+            if self.products.select_product(key, column):
                 return
         elif kind == "issue":
             self.tabs.setCurrentWidget(self.lists["issues"])

@@ -180,6 +180,21 @@ class RecordForm(QWidget):
         )
         return edit
 
+    def add_lines(self, column: str, label: str, height: int = 110) -> QPlainTextEdit:
+        """A list of short texts, one per line (key facts, agenda…)."""
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)
+        edit.setMaximumHeight(height)
+        self._add(
+            column,
+            label,
+            edit,
+            lambda: [line.strip() for line in edit.toPlainText().splitlines() if line.strip()],
+            lambda v: edit.setPlainText("\n".join(v or [])),
+            edit.textChanged,
+        )
+        return edit
+
     def add_int(self, column: str, label: str, low: int, high: int, suffix: str = "") -> QSpinBox:
         """An optional whole number: the value below ``low`` means "not set"."""
         spin = QSpinBox()

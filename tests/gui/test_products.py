@@ -1,0 +1,81 @@
+"""Products: facts, answers and review dates edited in place; the checklist leads there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from kamdesk.core import demo
+from kamdesk.core.db import Database
+from kamdesk.core.readiness import Level
+from kamdesk.gui.mainwindow import MainWindow
+from kamdesk.gui.workers import SyncRunner
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    db = Database.open(tmp_path / "products.db")
+    demo.load_demo(db)
+    win = MainWindow(db, runner=SyncRunner())
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    db.close()
+
+
+def _sql(win: MainWindow, query: str) -> object:
+    conn = sqlite3.connect(win.db.path)
+    try:
+        return conn.execute(query).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_reviewing_a_stale_product_clears_the_blocker(qtbot, window: MainWindow) -> None:
+    ws = window.open_meeting("almaty-launch-rt")
+    stale = next(
+        c for c in ws.report.checks if c.id.startswith("product.review.") and c.level is Level.BLOCK
+    )
+    ws.go_to(stale.target)
+    assert window.tabs.currentWidget() is window.products
+    key = stale.id.split("product.review.", 1)[1]
+    assert key in window.products.list.currentItem().text()
+    field = window.products.form.fields["reviewed_on"]
+    field.show_value(dt.date.today())
+    window.products.form.commit(field)
+    qtbot.waitUntil(lambda: {c.id: c.level for c in ws.report.checks}[stale.id] is Level.OK)
+    facts = window.products.form.fields["key_facts"]
+    facts.widget.setPlainText("Result in 15 minutes\nCE-IVD marked\n")
+    qtbot.waitUntil(
+        lambda: (
+            _sql(window, f"SELECT key_facts FROM product WHERE key = '{key}'")
+            == '["Result in 15 minutes", "CE-IVD marked"]'
+        )
+    )
+    faqs = window.products.faqs
+    count = faqs.model.rowCount()
+    faqs.add()
+    assert faqs.model.rowCount() == count + 1
+
+
+def test_add_and_delete_products_with_undo(window: MainWindow, monkeypatch) -> None:
+    products = window.products
+    count = products.list.count()
+    products.add_product("Vireo Sepsis Panel")
+    assert (
+        products.list.count() == count + 1
+        and "VIREO-SEPSIS-PANEL" in products.list.currentItem().text()
+    )
+    linked = _sql(window, "SELECT product_id FROM meeting_product LIMIT 1")
+    links = f"SELECT count(*) FROM meeting_product WHERE product_id = {linked}"
+    before = _sql(window, links)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    products.delete_product(linked)
+    assert _sql(window, links) == 0
+    window.undo_action.trigger()
+    assert _sql(window, links) == before
