@@ -48,10 +48,21 @@ class ClientRow:
     stakeholders: int
     vips: int
     next_meeting: MeetingRow | None
+    income_share: float | None = None
+    dependency: str | None = None  # analytics.Dependency value
+    attainment: float | None = None  # latest period with both a target and actual sales
+    attainment_period: str | None = None
 
 
-def portfolio_rows(session: Session, now: dt.datetime | None = None) -> list[ClientRow]:
-    """One row per client for the portfolio list, in name order."""
+def portfolio_rows(
+    session: Session, now: dt.datetime | None = None, rates: dict[str, float] | None = None
+) -> list[ClientRow]:
+    """One row per client for the portfolio list, in name order (a few queries in all)."""
+    from collections import defaultdict
+
+    from kamdesk.core import analytics
+
+    today = (now or dt.datetime.now(dt.UTC)).date()
     counts = {
         cid: (total, vips or 0)
         for cid, total, vips in session.exec(
@@ -62,6 +73,13 @@ def portfolio_rows(session: Session, now: dt.datetime | None = None) -> list[Cli
             ).group_by(col(m.Stakeholder.client_id))
         )
     }
+    financials: dict[int, list[m.FinancialPeriod]] = defaultdict(list)
+    for period in session.exec(select(m.FinancialPeriod)):
+        financials[period.client_id].append(period)
+    targets: dict[int, list[m.SalesTarget]] = defaultdict(list)
+    for target in session.exec(select(m.SalesTarget)):
+        targets[target.client_id].append(target)
+    company = session.get(m.Company, 1)
     next_by_client: dict[str, MeetingRow] = {}
     for row in upcoming_meetings(session, now=now):
         next_by_client.setdefault(row.client_key, row)
@@ -69,6 +87,11 @@ def portfolio_rows(session: Session, now: dt.datetime | None = None) -> list[Cli
     for client in session.exec(select(m.Client).order_by(col(m.Client.name))):
         cid = client.id or 0
         total, vips = counts.get(cid, (0, 0))
+        share = analytics.income_share(client, financials[cid], company, rates or {}, today)
+        reached = [
+            a for a in analytics.attainment(targets[cid], financials[cid]) if a.ratio is not None
+        ]
+        latest = reached[-1] if reached else None
         rows.append(
             ClientRow(
                 cid,
@@ -78,6 +101,10 @@ def portfolio_rows(session: Session, now: dt.datetime | None = None) -> list[Cli
                 total,
                 vips,
                 next_by_client.get(client.key),
+                income_share=share.share,
+                dependency=share.level.value if share.level else None,
+                attainment=latest.ratio if latest else None,
+                attainment_period=latest.period if latest else None,
             )
         )
     return rows

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
 
-        self.model = PortfolioModel(parent=self)
+        self.model = PortfolioModel(parent=self, readiness_of=self._meeting_readiness)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -106,11 +106,10 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 120)
-        for column in (2, 3):
+        for column in (1, 2, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnHidden(4, True)  # the next meeting shows in the meetings list
+        for column in (3, 5, 6, 7):  # shown in the tabs; the user may bring them back
+            self.table.setColumnHidden(column, True)
         left_layout.addWidget(self.table)
 
         self.tabs = QTabWidget(self)
@@ -319,7 +318,7 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         current = self.current_client_key()
         with self.db.session() as session:
-            self.model.set_rows(portfolio_rows(session))
+            self.model.set_rows(portfolio_rows(session, rates=settings.load().exchange_rates))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         row = 0
         for r in range(self.proxy.rowCount()):
@@ -328,6 +327,11 @@ class MainWindow(QMainWindow):
         if self.proxy.rowCount():
             self.table.selectRow(row)
         self.show_client()
+
+    def _meeting_readiness(self, key: str) -> tuple[bool, int]:
+        with self.db.session() as session:
+            report = readiness.evaluate(load_meeting_context(session, key), settings.load())
+        return report.ready, report.score
 
     def current_client_key(self) -> str | None:
         index = self.table.currentIndex()
@@ -353,10 +357,24 @@ class MainWindow(QMainWindow):
 
     def _dossier_changed(self) -> None:
         """People or the client changed: readiness may have changed everywhere."""
+        # deferred: never reset the portfolio model from inside a selection or filter change
+        QTimer.singleShot(0, self._refresh_portfolio)
         self.relmap.rebuild()
         self._refresh_meetings()
         for workspace in self.workspaces.values():
             workspace.reload()
+
+    def _refresh_portfolio(self) -> None:
+        """Recompute the portfolio's figures, keeping the selection."""
+        with self.db.session() as session:
+            rows = portfolio_rows(session, rates=settings.load().exchange_rates)
+        key = self.current_client_key()
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(rows)
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(ClientKeyRole) == key:
+                self.table.selectRow(row)
+        self.table.selectionModel().blockSignals(False)
 
     def _refresh_meetings(self) -> None:
         key = self.current_client_key()

@@ -21,9 +21,14 @@ def test_portfolio_list_shows_the_demo_and_filters(qtbot, tmp_path: Path) -> Non
         assert table.model().rowCount() == 4
         keys = {table.model().index(r, 0).data(ClientKeyRole) for r in range(4)}
         assert keys == {"szpital-pomorze", "patika-lanc", "banca-adriatica", "almaty-lab"}
-        # the next meeting column shows the upcoming negotiation of the hospital group
-        texts = [table.model().index(r, 4).data() for r in range(4)]
-        assert any("2027" in t for t in texts)
+        # per client: income share with dependency level, attainment, next meeting, readiness
+        by_key = {table.model().index(r, 0).data(ClientKeyRole): r for r in range(4)}
+        hospital = by_key["szpital-pomorze"]
+        assert table.model().index(hospital, 1).data() == "22.0 %  critical"
+        assert "%" in table.model().index(hospital, 2).data()
+        assert "2027" in table.model().index(hospital, 3).data()
+        assert table.model().index(hospital, 4).data().startswith("ready")
+        assert table.model().index(by_key["patika-lanc"], 4).data().startswith("not ready")
 
         qtbot.keyClicks(window.search, "adriatica")
         qtbot.waitUntil(lambda: table.model().rowCount() == 1)

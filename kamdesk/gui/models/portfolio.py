@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from kamdesk.core.queries import ClientRow
 
@@ -15,16 +17,47 @@ _ROOT = QModelIndex()
 
 
 class PortfolioModel(QAbstractTableModel):
-    COLUMNS = ("Client", "Industry", "People", "VIP/KOL", "Next meeting")
+    COLUMNS = (
+        "Client",
+        "Income share",
+        "Attainment",
+        "Next meeting",
+        "Readiness",
+        "People",
+        "VIP/KOL",
+        "Industry",
+    )
+    DEPENDENCY = {
+        "below_threshold": "",
+        "key": "key",
+        "critical": "critical",
+        "mono_client": "mono-client",
+    }
 
-    def __init__(self, rows: list[ClientRow] | None = None, parent: Any = None):
+    def __init__(
+        self,
+        rows: list[ClientRow] | None = None,
+        parent: Any = None,
+        readiness_of: Callable[[str], tuple[bool, int]] | None = None,
+    ):
         super().__init__(parent)
         self._rows: list[ClientRow] = rows or []
+        # readiness of a meeting, asked only for rows that are shown, then cached
+        self._readiness_of = readiness_of
+        self._readiness: dict[str, tuple[bool, int]] = {}
 
     def set_rows(self, rows: list[ClientRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._readiness.clear()
         self.endResetModel()
+
+    def readiness(self, meeting_key: str) -> tuple[bool, int] | None:
+        if self._readiness_of is None:
+            return None
+        if meeting_key not in self._readiness:
+            self._readiness[meeting_key] = self._readiness_of(meeting_key)
+        return self._readiness[meeting_key]
 
     def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -48,22 +81,52 @@ class PortfolioModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == ClientKeyRole:
             return row.key
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
             if column == 0:
                 return row.name
             if column == 1:
-                return row.industry or ""
+                if row.income_share is None:
+                    return ""
+                level = self.DEPENDENCY.get(row.dependency or "", "")
+                return f"{row.income_share * 100:.1f} %" + (f"  {self.tr(level)}" if level else "")
             if column == 2:
-                return row.stakeholders
+                return (
+                    ""
+                    if row.attainment is None
+                    else f"{row.attainment * 100:.0f} % ({row.attainment_period})"
+                )
             if column == 3:
-                return row.vips
-            if column == 4:
                 meeting = row.next_meeting
                 if meeting is None:
                     return ""
                 when = meeting.starts_at.strftime("%Y-%m-%d %H:%M") if meeting.starts_at else "?"
                 return f"{when}  {meeting.title}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3):
+            if column == 4:
+                state = self.readiness(row.next_meeting.key) if row.next_meeting else None
+                if state is None:
+                    return ""
+                ready, score = state
+                return (self.tr("ready") if ready else self.tr("not ready")) + f" · {score}"
+            if column == 5:
+                return row.stakeholders
+            if column == 6:
+                return row.vips
+            if column == 7:
+                return row.industry or ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 1 and row.dependency in ("critical", "mono_client"):
+                return QColor("#c62828")
+            if column == 4 and row.next_meeting is not None:
+                state = self.readiness(row.next_meeting.key)
+                if state is not None:
+                    return QColor("#2e7d32") if state[0] else QColor("#c62828")
+            if column == 2 and row.attainment is not None and row.attainment < 0.9:
+                return QColor("#c62828")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.dependency:
+            return self.tr(
+                "Share of our income from this client in the latest full year: {level}"
+            ).format(level=row.dependency.replace("_", " "))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2, 5, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -78,12 +78,12 @@ class _AddPerson(QUndoCommand):
         except KamdeskError as exc:
             self.error = exc
             self.setObsolete(True)
-        self.view.refresh(select_id=self.person_id)
+        self.view.refresh(select_id=self.person_id, changed=True)
 
     def undo(self) -> None:
         assert self.person_id is not None
         self.snapshot = editing.delete_stakeholder(self.view.db, self.person_id)
-        self.view.refresh()
+        self.view.refresh(changed=True)
 
 
 class _DeletePerson(QUndoCommand):
@@ -94,12 +94,12 @@ class _DeletePerson(QUndoCommand):
 
     def redo(self) -> None:
         self.snapshot = editing.delete_stakeholder(self.view.db, self.person_id)
-        self.view.refresh()
+        self.view.refresh(changed=True)
 
     def undo(self) -> None:
         assert self.snapshot is not None
         editing.restore(self.view.db, self.snapshot)
-        self.view.refresh(select_id=self.person_id)
+        self.view.refresh(select_id=self.person_id, changed=True)
 
 
 class PeopleView(QWidget):
@@ -184,7 +184,8 @@ class PeopleView(QWidget):
         self.client_id = client_id
         self.refresh()
 
-    def refresh(self, select_id: int | None = None) -> None:
+    def refresh(self, select_id: int | None = None, changed: bool = False) -> None:
+        """Re-read the list; ``changed`` says the dossier changed (not just the client shown)."""
         current = select_id if select_id is not None else self._id(self.list.currentItem())
         self.list.blockSignals(True)
         self.list.clear()
@@ -218,12 +219,13 @@ class PeopleView(QWidget):
         else:
             self.form.show_row(None)
         self.delete_button.setEnabled(self.list.count() > 0)
-        self.sig_changed.emit()
+        if changed:
+            self.sig_changed.emit()
 
     def _edited(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self.refresh(select_id=self._id(item))
+            self.refresh(select_id=self._id(item), changed=True)
 
     def select_person(self, key: str, column: str | None = None) -> bool:
         for i in range(self.list.count()):
