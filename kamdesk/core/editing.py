@@ -69,6 +69,8 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.Relation: {"kind": (doc.Relation, "kind")},
     m.Proposal: {"text": (doc.Proposal, "text")},
     m.ProductFaq: {c: (doc.Faq, c) for c in doc.Faq.model_fields},
+    m.MeetingNotes: {"summary": (doc.Notes, "summary"), "decisions": (doc.Notes, "decisions")},
+    m.ActionItem: {c: (doc.ActionItem, c) for c in doc.ActionItem.model_fields},
 }
 
 # Keys are identifiers that other objects and scripts refer to: not edited in place.
@@ -352,6 +354,7 @@ LIST_TABLES: dict[type[SQLModel], str] = {
     m.ProductFaq: "product_id",
     m.Relation: "client_id",
     m.Proposal: "meeting_id",
+    m.ActionItem: "notes_id",
 }
 # id columns given by the program (checked by foreign keys), not typed by the user
 _ID_COLUMNS = {"from_id", "to_id", "need_id"}
@@ -565,3 +568,56 @@ def delete_product(db: Database, product_id: int) -> Snapshot:
             snap.rows += [(child, row.model_dump()) for row in session.exec(stmt)]
         session.delete(product)
     return snap
+
+
+# --- meeting notes ----------------------------------------------------------------------------------
+
+
+def notes_id(db: Database, meeting_id: int, create: bool = False) -> int | None:
+    """The meeting's notes (created empty when ``create`` and there are none yet)."""
+    with db.session() as session:
+        found = session.exec(
+            select(m.MeetingNotes.id).where(m.MeetingNotes.meeting_id == meeting_id)
+        ).first()
+    if found is not None or not create:
+        return found
+    with db.transaction() as session:
+        meeting = _row(session, m.Meeting, meeting_id)
+        notes = m.MeetingNotes(meeting_id=meeting_id, summary=None, decisions=[])
+        session.add(notes)
+        session.flush()
+        search.reindex_client(session, meeting.client_id)
+        assert notes.id is not None
+        return notes.id
+
+
+def self_review(db: Database, notes: int) -> dict[int, str]:
+    with db.session() as session:
+        return {
+            r.mistake: r.verdict
+            for r in session.exec(select(m.SelfReview).where(m.SelfReview.notes_id == notes))
+        }
+
+
+def set_self_review(db: Database, notes: int, mistake: int, verdict: str | None) -> str | None:
+    """Rate yourself on one mistake ("ok", "slip" or None to clear); returns the old verdict."""
+    if mistake not in range(1, 8):
+        raise FieldError("self_review", f"{mistake} is not in 1..7")
+    if verdict is not None and verdict not in ("ok", "slip"):
+        raise FieldError("self_review", f"{verdict!r} is not one of: ok, slip")
+    with db.transaction() as session:
+        row = session.exec(
+            select(m.SelfReview).where(
+                m.SelfReview.notes_id == notes, m.SelfReview.mistake == mistake
+            )
+        ).first()
+        old = row.verdict if row else None
+        if verdict is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(m.SelfReview(notes_id=notes, mistake=mistake, verdict=verdict))
+        else:
+            row.verdict = verdict
+            session.add(row)
+    return old

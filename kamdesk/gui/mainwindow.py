@@ -42,6 +42,7 @@ from kamdesk.core.queries import portfolio_rows
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
+from kamdesk.gui.views.notes import NotesView
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.products import ProductsView
@@ -53,7 +54,7 @@ MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
-    FIXED_TABS = 10  # the dossier's tabs; meeting workspaces open after them
+    FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Any = None):
         super().__init__()
@@ -160,6 +161,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.relmap, self.tr("Relationship map"))
         self.tabs.addTab(meetings_page, self.tr("Meetings"))
         self.meetings_page = meetings_page
+        self.notes = NotesView(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.notes, self.tr("Notes"))
         for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
             self.tabs.tabBar().setTabButton(
                 index, self.tabs.tabBar().ButtonPosition.RightSide, None
@@ -243,6 +246,7 @@ class MainWindow(QMainWindow):
             tab.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_changed.connect(self._dossier_changed)
         self.products.sig_changed.connect(self._dossier_changed)
+        self.notes.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_open_person.connect(self._open_person)
         self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
@@ -304,6 +308,9 @@ class MainWindow(QMainWindow):
         if person_key:
             self.tabs.setCurrentWidget(self.people)
             self.people.select_person(person_key)
+        elif hit.kind == "notes":
+            self.tabs.setCurrentWidget(self.notes)
+            self.notes.select_meeting(hit.ref_id)
         elif meeting_key:
             self.open_meeting(meeting_key)
         else:
@@ -349,6 +356,7 @@ class MainWindow(QMainWindow):
         for tab in self.lists.values():
             tab.set_client(client_id)
         self.relmap.set_client(client_id)
+        self.notes.set_client(client_id)
         self._refresh_meetings()
 
     def _open_person(self, key: str) -> None:

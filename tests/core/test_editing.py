@@ -173,3 +173,39 @@ def test_add_and_delete_meetings_and_clients(loaded: Database) -> None:
     assert editing.get_field(loaded, m.Client, new_client, "key") == "lodzkie-laboratoria-sp-z-o-o"
     with pytest.raises(FieldError):
         editing.add_client(loaded, "  ")
+
+
+def test_meeting_notes_actions_and_self_review(loaded: Database) -> None:
+    mid = _id(loaded, m.Meeting, "wisla-tender-2027")
+    nid = editing.notes_id(loaded, mid)
+    assert nid is not None  # the sample has notes
+    editing.set_field(loaded, m.MeetingNotes, nid, "summary", "Agreed the pilot.")
+    editing.set_field(loaded, m.MeetingNotes, nid, "decisions", ["Pilot in Q1", "Review in March"])
+    aid = editing.add_row(
+        loaded,
+        m.ActionItem,
+        {"notes_id": nid, "text": "Send the offer", "owner": "me", "due": dt.date(2026, 12, 1)},
+    )
+    editing.set_field(loaded, m.ActionItem, aid, "done", True)
+    assert editing.set_self_review(loaded, nid, 2, "ok") == "slip"
+    assert editing.set_self_review(loaded, nid, 2, None) == "ok"
+    with pytest.raises(FieldError):
+        editing.set_self_review(loaded, nid, 8, "ok")
+    with pytest.raises(FieldError):
+        editing.set_self_review(loaded, nid, 3, "great")
+    with loaded.session() as session:
+        notes = exchange.export_document(session)["clients"][0]["meetings"][0]["notes"]
+    assert notes["summary"] == "Agreed the pilot." and notes["decisions"] == [
+        "Pilot in Q1",
+        "Review in March",
+    ]
+    assert notes["actions"][-1] == {
+        "text": "Send the offer",
+        "owner": "me",
+        "due": "2026-12-01",
+        "done": True,
+    }
+    assert "2" not in notes["self_review"]
+    other = editing.add_meeting(loaded, _id(loaded, m.Client, "wisla-pharma"), "Follow-up")
+    assert editing.notes_id(loaded, other) is None
+    assert editing.notes_id(loaded, other, create=True) is not None

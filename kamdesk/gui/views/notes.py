@@ -1,0 +1,191 @@
+"""After the meeting: notes per meeting, edited in place (summary, decisions, action items) and
+a self-review on the seven mistakes, so patterns show over time.
+
+Signals:
+    sig_changed(): notes, actions or the self-review changed (or that was undone).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
+
+from kamdesk.core import editing
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.readiness import MISTAKES
+from kamdesk.gui.widgets.listeditor import Column, ListEditor
+from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
+
+VERDICTS = ((None, "—"), ("ok", "OK"), ("slip", "Slip"))
+
+
+class NotesView(QWidget):
+    sig_changed = Signal()
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.client_id: int | None = None
+        self.notes: int | None = None
+        tr = self.tr
+        self.meetings = QListWidget(self)
+        self.meetings.setAccessibleName(tr("Meetings"))
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        self.empty = QLabel(tr("No notes for this meeting yet."), right)
+        self.write_button = QPushButton(tr("Write notes"), right)
+        self.form = RecordForm(db, m.MeetingNotes, undo_stack, right)
+        self.form.add_text("summary", tr("Summary"), 110)
+        self.form.add_lines("decisions", tr("Decisions (one per line)"))
+        self.actions = ListEditor(
+            db,
+            m.ActionItem,
+            [
+                Column("text", tr("Action")),
+                Column("owner", tr("Owner"), width=140),
+                Column("due", tr("Due"), "date", width=100),
+                Column("done", tr("Done"), "bool", width=60),
+            ],
+            tr("Action items"),
+            undo_stack,
+            lambda nid: {"notes_id": nid, "text": tr("New action")},
+            right,
+        )
+        review = QGroupBox(tr("Self-review on the seven mistakes"), right)
+        review_form = QFormLayout(review)
+        self.review: dict[int, QComboBox] = {}
+        for number, title in MISTAKES.items():
+            combo = QComboBox(review)
+            for value, text in VERDICTS:
+                combo.addItem(tr(text), value)
+            combo.setAccessibleName(tr(title))
+            combo.activated.connect(lambda _i, n=number: self._review_changed(n))
+            review_form.addRow(f"{number}. {tr(title)}", combo)
+            self.review[number] = combo
+        self.review_box = review
+        host = QWidget(right)
+        host_layout = QVBoxLayout(host)
+        host_layout.addWidget(self.form)
+        host_layout.addWidget(self.actions)
+        host_layout.addWidget(review)
+        scroll = QScrollArea(right)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(host)
+        right_layout.addWidget(self.empty)
+        right_layout.addWidget(self.write_button)
+        right_layout.addWidget(scroll, 1)
+        self.scroll = scroll
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.meetings)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.meetings.currentItemChanged.connect(lambda item, _prev: self._show(item))
+        self.write_button.clicked.connect(self.write_notes)
+        self.form.sig_changed.connect(self.sig_changed)
+        self.actions.sig_changed.connect(self.sig_changed)
+
+    def set_client(self, client_id: int | None) -> None:
+        self.form.flush()
+        self.client_id = client_id
+        self.meetings.blockSignals(True)
+        self.meetings.clear()
+        if client_id is not None:
+            with self.db.session() as session:
+                rows = list(
+                    session.exec(
+                        select(m.Meeting)
+                        .where(m.Meeting.client_id == client_id)
+                        .order_by(col(m.Meeting.starts_at_utc).desc())
+                    )
+                )
+            for meeting in rows:
+                start = meeting.starts_at
+                item = QListWidgetItem(
+                    f"{start.strftime('%Y-%m-%d') if start else '—'}  {meeting.title}"
+                )
+                item.setData(Qt.ItemDataRole.UserRole, meeting.id)
+                self.meetings.addItem(item)
+        self.meetings.blockSignals(False)
+        if self.meetings.count():
+            self.meetings.setCurrentRow(0)
+        self._show(self.meetings.currentItem())
+
+    def select_meeting(self, meeting_id: int) -> bool:
+        for i in range(self.meetings.count()):
+            if self.meetings.item(i).data(Qt.ItemDataRole.UserRole) == meeting_id:
+                self.meetings.setCurrentRow(i)
+                return True
+        return False
+
+    def _meeting_id(self) -> int | None:
+        item = self.meetings.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        meeting_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.notes = editing.notes_id(self.db, meeting_id) if meeting_id is not None else None
+        has = self.notes is not None
+        self.empty.setVisible(not has and meeting_id is not None)
+        self.write_button.setVisible(not has and meeting_id is not None)
+        self.scroll.setVisible(has)
+        self.form.show_row(self.notes)
+        self.actions.load(self.notes)
+        verdicts = editing.self_review(self.db, self.notes) if has else {}
+        for number, combo in self.review.items():
+            combo.setCurrentIndex(max(0, combo.findData(verdicts.get(number))))
+
+    def write_notes(self) -> None:
+        meeting_id = self._meeting_id()
+        if meeting_id is None:
+            return
+        editing.notes_id(self.db, meeting_id, create=True)
+        self._show(self.meetings.currentItem())
+        self.sig_changed.emit()
+        self.form.fields["summary"].widget.setFocus()
+
+    def _review_changed(self, number: int) -> None:
+        notes = self.notes
+        if notes is None:
+            return
+        combo = self.review[number]
+        new = combo.currentData()
+        old = editing.self_review(self.db, notes).get(number)
+        if new == old:
+            return
+
+        def apply(value: Any) -> None:
+            editing.set_self_review(self.db, notes, number, value)
+
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Self-review {n}").format(n=number),
+                lambda: apply(new),
+                lambda: apply(old),
+                self._after,
+            )
+        )
+
+    def _after(self) -> None:
+        self._show(self.meetings.currentItem())
+        self.sig_changed.emit()
