@@ -621,3 +621,35 @@ def set_self_review(db: Database, notes: int, mistake: int, verdict: str | None)
             row.verdict = verdict
             session.add(row)
     return old
+
+
+def need_products(db: Database, need_id: int) -> list[int]:
+    with db.session() as session:
+        return list(
+            session.exec(
+                select(m.NeedProduct.product_id)
+                .where(m.NeedProduct.need_id == need_id)
+                .order_by(col(m.NeedProduct.id))
+            )
+        )
+
+
+def set_need_products(db: Database, need_id: int, product_ids: list[int]) -> list[int]:
+    """Which of our products answer a need; returns the previous list."""
+    with db.transaction() as session:
+        _row(session, m.Need, need_id)
+        links = list(
+            session.exec(
+                select(m.NeedProduct)
+                .where(m.NeedProduct.need_id == need_id)
+                .order_by(col(m.NeedProduct.id))
+            )
+        )
+        old = [link.product_id for link in links]
+        for link in links:
+            session.delete(link)
+        session.flush()
+        for pid in dict.fromkeys(product_ids):
+            _row(session, m.Product, pid)
+            session.add(m.NeedProduct(need_id=need_id, product_id=pid))
+    return old

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from kamdesk.core import demo
@@ -129,3 +130,25 @@ def test_needs_keep_their_proposals_through_delete_and_undo(window: MainWindow) 
     window.undo_action.trigger()
     assert needs.model.rowCount() == count
     assert _sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}") == before
+
+
+def test_finance_figures_and_need_products(window: MainWindow) -> None:
+    figures = window.lists["finances"].figures.text()
+    assert "of target" in figures and "receivables" in figures
+    needs_tab = window.lists["needs"]
+    (needs,) = needs_tab.editors
+    needs.view.selectRow(0)
+    need_id = needs.model.rows[0].id
+    products = needs_tab.products
+    assert products.count() >= 3 and products.isEnabled()
+    links = f"SELECT count(*) FROM need_product WHERE need_id = {need_id}"
+    before = _sql(window, links)
+    item = next(
+        products.item(i)
+        for i in range(products.count())
+        if products.item(i).checkState() == Qt.CheckState.Unchecked
+    )
+    item.setCheckState(Qt.CheckState.Checked)
+    assert _sql(window, links) == before + 1
+    window.undo_action.trigger()
+    assert _sql(window, links) == before

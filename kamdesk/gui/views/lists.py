@@ -3,16 +3,27 @@ objections. Each is a ListEditor (edited in place, validated, undoable)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlmodel import col, select
 
 from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
+from kamdesk.gui.widgets.recordform import ActionCommand
 
 PLAN_KINDS = (
     ("client_development", "Client development"),
@@ -25,7 +36,8 @@ ISSUE_STATUS = (("open", "Open"), ("resolved", "Resolved"))
 
 
 class ClientLists(QWidget):
-    """One tab holding one or more list editors of the selected client.
+    """One tab holding one or more list editors of the selected client, optionally with a line
+    of figures above them.
 
     Signals:
         sig_changed(): something in these lists changed.
@@ -33,10 +45,23 @@ class ClientLists(QWidget):
 
     sig_changed = Signal()
 
-    def __init__(self, editors: list[ListEditor], parent: QWidget | None = None):
+    def __init__(
+        self,
+        editors: list[ListEditor],
+        parent: QWidget | None = None,
+        figures: Callable[[int], str] | None = None,
+    ):
         super().__init__(parent)
         self.editors = editors
+        self.client_id: int | None = None
+        self._figures = figures
         layout = QVBoxLayout(self)
+        self.figures = QLabel(self)
+        self.figures.setWordWrap(True)
+        self.figures.setTextFormat(Qt.TextFormat.PlainText)
+        self.figures.setAccessibleName(self.tr("Key figures"))
+        self.figures.setVisible(figures is not None)
+        layout.addWidget(self.figures)
         if len(editors) == 1:
             layout.addWidget(editors[0])
         else:
@@ -45,11 +70,101 @@ class ClientLists(QWidget):
                 splitter.addWidget(editor)
             layout.addWidget(splitter)
         for editor in editors:
-            editor.sig_changed.connect(self.sig_changed)
+            editor.sig_changed.connect(self._changed)
+
+    def _changed(self) -> None:
+        self._show_figures()
+        self.sig_changed.emit()
 
     def set_client(self, client_id: int | None) -> None:
+        self.client_id = client_id
         for editor in self.editors:
             editor.load(client_id)
+        self._show_figures()
+
+    def _show_figures(self) -> None:
+        if self._figures is not None:
+            self.figures.setText(
+                self._figures(self.client_id) if self.client_id is not None else ""
+            )
+
+
+class NeedsTab(ClientLists):
+    """The client's needs, and for the selected need the products of ours that answer it."""
+
+    def __init__(
+        self,
+        editor: ListEditor,
+        db: Database,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+    ):
+        super().__init__([editor], parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.products = QListWidget(self)
+        self.products.setAccessibleName(self.tr("Products answering the selected need"))
+        self.products.setMaximumHeight(160)
+        self.layout().addWidget(
+            QLabel(self.tr("Our products that answer the selected need:"), self)
+        )
+        self.layout().addWidget(self.products)
+        editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_products())
+        self.products.itemChanged.connect(self._product_toggled)
+        self._loading = False
+
+    def set_client(self, client_id: int | None) -> None:
+        super().set_client(client_id)
+        self._show_products()
+
+    def need_id(self) -> int | None:
+        index = self.editors[0].view.currentIndex()
+        rows = self.editors[0].model.rows
+        return rows[index.row()].id if index.isValid() and index.row() < len(rows) else None
+
+    def _show_products(self) -> None:
+        self._loading = True
+        self.products.clear()
+        need = self.need_id()
+        linked = set(editing.need_products(self.db, need)) if need is not None else set()
+        with self.db.session() as session:
+            products = list(session.exec(select(m.Product).order_by(col(m.Product.name))))
+        for product in products:
+            item = QListWidgetItem(product.name)
+            item.setData(Qt.ItemDataRole.UserRole, product.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if product.id in linked else Qt.CheckState.Unchecked
+            )
+            self.products.addItem(item)
+        self.products.setEnabled(need is not None)
+        self._loading = False
+
+    def _product_toggled(self, _item: QListWidgetItem) -> None:
+        need = self.need_id()
+        if self._loading or need is None:
+            return
+        new = [
+            self.products.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.products.count())
+            if self.products.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        old = editing.need_products(self.db, need)
+
+        def apply(ids: list[int]) -> None:
+            editing.set_need_products(self.db, need, ids)
+
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Products of a need"),
+                lambda: apply(new),
+                lambda: apply(old),
+                self._after_link,
+            )
+        )
+
+    def _after_link(self) -> None:
+        self._show_products()
+        self.sig_changed.emit()
 
 
 def _ask_period(parent: QWidget, what: str) -> str | None:
@@ -179,9 +294,42 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
         },
     )
     return {
-        "finances": ClientLists([finances, targets], parent),
+        "finances": ClientLists([finances, targets], parent, lambda cid: finance_figures(db, cid)),
         "plans": ClientLists([plans], parent),
-        "needs": ClientLists([needs], parent),
+        "needs": NeedsTab(needs, db, undo_stack, parent),
         "competitors": ClientLists([competitors], parent),
         "issues": ClientLists([issues], parent),
     }
+
+
+def finance_figures(db: Database, client_id: int) -> str:
+    """Plan attainment per period, growth and money owed, in one line for the Finances tab."""
+    from kamdesk.core import analytics
+
+    with db.session() as session:
+        client = session.get(m.Client, client_id)
+        financials = list(
+            session.exec(select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == client_id))
+        )
+        targets = list(
+            session.exec(select(m.SalesTarget).where(m.SalesTarget.client_id == client_id))
+        )
+    if client is None:
+        return ""
+    parts = [
+        f"{a.period}: {a.ratio * 100:.0f} % of target"
+        for a in analytics.attainment(targets, financials)
+        if a.ratio is not None
+    ][-4:]
+    for kind, label in (("year", "YoY"), ("quarter", "QoQ")):
+        growth = analytics.growth(financials, kind)
+        if growth and growth[-1].ratio is not None:
+            parts.append(f"{label} {growth[-1].period}: {growth[-1].ratio * 100:+.1f} %")
+    rec = analytics.receivables(client, financials)
+    if rec is not None:
+        limit = " — over the credit limit" if rec.over_limit else ""
+        parts.append(
+            f"receivables {rec.period}: {rec.receivables:,.0f}, overdue {rec.overdue:,.0f} "
+            f"{client.currency or ''}{limit}"
+        )
+    return "   ·   ".join(parts) or "No targets or figures yet."
