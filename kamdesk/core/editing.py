@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import confirmations, search
+from kamdesk.core import confirmations, enums, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -357,7 +357,7 @@ LIST_TABLES: dict[type[SQLModel], str] = {
     m.ActionItem: "notes_id",
 }
 # id columns given by the program (checked by foreign keys), not typed by the user
-_ID_COLUMNS = {"from_id", "to_id", "need_id"}
+_ID_COLUMNS = {"from_id", "to_id", "need_id", "raised_by_id"}
 
 
 def _unique_error(exc: sqlalchemy.exc.IntegrityError) -> FieldError | None:
@@ -653,3 +653,44 @@ def set_need_products(db: Database, need_id: int, product_ids: list[int]) -> lis
             _row(session, m.Product, pid)
             session.add(m.NeedProduct(need_id=need_id, product_id=pid))
     return old
+
+
+def key_reasons(db: Database, client_id: int) -> list[str]:
+    with db.session() as session:
+        return list(
+            session.exec(
+                select(m.ClientKeyReason.reason)
+                .where(m.ClientKeyReason.client_id == client_id)
+                .order_by(col(m.ClientKeyReason.id))
+            )
+        )
+
+
+def set_key_reasons(db: Database, client_id: int, reasons: list[str]) -> list[str]:
+    """Why the client is key (closed list); returns the previous reasons."""
+    allowed = [r.value for r in enums.KeyReason]
+    bad = [r for r in reasons if r not in allowed]
+    if bad:
+        raise FieldError("key_reasons", f"{bad[0]!r} is not one of: {', '.join(allowed)}")
+    with db.transaction() as session:
+        _row(session, m.Client, client_id)
+        rows = list(
+            session.exec(select(m.ClientKeyReason).where(m.ClientKeyReason.client_id == client_id))
+        )
+        old = [r.reason for r in rows]
+        for row in rows:
+            session.delete(row)
+        session.flush()
+        for reason in dict.fromkeys(reasons):
+            session.add(m.ClientKeyReason(client_id=client_id, reason=reason))
+    return old
+
+
+def company_id(db: Database) -> int:
+    """Our company's row (made, with defaults, when the dossier has none yet)."""
+    with db.session() as session:
+        if session.get(m.Company, 1) is not None:
+            return 1
+    with db.transaction() as session:
+        session.add(m.Company(id=1, name=""))
+    return 1

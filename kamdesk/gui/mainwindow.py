@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -47,7 +49,7 @@ from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
-from kamdesk.gui.widgets.recordform import ActionCommand
+from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 from kamdesk.gui.workers import TaskRunner
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -202,6 +204,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        self.company_action = QAction(self.tr("Our &company…"), self)
+        edit_menu.addAction(self.company_action)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         meeting_menu.addAction(self.preview_action)
         meeting_menu.addAction(self.print_action)
@@ -239,6 +243,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         self.new_client_action.triggered.connect(self.ask_new_client)
+        self.company_action.triggered.connect(lambda: self.company_dialog().exec())
         self.new_meeting_button.clicked.connect(self.ask_new_meeting)
         self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
         self.people.sig_changed.connect(self._dossier_changed)
@@ -368,6 +373,7 @@ class MainWindow(QMainWindow):
         # deferred: never reset the portfolio model from inside a selection or filter change
         QTimer.singleShot(0, self._refresh_portfolio)
         self.relmap.rebuild()
+        self.overview.refresh_figures()
         self._refresh_meetings()
         for workspace in self.workspaces.values():
             workspace.reload()
@@ -538,6 +544,33 @@ class MainWindow(QMainWindow):
             editing.restore(self.db, state["snapshot"])
 
         self._push(ActionCommand(self.tr("Delete meeting"), do, undo, self._refresh_meetings))
+
+    def company_dialog(self) -> QDialog:
+        """Our own figures (name, currency, annual income, key threshold): they drive every
+        income share. Edited in place like the rest of the dossier."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Our company"))
+        form = RecordForm(self.db, m.Company, self.undo_stack, dialog)
+        form.add_line("name", self.tr("Name"))
+        form.add_line("currency", self.tr("Currency (ISO code)"))
+        form.add_number("annual_income", self.tr("Annual income"), 0, 1e13, 0)
+        form.add_number("key_share_threshold", self.tr("Key client from a share of"), 0, 1, 3)
+        form.show_row(editing.company_id(self.db))
+        form.sig_changed.connect(self._dossier_changed)
+        note = QLabel(
+            self.tr("Exchange rates for clients in other currencies are in the settings file."),
+            dialog,
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=dialog)
+        buttons.rejected.connect(dialog.reject)
+        buttons.rejected.connect(form.flush)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        dialog.form = form  # type: ignore[attr-defined]
+        return dialog
 
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):

@@ -179,3 +179,45 @@ def test_delete_meeting_asks_and_undo_restores_notes(
     assert past not in window.workspaces  # its workspace closed
     window.undo_action.trigger()
     assert window.meetings.rowCount() == len(keys) and _sql(window, notes) == 1
+
+
+def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) -> None:
+    overview = window.overview
+    reasons = "SELECT group_concat(reason) FROM client_key_reason r JOIN client c ON c.id = r.client_id WHERE c.key = 'banca-adriatica'"
+    before = _sql(window, reasons)
+    box = overview.reasons["innovator"]
+    assert not box.isChecked()
+    box.click()
+    assert "innovator" in _sql(window, reasons)
+    window.undo_action.trigger()
+    assert _sql(window, reasons) == before and not box.isChecked()
+
+    dialog = window.company_dialog()
+    income = dialog.form.fields["annual_income"]
+    income.widget.setValue(96_000_000)
+    qtbot.waitUntil(lambda: _sql(window, "SELECT annual_income FROM company") == 96_000_000)
+    dialog.form.flush()
+    qtbot.waitUntil(lambda: "4.0 %" in window.overview.figures.text())  # the share halves
+
+    (issues,) = window.lists["issues"].editors
+    column = next(i for i, c in enumerate(issues.model.columns) if c.name == "raised_by_id")
+    current = issues.model.rows[0].raised_by_id
+    person = next(
+        v for v, label in issues.model.columns[column].choices if v not in (None, current)
+    )
+    assert issues.model.setData(issues.model.index(0, column), person)
+    assert (
+        _sql(window, f"SELECT raised_by_id FROM client_issue WHERE id = {issues.model.rows[0].id}")
+        == person
+    )
+
+
+def test_relationship_plan_steps_of_a_person(window: MainWindow) -> None:
+    people = window.people
+    assert people.select_person("ferra")
+    steps = people.steps
+    count = steps.model.rowCount()
+    steps.add()
+    assert steps.model.rowCount() == count + 1
+    window.undo_action.trigger()
+    assert steps.model.rowCount() == count

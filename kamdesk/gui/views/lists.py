@@ -276,6 +276,13 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
                 "kind", tr("Kind"), "choice", tuple((v, tr(t)) for v, t in ISSUE_KINDS), width=100
             ),
             Column("text", tr("What they say")),
+            Column(
+                "raised_by_id",
+                tr("Raised by"),
+                "choice",
+                width=170,
+                choices_for=lambda cid: _people_choices(db, cid, tr("the client")),
+            ),
             Column("response", tr("Our prepared response")),
             Column(
                 "status",
@@ -333,3 +340,13 @@ def finance_figures(db: Database, client_id: int) -> str:
             f"{client.currency or ''}{limit}"
         )
     return "   ·   ".join(parts) or "No targets or figures yet."
+
+
+def _people_choices(db: Database, client_id: int, nobody: str) -> list[tuple[int | None, str]]:
+    with db.session() as session:
+        people = session.exec(
+            select(m.Stakeholder)
+            .where(m.Stakeholder.client_id == client_id)
+            .order_by(col(m.Stakeholder.name))
+        )
+        return [(None, nobody), *((p.id, p.name) for p in people)]

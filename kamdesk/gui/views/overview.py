@@ -10,14 +10,30 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlmodel import select
 
-from kamdesk.core import analytics, settings
+from kamdesk.core import analytics, editing, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
-from kamdesk.gui.widgets.recordform import RecordForm
+from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
+REASONS = [
+    ("income_share", "Income share"),
+    ("potential", "Potential"),
+    ("reference", "Reference"),
+    ("partner", "Partner"),
+    ("competent", "More competent than us"),
+    ("innovator", "Innovator"),
+]
 LEVELS = [
     (None, "—"),
     ("company", "Company level"),
@@ -56,9 +72,23 @@ class OverviewView(QWidget):
         form.add_line("credit_rating", tr("Credit rating"))
         form.add_number("discount_standard_pct", tr("Standard discount"), 0, 100, 1, "%")
         form.add_number("discount_max_pct", tr("Maximum discount (policy)"), 0, 100, 1, "%")
+        self.undo_stack = undo_stack
+        reasons = QGroupBox(tr("Why this client is key"), self)
+        reasons_layout = QGridLayout(reasons)
+        self.reasons: dict[str, QCheckBox] = {}
+        for i, (value, text) in enumerate(REASONS):
+            box = QCheckBox(tr(text), reasons)
+            box.setAccessibleName(tr(text))
+            box.clicked.connect(lambda _checked: self._reasons_changed())
+            reasons_layout.addWidget(box, i // 3, i % 3)
+            self.reasons[value] = box
+        host = QWidget(self)
+        host_layout = QVBoxLayout(host)
+        host_layout.addWidget(reasons)
+        host_layout.addWidget(form)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
+        scroll.setWidget(host)
         self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.addWidget(self.figures)
@@ -66,15 +96,46 @@ class OverviewView(QWidget):
         form.sig_changed.connect(self._changed)
 
     def _changed(self) -> None:
-        self._show_figures()
+        self.refresh_figures()
         self.sig_changed.emit()
 
     def set_client(self, client_id: int | None) -> None:
         self.client_id = client_id
         self.form.show_row(client_id)
-        self._show_figures()
+        self._show_reasons()
+        self.refresh_figures()
 
-    def _show_figures(self) -> None:
+    def _show_reasons(self) -> None:
+        current = (
+            set(editing.key_reasons(self.db, self.client_id))
+            if self.client_id is not None
+            else set()
+        )
+        for value, box in self.reasons.items():
+            box.setChecked(value in current)
+            box.setEnabled(self.client_id is not None)
+
+    def _reasons_changed(self) -> None:
+        client_id = self.client_id
+        if client_id is None:
+            return
+        new = [value for value, box in self.reasons.items() if box.isChecked()]
+        old = editing.key_reasons(self.db, client_id)
+
+        def apply(reasons: list[str]) -> None:
+            editing.set_key_reasons(self.db, client_id, reasons)
+
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Key reasons"), lambda: apply(new), lambda: apply(old), self._after_reasons
+            )
+        )
+
+    def _after_reasons(self) -> None:
+        self._show_reasons()
+        self.sig_changed.emit()
+
+    def refresh_figures(self) -> None:
         if self.client_id is None:
             self.figures.setText("")
             return

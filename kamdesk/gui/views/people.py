@@ -26,6 +26,7 @@ from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import RecordForm
 
 ROLE_CHOICES = [
@@ -157,9 +158,27 @@ class PeopleView(QWidget):
             "info_source", tr("Source of personal facts"), [(v, tr(t)) for v, t in SOURCE_CHOICES]
         )
         form.add_line("legal_basis", tr("Legal basis for keeping them"))
+        self.steps = ListEditor(
+            self.db,
+            m.RelationshipStep,
+            [
+                Column("step", tr("Step")),
+                Column("due", tr("Due"), "date", width=100),
+                Column("done", tr("Done"), "bool", width=60),
+            ],
+            tr("Relationship plan"),
+            self.undo_stack,
+            lambda pid: {"stakeholder_id": pid, "step": tr("Next step")},
+            self,
+        )
+        self.steps.setMinimumHeight(160)
+        host = QWidget(self)
+        host_layout = QVBoxLayout(host)
+        host_layout.addWidget(form)
+        host_layout.addWidget(self.steps)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
+        scroll.setWidget(host)
         self.scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -170,10 +189,15 @@ class PeopleView(QWidget):
         layout.addWidget(splitter)
 
     def _connect_signals(self) -> None:
-        self.list.currentItemChanged.connect(lambda item, _prev: self.form.show_row(self._id(item)))
+        self.list.currentItemChanged.connect(lambda item, _prev: self._show_person(self._id(item)))
+        self.steps.sig_changed.connect(self.sig_changed)
         self.add_button.clicked.connect(self.ask_add)
         self.delete_button.clicked.connect(self.ask_delete)
         self.form.sig_changed.connect(self._edited)
+
+    def _show_person(self, person_id: int | None) -> None:
+        self.form.show_row(person_id)
+        self.steps.load(person_id)
 
     @staticmethod
     def _id(item: QListWidgetItem | None) -> int | None:
@@ -215,9 +239,9 @@ class PeopleView(QWidget):
         )
         if self.list.count():
             self.list.setCurrentRow(row)
-            self.form.show_row(self._id(self.list.currentItem()))
+            self._show_person(self._id(self.list.currentItem()))
         else:
-            self.form.show_row(None)
+            self._show_person(None)
         self.delete_button.setEnabled(self.list.count() > 0)
         if changed:
             self.sig_changed.emit()

@@ -52,8 +52,10 @@ class Column:
     name: str
     label: str
     kind: str = "text"  # text | int | float | date | bool | choice
-    choices: Sequence[tuple[str | None, str]] = field(default_factory=tuple)
+    choices: Sequence[tuple[Any, str]] = field(default_factory=tuple)
     width: int | None = None
+    # choices that depend on the parent (e.g. the client's people), asked on every load
+    choices_for: Callable[[int], Sequence[tuple[Any, str]]] | None = None
 
 
 class ListModel(QAbstractTableModel):
@@ -296,6 +298,18 @@ class ListEditor(QWidget):
         self.delete_button.clicked.connect(self.ask_delete)
 
     def load(self, parent_id: int | None) -> None:
+        for i, column in enumerate(self.model.columns):
+            if column.choices_for is not None and parent_id is not None:
+                fresh = Column(
+                    column.name,
+                    column.label,
+                    "choice",
+                    tuple(column.choices_for(parent_id)),
+                    column.width,
+                    column.choices_for,
+                )
+                self.model.columns[i] = fresh
+                self.view.setItemDelegateForColumn(i, _ChoiceDelegate(fresh.choices, self.view))
         self.model.load(parent_id)
         self.error.hide()
         self.add_button.setEnabled(parent_id is not None)
