@@ -214,22 +214,34 @@ def set_attendees(db: Database, meeting_id: int, stakeholder_ids: list[int]) -> 
 
 
 def set_meeting_products(db: Database, meeting_id: int, product_ids: list[int]) -> list[int]:
+    """The products on the meeting's table; returns the previous list."""
+    return _replace_product_links(
+        db, m.Meeting, m.MeetingProduct, "meeting_id", meeting_id, product_ids
+    )
+
+
+def _replace_product_links(
+    db: Database,
+    parent: type[SQLModel],
+    link: type[SQLModel],
+    column: str,
+    parent_id: int,
+    product_ids: list[int],
+) -> list[int]:
+    """Replace the product links of one row (a meeting or a need); returns the old product ids."""
+    table = _table(link)
     with db.transaction() as session:
-        _row(session, m.Meeting, meeting_id)
-        links = list(
-            session.exec(
-                select(m.MeetingProduct)
-                .where(m.MeetingProduct.meeting_id == meeting_id)
-                .order_by(col(m.MeetingProduct.id))
-            )
+        _row(session, parent, parent_id)
+        rows = list(
+            session.exec(select(link).where(table.c[column] == parent_id).order_by(table.c.id))
         )
-        old = [link.product_id for link in links]
-        for link in links:
-            session.delete(link)
+        old = [row.product_id for row in rows]  # type: ignore[attr-defined]
+        for row in rows:
+            session.delete(row)
         session.flush()
         for pid in dict.fromkeys(product_ids):
             _row(session, m.Product, pid)
-            session.add(m.MeetingProduct(meeting_id=meeting_id, product_id=pid))
+            session.add(link(**{column: parent_id, "product_id": pid}))
     return old
 
 
@@ -636,23 +648,7 @@ def need_products(db: Database, need_id: int) -> list[int]:
 
 def set_need_products(db: Database, need_id: int, product_ids: list[int]) -> list[int]:
     """Which of our products answer a need; returns the previous list."""
-    with db.transaction() as session:
-        _row(session, m.Need, need_id)
-        links = list(
-            session.exec(
-                select(m.NeedProduct)
-                .where(m.NeedProduct.need_id == need_id)
-                .order_by(col(m.NeedProduct.id))
-            )
-        )
-        old = [link.product_id for link in links]
-        for link in links:
-            session.delete(link)
-        session.flush()
-        for pid in dict.fromkeys(product_ids):
-            _row(session, m.Product, pid)
-            session.add(m.NeedProduct(need_id=need_id, product_id=pid))
-    return old
+    return _replace_product_links(db, m.Need, m.NeedProduct, "need_id", need_id, product_ids)
 
 
 def key_reasons(db: Database, client_id: int) -> list[str]:

@@ -3,42 +3,20 @@ pointing into them."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kamdesk.core import demo
-from kamdesk.core.db import Database
 from kamdesk.core.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
-from kamdesk.gui.workers import SyncRunner
+from tests.gui.conftest import sql
 
 MEETING = "adriatica-screening-pilot"  # Bortolotti has no form of address
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    db = Database.open(tmp_path / "tabs.db")
-    demo.load_demo(db)
-    win = MainWindow(db, runner=SyncRunner())
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    rows = {win.proxy.index(r, 0).data(): r for r in range(win.proxy.rowCount())}
-    win.table.selectRow(rows["Banca Adriatica S.p.A."])
-    yield win
-    win.close()
-    db.close()
-
-
-def _sql(win: MainWindow, query: str) -> object:
-    conn = sqlite3.connect(win.db.path)
-    try:
-        return conn.execute(query).fetchone()[0]
-    finally:
-        conn.close()
+def window(demo_window) -> MainWindow:
+    win = demo_window("Banca Adriatica S.p.A.")
+    return win
 
 
 def test_checklist_item_opens_the_person_and_the_fix_clears_it(qtbot, window: MainWindow) -> None:
@@ -53,7 +31,7 @@ def test_checklist_item_opens_the_person_and_the_fix_clears_it(qtbot, window: Ma
     field.widget.textEdited.emit("Ing. Bortolotti")
     qtbot.waitUntil(
         lambda: (
-            _sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'")
+            sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'")
             == "Ing. Bortolotti"
         )
     )
@@ -62,7 +40,7 @@ def test_checklist_item_opens_the_person_and_the_fix_clears_it(qtbot, window: Ma
         lambda: {c.id: c.level for c in ws.report.checks}["manners.address.bortolotti"] is Level.OK
     )
     window.undo_action.trigger()
-    assert _sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'") is None
+    assert sql(window, "SELECT form_of_address FROM stakeholder WHERE key = 'bortolotti'") is None
     assert {c.id: c.level for c in ws.report.checks}["manners.address.bortolotti"] is Level.BLOCK
 
 
@@ -71,11 +49,11 @@ def test_person_fields_validate_beside_the_field(qtbot, window: MainWindow) -> N
     window.tabs.setCurrentWidget(people)
     assert people.select_person("ferra")
     field = people.form.fields["personal_notes"]  # single-line fields are capped by Qt itself
-    before = _sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'")
+    before = sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'")
     field.widget.setPlainText("x" * 100_001)
     qtbot.waitUntil(lambda: not field.error.isHidden())
     assert "longer than the limit" in field.error.text()
-    assert _sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'") == before
+    assert sql(window, "SELECT personal_notes FROM stakeholder WHERE key = 'ferra'") == before
 
 
 def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> None:
@@ -84,7 +62,7 @@ def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> 
     people.add_person("Giulia Ricciardi")
     assert people.list.count() == count + 1
     assert (
-        _sql(window, "SELECT key FROM stakeholder WHERE name = 'Giulia Ricciardi'")
+        sql(window, "SELECT key FROM stakeholder WHERE name = 'Giulia Ricciardi'")
         == "giulia-ricciardi"
     )
     window.undo_action.trigger()
@@ -93,16 +71,16 @@ def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> 
     assert people.list.count() == count + 1
 
     attending = "SELECT count(*) FROM meeting_attendee a JOIN stakeholder s ON s.id = a.stakeholder_id WHERE s.key = 'rinaldi'"
-    assert _sql(window, attending) >= 1
-    before = _sql(window, attending)
+    assert sql(window, attending) >= 1
+    before = sql(window, attending)
     assert people.select_person("rinaldi")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     people.ask_delete()
-    assert _sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 0
-    assert _sql(window, attending) == 0
+    assert sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 0
+    assert sql(window, attending) == 0
     window.undo_action.trigger()
-    assert _sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 1
-    assert _sql(window, attending) == before  # attendance restored too
+    assert sql(window, "SELECT count(*) FROM stakeholder WHERE key = 'rinaldi'") == 1
+    assert sql(window, attending) == before  # attendance restored too
 
 
 def test_delete_asks_first(window: MainWindow, monkeypatch) -> None:
@@ -120,13 +98,13 @@ def test_client_profile_edits_in_place(qtbot, window: MainWindow) -> None:
     field.widget.setPlainText("Founded in Trieste in 1898.")
     qtbot.waitUntil(
         lambda: (
-            _sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
+            sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
             == "Founded in Trieste in 1898."
         )
     )
     window.undo_action.trigger()
     assert (
-        _sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
+        sql(window, "SELECT history FROM client WHERE key = 'banca-adriatica'")
         != "Founded in Trieste in 1898."
     )
     ws = window.open_meeting(MEETING)
@@ -136,8 +114,7 @@ def test_client_profile_edits_in_place(qtbot, window: MainWindow) -> None:
     spin.setValue(60)
     qtbot.waitUntil(
         lambda: (
-            _sql(window, "SELECT payment_terms_days FROM client WHERE key = 'banca-adriatica'")
-            == 60
+            sql(window, "SELECT payment_terms_days FROM client WHERE key = 'banca-adriatica'") == 60
         )
     )
 
@@ -167,7 +144,7 @@ def test_delete_meeting_asks_and_undo_restores_notes(
     keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
     past = next(k for k in keys if k != MEETING)  # the past meeting, with notes
     notes = f"SELECT count(*) FROM meeting_notes n JOIN meeting m ON m.id = n.meeting_id WHERE m.key = '{past}'"
-    assert _sql(window, notes) == 1
+    assert sql(window, notes) == 1
     window.open_meeting(past)
     window.meetings.setCurrentCell(keys.index(past), 1)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
@@ -178,24 +155,24 @@ def test_delete_meeting_asks_and_undo_restores_notes(
     assert window.meetings.rowCount() == len(keys) - 1
     assert past not in window.workspaces  # its workspace closed
     window.undo_action.trigger()
-    assert window.meetings.rowCount() == len(keys) and _sql(window, notes) == 1
+    assert window.meetings.rowCount() == len(keys) and sql(window, notes) == 1
 
 
 def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) -> None:
     overview = window.overview
     reasons = "SELECT group_concat(reason) FROM client_key_reason r JOIN client c ON c.id = r.client_id WHERE c.key = 'banca-adriatica'"
-    before = _sql(window, reasons)
+    before = sql(window, reasons)
     box = overview.reasons["innovator"]
     assert not box.isChecked()
     box.click()
-    assert "innovator" in _sql(window, reasons)
+    assert "innovator" in sql(window, reasons)
     window.undo_action.trigger()
-    assert _sql(window, reasons) == before and not box.isChecked()
+    assert sql(window, reasons) == before and not box.isChecked()
 
     dialog = window.company_dialog()
     income = dialog.form.fields["annual_income"]
     income.widget.setValue(96_000_000)
-    qtbot.waitUntil(lambda: _sql(window, "SELECT annual_income FROM company") == 96_000_000)
+    qtbot.waitUntil(lambda: sql(window, "SELECT annual_income FROM company") == 96_000_000)
     dialog.form.flush()
     qtbot.waitUntil(lambda: "4.0 %" in window.overview.figures.text())  # the share halves
 
@@ -207,7 +184,7 @@ def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) 
     )
     assert issues.model.setData(issues.model.index(0, column), person)
     assert (
-        _sql(window, f"SELECT raised_by_id FROM client_issue WHERE id = {issues.model.rows[0].id}")
+        sql(window, f"SELECT raised_by_id FROM client_issue WHERE id = {issues.model.rows[0].id}")
         == person
     )
 

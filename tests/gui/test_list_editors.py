@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from kamdesk.core import demo
-from kamdesk.core.db import Database
 from kamdesk.core.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
-from kamdesk.gui.workers import SyncRunner
+from tests.gui.conftest import sql
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    db = Database.open(tmp_path / "lists.db")
-    demo.load_demo(db)
-    win = MainWindow(db, runner=SyncRunner())
-    qtbot.addWidget(win)
-    win.show()
-    rows = {win.proxy.index(r, 0).data(): r for r in range(win.proxy.rowCount())}
-    win.table.selectRow(rows["Banca Adriatica S.p.A."])
-    yield win
-    win.close()
-    db.close()
-
-
-def _sql(win: MainWindow, query: str) -> object:
-    conn = sqlite3.connect(win.db.path)
-    try:
-        return conn.execute(query).fetchone()[0]
-    finally:
-        conn.close()
+def window(demo_window) -> MainWindow:
+    win = demo_window("Banca Adriatica S.p.A.")
+    return win
 
 
 def _cell(editor, row: int, column: str):
@@ -51,21 +30,19 @@ def test_financial_periods(window: MainWindow, monkeypatch) -> None:
     assert finances.model.rowCount() == count + 1
     row = next(i for i, r in enumerate(finances.model.rows) if r.period == "2026-Q4")
     assert finances.model.setData(_cell(finances, row, "our_sales"), "1,250,000")
-    assert (
-        _sql(window, "SELECT our_sales FROM financial_period WHERE period = '2026-Q4'") == 1250000
-    )
+    assert sql(window, "SELECT our_sales FROM financial_period WHERE period = '2026-Q4'") == 1250000
     # a bad value is explained under the table and not saved
     assert not finances.model.setData(_cell(finances, row, "period"), "2026-Q5")
     assert "is not a period" in finances.error.text() and not finances.error.isHidden()
     # a period the client already has
     assert not finances.model.setData(_cell(finances, row, "period"), "2025")
     assert "already used" in finances.error.text()
-    assert _sql(window, "SELECT count(*) FROM financial_period WHERE period = '2026-Q4'") == 1
+    assert sql(window, "SELECT count(*) FROM financial_period WHERE period = '2026-Q4'") == 1
     # negative receivables are refused by the format's range
     assert not finances.model.setData(_cell(finances, row, "receivables"), "-5")
     assert "is not in 0.." in finances.error.text()
     window.undo_action.trigger()  # the sales figure
-    assert _sql(window, "SELECT our_sales FROM financial_period WHERE period = '2026-Q4'") is None
+    assert sql(window, "SELECT our_sales FROM financial_period WHERE period = '2026-Q4'") is None
     window.undo_action.trigger()  # the new period
     assert finances.model.rowCount() == count
 
@@ -115,21 +92,21 @@ def test_needs_keep_their_proposals_through_delete_and_undo(window: MainWindow) 
     rows = {window.proxy.index(r, 0).data(): r for r in range(window.proxy.rowCount())}
     window.table.selectRow(rows["Pomorska Grupa Szpitalna S.A."])
     (needs,) = window.lists["needs"].editors
-    linked = _sql(
+    linked = sql(
         window,
         "SELECT p.need_id FROM proposal p JOIN need n ON n.id = p.need_id "
         "JOIN client c ON c.id = n.client_id WHERE c.key = 'szpital-pomorze' LIMIT 1",
     )
     assert linked in {r.id for r in needs.model.rows}
-    before = _sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}")
+    before = sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}")
     assert before >= 1
     count = needs.model.rowCount()
     needs.delete_row(linked)
     assert needs.model.rowCount() == count - 1
-    assert _sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}") == 0
+    assert sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}") == 0
     window.undo_action.trigger()
     assert needs.model.rowCount() == count
-    assert _sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}") == before
+    assert sql(window, f"SELECT count(*) FROM proposal WHERE need_id = {linked}") == before
 
 
 def test_finance_figures_and_need_products(window: MainWindow) -> None:
@@ -142,13 +119,13 @@ def test_finance_figures_and_need_products(window: MainWindow) -> None:
     products = needs_tab.products
     assert products.count() >= 3 and products.isEnabled()
     links = f"SELECT count(*) FROM need_product WHERE need_id = {need_id}"
-    before = _sql(window, links)
+    before = sql(window, links)
     item = next(
         products.item(i)
         for i in range(products.count())
         if products.item(i).checkState() == Qt.CheckState.Unchecked
     )
     item.setCheckState(Qt.CheckState.Checked)
-    assert _sql(window, links) == before + 1
+    assert sql(window, links) == before + 1
     window.undo_action.trigger()
-    assert _sql(window, links) == before
+    assert sql(window, links) == before

@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from kamdesk.core import demo
-from kamdesk.core.db import Database
 from kamdesk.core.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
-from kamdesk.gui.workers import SyncRunner
+from tests.gui.conftest import sql
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    db = Database.open(tmp_path / "products.db")
-    demo.load_demo(db)
-    win = MainWindow(db, runner=SyncRunner())
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    db.close()
-
-
-def _sql(win: MainWindow, query: str) -> object:
-    conn = sqlite3.connect(win.db.path)
-    try:
-        return conn.execute(query).fetchone()[0]
-    finally:
-        conn.close()
+def window(demo_window) -> MainWindow:
+    win = demo_window(None)
+    return win
 
 
 def test_reviewing_a_stale_product_clears_the_blocker(qtbot, window: MainWindow) -> None:
@@ -53,7 +35,7 @@ def test_reviewing_a_stale_product_clears_the_blocker(qtbot, window: MainWindow)
     facts.widget.setPlainText("Result in 15 minutes\nCE-IVD marked\n")
     qtbot.waitUntil(
         lambda: (
-            _sql(window, f"SELECT key_facts FROM product WHERE key = '{key}'")
+            sql(window, f"SELECT key_facts FROM product WHERE key = '{key}'")
             == '["Result in 15 minutes", "CE-IVD marked"]'
         )
     )
@@ -71,11 +53,11 @@ def test_add_and_delete_products_with_undo(window: MainWindow, monkeypatch) -> N
         products.list.count() == count + 1
         and "VIREO-SEPSIS-PANEL" in products.list.currentItem().text()
     )
-    linked = _sql(window, "SELECT product_id FROM meeting_product LIMIT 1")
+    linked = sql(window, "SELECT product_id FROM meeting_product LIMIT 1")
     links = f"SELECT count(*) FROM meeting_product WHERE product_id = {linked}"
-    before = _sql(window, links)
+    before = sql(window, links)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     products.delete_product(linked)
-    assert _sql(window, links) == 0
+    assert sql(window, links) == 0
     window.undo_action.trigger()
-    assert _sql(window, links) == before
+    assert sql(window, links) == before

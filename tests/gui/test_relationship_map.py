@@ -3,52 +3,34 @@ relations linked and unlinked with undo, exported as SVG and PNG."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from kamdesk.core import demo, relmap
+from kamdesk.core import relmap
 from kamdesk.core.context import load_meeting_context
-from kamdesk.core.db import Database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.views.relmap import PersonNode, RelationEdge
-from kamdesk.gui.workers import SyncRunner
+from tests.gui.conftest import sql
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    db = Database.open(tmp_path / "map.db")
-    demo.load_demo(db)
-    win = MainWindow(db, runner=SyncRunner())
-    qtbot.addWidget(win)
-    win.show()
-    rows = {win.proxy.index(r, 0).data(): r for r in range(win.proxy.rowCount())}
-    win.table.selectRow(rows["Pomorska Grupa Szpitalna S.A."])
+def window(demo_window) -> MainWindow:
+    win = demo_window("Pomorska Grupa Szpitalna S.A.")
     win.tabs.setCurrentWidget(win.relmap)
-    yield win
-    win.close()
-    db.close()
-
-
-def _sql(win: MainWindow, query: str) -> object:
-    conn = sqlite3.connect(win.db.path)
-    try:
-        return conn.execute(query).fetchone()[0]
-    finally:
-        conn.close()
+    return win
 
 
 def test_map_draws_people_and_relations_like_the_brief(window: MainWindow) -> None:
     nodes = [i for i in window.relmap.scene.items() if isinstance(i, PersonNode)]
     edges = [i for i in window.relmap.scene.items() if isinstance(i, RelationEdge)]
-    assert len(nodes) == _sql(
+    assert len(nodes) == sql(
         window,
         "SELECT count(*) FROM stakeholder s JOIN client c ON c.id = s.client_id WHERE c.key = 'szpital-pomorze'",
     )
-    assert len(edges) == _sql(
+    assert len(edges) == sql(
         window,
         "SELECT count(*) FROM relation r JOIN client c ON c.id = r.client_id WHERE c.key = 'szpital-pomorze'",
     )
@@ -64,7 +46,7 @@ def test_dragged_positions_are_kept_and_used_by_the_brief(qtbot, window: MainWin
     ]
     node.setPos(QPointF(50, 60))
     window.relmap.node_moved(node)
-    assert _sql(window, f"SELECT x FROM map_position WHERE stakeholder_id = {node.person.id}") == 50
+    assert sql(window, f"SELECT x FROM map_position WHERE stakeholder_id = {node.person.id}") == 50
     window.relmap.set_client(window.relmap.client_id)  # redrawn from the database
     assert window.relmap.nodes[node.person.id].pos() == QPointF(50, 60)
     with window.db.session() as session:
@@ -74,11 +56,11 @@ def test_dragged_positions_are_kept_and_used_by_the_brief(qtbot, window: MainWin
 
 def test_link_unlink_with_undo(window: MainWindow, monkeypatch) -> None:
     count = "SELECT count(*) FROM relation"
-    before = _sql(window, count)
+    before = sql(window, count)
     nodes = window.relmap.nodes
     a, b = (n for n in nodes.values() if n.person.key in ("grabowski", "dabrowska"))
     window.relmap.add_relation(a.person.id, b.person.id, "ally")
-    assert _sql(window, count) == before + 1
+    assert sql(window, count) == before + 1
     edge = next(
         e
         for e in window.relmap.scene.items()
@@ -88,16 +70,16 @@ def test_link_unlink_with_undo(window: MainWindow, monkeypatch) -> None:
     )
     edge.setSelected(True)
     window.relmap.unlink_selected()
-    assert _sql(window, count) == before
+    assert sql(window, count) == before
     window.undo_action.trigger()
-    assert _sql(window, count) == before + 1
+    assert sql(window, count) == before + 1
     # the same link twice is refused with a message, not doubled
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     window.relmap.add_relation(a.person.id, b.person.id, "ally")
-    assert shown and "already used" in shown[0] and _sql(window, count) == before + 1
+    assert shown and "already used" in shown[0] and sql(window, count) == before + 1
 
 
 def test_double_click_opens_the_person(qtbot, window: MainWindow) -> None:

@@ -48,7 +48,7 @@ from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.gui.widgets.checklist import ChecklistPanel
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
-from kamdesk.gui.widgets.recordform import Field, FieldCommand
+from kamdesk.gui.widgets.recordform import Field, FieldCommand, add_field_row
 
 UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
 
@@ -111,15 +111,9 @@ class MeetingWorkspace(QWidget):
             write: Callable[[Any], None],
             changed: Any,
         ) -> None:
-            widget.setAccessibleName(label)
-            widget.setObjectName(f"field_{column}")
-            field = Field(column, widget, read, write, changed, self.commit, self)
-            self.fields[column] = field
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(widget)
-            box.addWidget(field.error)
-            form.addRow(label, box)
+            self.fields[column] = add_field_row(
+                form, self, column, label, widget, read, write, changed, self.commit
+            )
 
         title = QLineEdit()
         add(

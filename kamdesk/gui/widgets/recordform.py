@@ -109,6 +109,29 @@ class Field(QObject):
         self.widget.setToolTip(message or "")
 
 
+def add_field_row(
+    layout: QFormLayout,
+    owner: QWidget,
+    column: str,
+    label: str,
+    widget: QWidget,
+    read: Callable[[], Any],
+    write: Callable[[Any], None],
+    changed: Any,
+    on_commit: Callable[[Field], None],
+) -> Field:
+    """A labelled row holding ``widget`` with its error line below it; returns its Field."""
+    widget.setAccessibleName(label)
+    widget.setObjectName(f"field_{column}")
+    field = Field(column, widget, read, write, changed, on_commit, owner)
+    box = QVBoxLayout()
+    box.setSpacing(1)
+    box.addWidget(widget)
+    box.addWidget(field.error)
+    layout.addRow(label, box)
+    return field
+
+
 def text_or_none(text: str) -> str | None:
     return text if text.strip() else None
 
@@ -143,15 +166,10 @@ class RecordForm(QWidget):
         write: Callable[[Any], None],
         changed: Any,
     ) -> QWidget:
-        widget.setAccessibleName(label)
-        widget.setObjectName(f"field_{column}")
-        field = Field(column, widget, read, write, changed, self.commit, self)
+        field = add_field_row(
+            self.layout_, self, column, label, widget, read, write, changed, self.commit
+        )
         self.fields[column] = field
-        box = QVBoxLayout()
-        box.setSpacing(1)
-        box.addWidget(widget)
-        box.addWidget(field.error)
-        self.layout_.addRow(label, box)
         return widget
 
     def add_line(self, column: str, label: str) -> QLineEdit:
