@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= var/kamdesk-demo.db
 
-.PHONY: setup run test lint bench bench-large schema bundle clean
+.PHONY: setup run test lint bench schema screenshots bundle clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,10 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py
+
+## Screenshots of the app on the demo data, for the README (offscreen).
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py docs/screenshots
 
 ## Regenerate the shipped JSON Schema from the format's models.
 schema: setup

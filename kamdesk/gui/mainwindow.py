@@ -7,6 +7,7 @@ undo stack together in ``_connect_signals``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -416,14 +417,19 @@ class MainWindow(QMainWindow):
             start = mt.starts_at
             when = QTableWidgetItem(start.strftime("%Y-%m-%d %H:%M") if start else "—")
             when.setData(MeetingKeyRole, mt.key)
-            state = QTableWidgetItem(
-                self.tr("ready")
-                if report.ready
-                else self.tr("{n} to fix").format(n=len(report.blockers()))
-            )
-            state.setForeground(
-                Qt.GlobalColor.darkGreen if report.ready else Qt.GlobalColor.darkRed
-            )
+            past = start is not None and start < dt.datetime.now(dt.UTC)
+            if past:
+                state = QTableWidgetItem(self.tr("held"))
+                state.setForeground(Qt.GlobalColor.darkGray)
+            else:
+                state = QTableWidgetItem(
+                    self.tr("ready")
+                    if report.ready
+                    else self.tr("{n} to fix").format(n=len(report.blockers()))
+                )
+                state.setForeground(
+                    Qt.GlobalColor.darkGreen if report.ready else Qt.GlobalColor.darkRed
+                )
             for column, item in enumerate(
                 (when, QTableWidgetItem(mt.title), state, QTableWidgetItem(str(report.score)))
             ):

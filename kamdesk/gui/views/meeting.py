@@ -7,6 +7,7 @@ Signals:
     sig_changed(): something of the meeting was saved (or undone).
     sig_outside_target(str): the checklist points at a field outside this form (a person, the
         client, a product); the main window opens it.
+    sig_brief_done(str): a brief rendered on the worker was previewed, saved or printed.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def _lines(text: str) -> list[str]:
 class MeetingWorkspace(QWidget):
     sig_changed = Signal()
     sig_outside_target = Signal(str)
+    sig_brief_done = Signal(str)  # the purpose ("preview", "save", "print") once handled
 
     def __init__(
         self,
@@ -369,8 +371,9 @@ class MeetingWorkspace(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
         splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -664,3 +667,4 @@ class MeetingWorkspace(QWidget):
             save_pdf(self, pdf, f"brief-{self.key}.pdf")
         else:
             print_pdf(self, pdf)
+        self.sig_brief_done.emit(purpose)
