@@ -52,4 +52,7 @@ def run_app(db_path: Path, load_demo: bool = False) -> int:
         window.show()
         return app.exec()
     finally:
+        from kamdesk.gui.workers import shutdown_render_process
+
+        shutdown_render_process()
         db.close()

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
+        self.shown_client_id: int | None = None
+        self._loaded_tabs: set[QWidget] = set()
         self.setWindowTitle(
             self.tr("kamdesk {version} — {path}").format(version=__version__, path=db.path.name)
         )
@@ -93,7 +95,7 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
 
-        self.model = PortfolioModel(parent=self, readiness_of=self._meeting_readiness)
+        self.model = PortfolioModel(parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -242,6 +244,7 @@ class MainWindow(QMainWindow):
             lambda row, _col: self.open_meeting(self._meeting_key(row))
         )
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(lambda index: self._load_tab(self.tabs.widget(index)))
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         self.new_client_action.triggered.connect(self.ask_new_client)
         self.company_action.triggered.connect(lambda: self.company_dialog().exec())
@@ -337,45 +340,83 @@ class MainWindow(QMainWindow):
         for r in range(self.proxy.rowCount()):
             if self.proxy.index(r, 0).data(ClientKeyRole) == current:
                 row = r
+        before = self.current_client_key()
         if self.proxy.rowCount():
             self.table.selectRow(row)
-        self.show_client()
+        if self.current_client_key() == before:  # no selection change, so no signal came
+            self.show_client()
+        self._compute_readiness()
 
-    def _meeting_readiness(self, key: str) -> tuple[bool, int]:
-        with self.db.session() as session:
-            report = readiness.evaluate(load_meeting_context(session, key), settings.load())
-        return report.ready, report.score
+    def _compute_readiness(self) -> None:
+        """Readiness of each client's next meeting, on the worker (it loads every meeting's
+        context); the column fills in when it is done."""
+        keys = self.model.next_meeting_keys()
+        db = self.db
+
+        def work() -> dict[str, tuple[bool, int]]:
+            prefs = settings.load()
+            out = {}
+            with db.session() as session:
+                for key in keys:
+                    report = readiness.evaluate(load_meeting_context(session, key), prefs)
+                    out[key] = (report.ready, report.score)
+            return out
+
+        self.runner.run(
+            work, self.model.set_readiness, lambda exc: self.statusBar().showMessage(str(exc), 8000)
+        )
 
     def current_client_key(self) -> str | None:
         index = self.table.currentIndex()
         return index.siblingAtColumn(0).data(ClientKeyRole) if index.isValid() else None
 
     def show_client(self) -> None:
-        """Show the selected client in the dossier tabs."""
+        """Show the selected client: the visible tab loads it now, the others when shown."""
         key = self.current_client_key()
         client_id = None
         if key is not None:
             with self.db.session() as session:
                 client_id = session.exec(select(m.Client.id).where(m.Client.key == key)).one()
-        self.overview.set_client(client_id)
-        self.people.set_client(client_id)
+        self.shown_client_id = client_id
+        self._loaded_tabs: set[QWidget] = set()
+        self._load_tab(self.tabs.currentWidget())
+
+    def _tab_loaders(self) -> dict[QWidget, Any]:
+        loaders: dict[QWidget, Any] = {
+            self.overview: self.overview.set_client,
+            self.people: self.people.set_client,
+            self.relmap: self.relmap.set_client,
+            self.notes: self.notes.set_client,
+            self.meetings_page: lambda _cid: self._refresh_meetings(),
+        }
         for tab in self.lists.values():
-            tab.set_client(client_id)
-        self.relmap.set_client(client_id)
-        self.notes.set_client(client_id)
-        self._refresh_meetings()
+            loaders[tab] = tab.set_client
+        return loaders
+
+    def _load_tab(self, widget: QWidget | None) -> None:
+        """Bring a dossier tab up to date with the selected client, once."""
+        loader = self._tab_loaders().get(widget) if widget is not None else None
+        if loader is not None and widget not in self._loaded_tabs:
+            loader(self.shown_client_id)
+            self._loaded_tabs.add(widget)
 
     def _open_person(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.people)
         self.people.select_person(key)
 
     def _dossier_changed(self) -> None:
-        """People or the client changed: readiness may have changed everywhere."""
+        """Something in the dossier changed: readiness and figures may have changed anywhere.
+        Tabs not shown are brought up to date when they are shown next."""
         # deferred: never reset the portfolio model from inside a selection or filter change
         QTimer.singleShot(0, self._refresh_portfolio)
-        self.relmap.rebuild()
-        self.overview.refresh_figures()
-        self._refresh_meetings()
+        current = self.tabs.currentWidget()
+        self._loaded_tabs &= {current}
+        if current is self.relmap:
+            self.relmap.rebuild()
+        elif current is self.overview:
+            self.overview.refresh_figures()
+        elif current is self.meetings_page:
+            self._refresh_meetings()
         for workspace in self.workspaces.values():
             workspace.reload()
 
@@ -386,6 +427,7 @@ class MainWindow(QMainWindow):
         key = self.current_client_key()
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
+        self._compute_readiness()
         for row in range(self.proxy.rowCount()):
             if self.proxy.index(row, 0).data(ClientKeyRole) == key:
                 self.table.selectRow(row)
@@ -408,8 +450,12 @@ class MainWindow(QMainWindow):
                     .order_by(col(m.Meeting.starts_at_utc).desc())
                 )
             )
-            reports = [
-                readiness.evaluate(load_meeting_context(session, mt.key), prefs) for mt in meetings
+            now = dt.datetime.now(dt.UTC)
+            reports = [  # a meeting already held has no readiness to check
+                None
+                if mt.starts_at is not None and mt.starts_at < now
+                else readiness.evaluate(load_meeting_context(session, mt.key), prefs)
+                for mt in meetings
             ]
         for mt, report in zip(meetings, reports, strict=True):
             row = self.meetings.rowCount()
@@ -417,8 +463,7 @@ class MainWindow(QMainWindow):
             start = mt.starts_at
             when = QTableWidgetItem(start.strftime("%Y-%m-%d %H:%M") if start else "—")
             when.setData(MeetingKeyRole, mt.key)
-            past = start is not None and start < dt.datetime.now(dt.UTC)
-            if past:
+            if report is None:
                 state = QTableWidgetItem(self.tr("held"))
                 state.setForeground(Qt.GlobalColor.darkGray)
             else:
@@ -431,7 +476,12 @@ class MainWindow(QMainWindow):
                     Qt.GlobalColor.darkGreen if report.ready else Qt.GlobalColor.darkRed
                 )
             for column, item in enumerate(
-                (when, QTableWidgetItem(mt.title), state, QTableWidgetItem(str(report.score)))
+                (
+                    when,
+                    QTableWidgetItem(mt.title),
+                    state,
+                    QTableWidgetItem("" if report is None else str(report.score)),
+                )
             ):
                 self.meetings.setItem(row, column, item)
         self.meetings.resizeColumnToContents(0)
@@ -464,7 +514,7 @@ class MainWindow(QMainWindow):
     # -- adding and deleting clients and meetings (undoable) --
 
     def current_client_id(self) -> int | None:
-        return self.overview.client_id
+        return self.shown_client_id
 
     def ask_new_client(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New client"), self.tr("Name of the client:"))

@@ -108,3 +108,39 @@ class SyncRunner:
 
     def wait(self, msecs: int = 0) -> bool:
         return True
+
+
+# --- PDF rendering in a separate process -------------------------------------------------------
+#
+# WeasyPrint holds the GIL for long stretches (its import, font and layout work), which a
+# thread cannot hide: measured, the event loop stalled up to ~110 ms during a render on the
+# thread pool. A worker thread hands the HTML to one reused process and waits there (the GIL
+# is free meanwhile), so the window keeps its 10 ms rhythm.
+
+_pdf_pool: Any = None
+
+
+def render_pdf_in_process(html: str) -> bytes:
+    """PDF bytes for ``html``, made in kamdesk's render process (started on first use)."""
+    global _pdf_pool
+    import concurrent.futures
+    import multiprocessing
+
+    from kamdesk.core.reports import html_to_pdf
+
+    if _pdf_pool is None:
+        _pdf_pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+    try:
+        return _pdf_pool.submit(html_to_pdf, html).result()
+    except concurrent.futures.process.BrokenProcessPool:
+        _pdf_pool = None  # the render process died (e.g. killed): start a new one next time
+        raise
+
+
+def shutdown_render_process() -> None:
+    global _pdf_pool
+    if _pdf_pool is not None:
+        _pdf_pool.shutdown(wait=False, cancel_futures=True)
+        _pdf_pool = None

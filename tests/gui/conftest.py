@@ -44,3 +44,12 @@ def demo_window(qtbot, tmp_path: Path) -> Iterator[Callable[[str | None], MainWi
     for window, db in opened:
         window.close()
         db.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _render_process_ends() -> Iterator[None]:
+    """The brief's render process (started by tests using the real thread pool) ends with the run."""
+    yield
+    from kamdesk.gui.workers import shutdown_render_process
+
+    shutdown_render_process()

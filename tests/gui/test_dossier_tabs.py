@@ -58,6 +58,7 @@ def test_person_fields_validate_beside_the_field(qtbot, window: MainWindow) -> N
 
 def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> None:
     people = window.people
+    window.tabs.setCurrentWidget(people)
     count = people.list.count()
     people.add_person("Giulia Ricciardi")
     assert people.list.count() == count + 1
@@ -86,6 +87,7 @@ def test_add_delete_undo_redo_people(qtbot, window: MainWindow, monkeypatch) -> 
 def test_delete_asks_first(window: MainWindow, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     people = window.people
+    window.tabs.setCurrentWidget(people)
     count = people.list.count()
     people.ask_delete()
     assert people.list.count() == count
@@ -126,11 +128,13 @@ def test_new_client_and_meetings_with_undo(qtbot, window: MainWindow, monkeypatc
     assert window.overview.form.fields["name"].widget.text() == "Łódzkie Laboratoria Sp. z o.o."
     assert window.new_client_action.shortcut().toString() == "Ctrl+N"
 
+    window.tabs.setCurrentWidget(window.meetings_page)
     ws = window.new_meeting("Introductory visit")
     assert ws is not None and window.tabs.currentWidget() is ws
     assert ws.report is not None and not ws.report.ready  # an empty meeting is far from ready
     assert window.meetings.rowCount() == 1
     window.undo_action.trigger()  # the meeting
+    window.tabs.setCurrentWidget(window.meetings_page)
     assert window.meetings.rowCount() == 0 and not window.workspaces
     window.undo_action.trigger()  # the client
     assert window.model.rowCount() == clients
@@ -141,11 +145,13 @@ def test_new_client_and_meetings_with_undo(qtbot, window: MainWindow, monkeypatc
 def test_delete_meeting_asks_and_undo_restores_notes(
     qtbot, window: MainWindow, monkeypatch
 ) -> None:
+    window.tabs.setCurrentWidget(window.meetings_page)
     keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
     past = next(k for k in keys if k != MEETING)  # the past meeting, with notes
     notes = f"SELECT count(*) FROM meeting_notes n JOIN meeting m ON m.id = n.meeting_id WHERE m.key = '{past}'"
     assert sql(window, notes) == 1
     window.open_meeting(past)
+    window.tabs.setCurrentWidget(window.meetings_page)
     window.meetings.setCurrentCell(keys.index(past), 1)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     window.ask_delete_meeting()
@@ -160,6 +166,7 @@ def test_delete_meeting_asks_and_undo_restores_notes(
 
 def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) -> None:
     overview = window.overview
+    window.tabs.setCurrentWidget(overview)
     reasons = "SELECT group_concat(reason) FROM client_key_reason r JOIN client c ON c.id = r.client_id WHERE c.key = 'banca-adriatica'"
     before = sql(window, reasons)
     box = overview.reasons["innovator"]
@@ -174,7 +181,11 @@ def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) 
     income.widget.setValue(96_000_000)
     qtbot.waitUntil(lambda: sql(window, "SELECT annual_income FROM company") == 96_000_000)
     dialog.form.flush()
+    window.tabs.setCurrentWidget(window.people)
+    window.tabs.setCurrentWidget(window.overview)  # shown again: brought up to date
     qtbot.waitUntil(lambda: "4.0 %" in window.overview.figures.text())  # the share halves
+
+    window.tabs.setCurrentWidget(window.lists["issues"])
 
     (issues,) = window.lists["issues"].editors
     column = next(i for i, c in enumerate(issues.model.columns) if c.name == "raised_by_id")
@@ -191,6 +202,7 @@ def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) 
 
 def test_relationship_plan_steps_of_a_person(window: MainWindow) -> None:
     people = window.people
+    window.tabs.setCurrentWidget(people)
     assert people.select_person("ferra")
     steps = people.steps
     count = steps.model.rowCount()

@@ -23,6 +23,7 @@ def _cell(editor, row: int, column: str):
 
 
 def test_financial_periods(window: MainWindow, monkeypatch) -> None:
+    window.tabs.setCurrentWidget(window.lists["finances"])
     finances, _targets = window.lists["finances"].editors
     count = finances.model.rowCount()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("2026-Q4", True))
@@ -58,6 +59,7 @@ def test_answering_an_objection_clears_the_meeting_blocker(qtbot, window: MainWi
     issue_id = int(blocking[0].id.rsplit(".", 1)[1])
     ws.go_to(blocking[0].target)
     assert window.tabs.currentWidget() is window.lists["issues"]
+    window.tabs.setCurrentWidget(window.lists["issues"])
     (issues,) = window.lists["issues"].editors
     row = next(i for i, r in enumerate(issues.model.rows) if r.id == issue_id)
     assert issues.model.setData(
@@ -70,6 +72,7 @@ def test_answering_an_objection_clears_the_meeting_blocker(qtbot, window: MainWi
 
 
 def test_plans_choices_and_deleting_with_undo(window: MainWindow, monkeypatch) -> None:
+    window.tabs.setCurrentWidget(window.lists["plans"])
     (plans,) = window.lists["plans"].editors
     count = plans.model.rowCount()
     plans.add()
@@ -91,6 +94,7 @@ def test_plans_choices_and_deleting_with_undo(window: MainWindow, monkeypatch) -
 def test_needs_keep_their_proposals_through_delete_and_undo(window: MainWindow) -> None:
     rows = {window.proxy.index(r, 0).data(): r for r in range(window.proxy.rowCount())}
     window.table.selectRow(rows["Pomorska Grupa Szpitalna S.A."])
+    window.tabs.setCurrentWidget(window.lists["needs"])
     (needs,) = window.lists["needs"].editors
     linked = sql(
         window,
@@ -110,9 +114,11 @@ def test_needs_keep_their_proposals_through_delete_and_undo(window: MainWindow) 
 
 
 def test_finance_figures_and_need_products(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.lists["finances"])
     figures = window.lists["finances"].figures.text()
     assert "of target" in figures and "receivables" in figures
     needs_tab = window.lists["needs"]
+    window.tabs.setCurrentWidget(needs_tab)
     (needs,) = needs_tab.editors
     needs.view.selectRow(0)
     need_id = needs.model.rows[0].id

@@ -57,6 +57,7 @@ def _level(ws: MeetingWorkspace, check_id: str) -> Level:
 def test_meetings_of_the_selected_client_open_as_workspaces(qtbot, window: MainWindow) -> None:
     rows = {window.proxy.index(r, 0).data(): r for r in range(window.proxy.rowCount())}
     window.table.selectRow(rows["Patika-Lánc Gyógyszertárak Zrt."])
+    window.tabs.setCurrentWidget(window.meetings_page)
     keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
     assert KEY in keys
     row = keys.index(KEY)

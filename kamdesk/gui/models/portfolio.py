@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -34,30 +33,27 @@ class PortfolioModel(QAbstractTableModel):
         "mono_client": "mono-client",
     }
 
-    def __init__(
-        self,
-        rows: list[ClientRow] | None = None,
-        parent: Any = None,
-        readiness_of: Callable[[str], tuple[bool, int]] | None = None,
-    ):
+    def __init__(self, rows: list[ClientRow] | None = None, parent: Any = None):
         super().__init__(parent)
         self._rows: list[ClientRow] = rows or []
-        # readiness of a meeting, asked only for rows that are shown, then cached
-        self._readiness_of = readiness_of
+        # readiness of each next meeting, computed on the worker and filled in when known
         self._readiness: dict[str, tuple[bool, int]] = {}
 
     def set_rows(self, rows: list[ClientRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._readiness.clear()
         self.endResetModel()
 
+    def next_meeting_keys(self) -> list[str]:
+        return [row.next_meeting.key for row in self._rows if row.next_meeting is not None]
+
+    def set_readiness(self, readiness: dict[str, tuple[bool, int]]) -> None:
+        self._readiness = dict(readiness)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self._rows) - 1, 4))
+
     def readiness(self, meeting_key: str) -> tuple[bool, int] | None:
-        if self._readiness_of is None:
-            return None
-        if meeting_key not in self._readiness:
-            self._readiness[meeting_key] = self._readiness_of(meeting_key)
-        return self._readiness[meeting_key]
+        return self._readiness.get(meeting_key)
 
     def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)

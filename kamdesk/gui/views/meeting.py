@@ -50,6 +50,7 @@ from kamdesk.core.editing import FieldError
 from kamdesk.gui.widgets.checklist import ChecklistPanel
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import Field, FieldCommand, add_field_row
+from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
 
 UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
 
@@ -631,7 +632,10 @@ class MeetingWorkspace(QWidget):
         options = brief.BriefOptions(override_reason=reason if not report.ready else None)
 
         def work() -> bytes:
-            return brief.build_pdf(brief.build_html(ctx, report, prefs, options))
+            html = brief.build_html(ctx, report, prefs, options)
+            if isinstance(self.runner, TaskRunner):  # the real app: PDF in the render process
+                return render_pdf_in_process(html)
+            return brief.build_pdf(html)
 
         self._set_busy(True)
         self._pdf_task = self.runner.run(
