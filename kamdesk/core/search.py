@@ -20,6 +20,14 @@ from sqlmodel import Session, col, func, select
 from kamdesk.core import models as m
 
 MAX_HITS = 50
+# Each client's index rows live in their own rowid range, so rewriting one client deletes by
+# rowid (FTS5 columns have no index: a "WHERE client_id = ?" would scan the whole index, which
+# made importing 2,000 clients quadratic).
+ROWS_PER_CLIENT = 10_000_000
+
+
+def _range(client_id: int) -> dict[str, int]:
+    return {"lo": client_id * ROWS_PER_CLIENT, "hi": (client_id + 1) * ROWS_PER_CLIENT}
 
 
 def fold(value: str) -> str:
@@ -32,7 +40,9 @@ def _join(*parts: str | None) -> str:
 
 def reindex_client(session: Session, client_id: int) -> None:
     """Rewrite the index rows of one client (call inside the writing transaction)."""
-    session.execute(text("DELETE FROM fts_search WHERE client_id = :c"), {"c": client_id})
+    session.execute(
+        text("DELETE FROM fts_search WHERE rowid >= :lo AND rowid < :hi"), _range(client_id)
+    )
     client = session.get(m.Client, client_id)
     if client is None:
         return
@@ -109,17 +119,23 @@ def reindex_client(session: Session, client_id: int) -> None:
                 }
             )
     if rows:
+        base = client_id * ROWS_PER_CLIENT
         session.execute(
             text(
-                "INSERT INTO fts_search (kind, ref_id, client_id, title, body) "
-                "VALUES (:kind, :ref_id, :client_id, :title, :body)"
+                "INSERT INTO fts_search (rowid, kind, ref_id, client_id, title, body) "
+                "VALUES (:rowid, :kind, :ref_id, :client_id, :title, :body)"
             ),
-            [{**r, "client_id": client_id, "body": fold(str(r["body"]))} for r in rows],
+            [
+                {**r, "rowid": base + i, "client_id": client_id, "body": fold(str(r["body"]))}
+                for i, r in enumerate(rows)
+            ],
         )
 
 
 def forget_client(session: Session, client_id: int) -> None:
-    session.execute(text("DELETE FROM fts_search WHERE client_id = :c"), {"c": client_id})
+    session.execute(
+        text("DELETE FROM fts_search WHERE rowid >= :lo AND rowid < :hi"), _range(client_id)
+    )
 
 
 def rebuild(session: Session) -> None:
@@ -153,16 +169,29 @@ def query_text(user_text: str) -> str | None:
 
 
 def search(session: Session, user_text: str, limit: int = MAX_HITS) -> list[Hit]:
+    """Clients first, then people, then the rest. Each kind is asked for separately with a
+    limit, so a short prefix matching thousands of rows stops early; results are ranked
+    (bm25) only when the words are long enough for ranking to be cheap and useful."""
     fts = query_text(user_text)
     if fts is None:
         return []
-    rows = session.execute(
-        text(
-            "SELECT s.kind, s.ref_id, s.client_id, c.name, s.title FROM fts_search s "
-            "JOIN client c ON c.id = s.client_id WHERE fts_search MATCH :q "
-            "ORDER BY CASE s.kind WHEN 'client' THEN 0 WHEN 'person' THEN 1 ELSE 2 END, rank "
-            "LIMIT :n"
-        ),
-        {"q": fts, "n": limit},
-    ).all()
-    return [Hit(kind, int(ref), int(cid), cname, title) for kind, ref, cid, cname, title in rows]
+    ranked = len(re.sub(r"\W", "", fold(user_text))) >= 3
+    hits: list[Hit] = []
+    for kinds in (("client",), ("person",), ("plan", "meeting", "notes")):
+        if len(hits) >= limit:
+            break
+        placeholders = ", ".join(f"'{k}'" for k in kinds)
+        rows = session.execute(
+            text(
+                "SELECT s.kind, s.ref_id, s.client_id, c.name, s.title FROM fts_search s "
+                "JOIN client c ON c.id = s.client_id "
+                f"WHERE fts_search MATCH :q AND s.kind IN ({placeholders}) "
+                + ("ORDER BY rank " if ranked else "")
+                + "LIMIT :n"
+            ),
+            {"q": fts, "n": limit - len(hits)},
+        ).all()
+        hits += [
+            Hit(kind, int(ref), int(cid), cname, title) for kind, ref, cid, cname, title in rows
+        ]
+    return hits
