@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
@@ -73,11 +74,12 @@ def portfolio_rows(
             ).group_by(col(m.Stakeholder.client_id))
         )
     }
-    financials: dict[int, list[m.FinancialPeriod]] = defaultdict(list)
-    for period in session.exec(select(m.FinancialPeriod)):
+    financials: dict[int, list[Any]] = defaultdict(list)  # rows shaped like FinancialPeriod
+    # plain rows (attribute access like the models), not ORM objects: 10x cheaper in bulk
+    for period in session.execute(select(m.FinancialPeriod.__table__)):  # type: ignore[attr-defined]
         financials[period.client_id].append(period)
-    targets: dict[int, list[m.SalesTarget]] = defaultdict(list)
-    for target in session.exec(select(m.SalesTarget)):
+    targets: dict[int, list[Any]] = defaultdict(list)  # rows shaped like SalesTarget
+    for target in session.execute(select(m.SalesTarget.__table__)):  # type: ignore[attr-defined]
         targets[target.client_id].append(target)
     company = session.get(m.Company, 1)
     next_by_client: dict[str, MeetingRow] = {}

@@ -112,8 +112,10 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths: "resize to contents" reads every row (2,000 clients: 168,000 calls)
+        for column, width in ((1, 110), (2, 110), (4, 95)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         for column in (3, 5, 6, 7):  # shown in the tabs; the user may bring them back
             self.table.setColumnHidden(column, True)
         left_layout.addWidget(self.table)
