@@ -207,3 +207,46 @@ SAMPLE: dict[str, Any] = {
 def sample() -> dict[str, Any]:
     """A small document using every object of the format, with Polish and Cyrillic names."""
     return copy.deepcopy(SAMPLE)
+
+
+PERSON_DETAILS = {
+    "position": "Head of Procurement",
+    "buying_role": "coach",
+    "communication_style": "brief, factual",
+    "form_of_address": "Pan Dyrektor",
+    "pronunciation": "WOO-kash VROO-bel",
+    "language": "pl",
+    "etiquette": "formal titles",
+    "stage": "loyal",
+}
+
+
+@pytest.fixture
+def ready(sample: dict[str, Any]) -> dict[str, Any]:
+    """The sample made fully ready: nothing blocks its meeting."""
+    doc = copy.deepcopy(sample)
+    client = doc["clients"][0]
+    client["stakeholders"][1].update(PERSON_DETAILS)
+    client["financials"].append(
+        {
+            "period": "2026-Q3",
+            "our_sales": 800000,
+            "our_income": 360000,
+            "receivables": 400000,
+            "overdue": 0,
+        }
+    )
+    client["plans"].append({"kind": "client_development", "text": "New oncology wing in 2027"})
+    meeting = client["meetings"][0]
+    meeting["notes"] = None
+    meeting["questions"] = [
+        "What would make 2027 a success?",
+        "How do you compare offers?",
+        "Who else decides?",
+    ]
+    meeting["confirmations"] = {
+        "route_checked": True,
+        "listening_plan": True,
+        "etiquette_reviewed": True,
+    }
+    return doc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import json
@@ -18,7 +17,7 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.readiness import evaluate
 from kamdesk.core.settings import Settings
-from tests.core.test_readiness import KEY, NOW, PERSON_DETAILS
+from tests.core.test_readiness import KEY, NOW
 
 HOSTILE = (
     '<img src="file:///etc/passwd"> <script>alert("x")</script> {{ 7*7 }} '
@@ -27,29 +26,8 @@ HOSTILE = (
 
 
 @pytest.fixture
-def ready_doc(sample: dict[str, Any]) -> dict[str, Any]:
-    doc = copy.deepcopy(sample)
-    client = doc["clients"][0]
-    client["stakeholders"][1].update(PERSON_DETAILS)
-    client["financials"].append(
-        {
-            "period": "2026-Q3",
-            "our_sales": 800000,
-            "our_income": 360000,
-            "receivables": 400000,
-            "overdue": 0,
-        }
-    )
-    client["plans"].append({"kind": "client_development", "text": "New oncology wing"})
-    meeting = client["meetings"][0]
-    meeting["notes"] = None
-    meeting["questions"] += ["How do you compare offers?", "Who else decides?"]
-    meeting["confirmations"] = {
-        "route_checked": True,
-        "listening_plan": True,
-        "etiquette_reviewed": True,
-    }
-    return doc
+def ready_doc(ready: dict[str, Any]) -> dict[str, Any]:
+    return ready
 
 
 def _pdf_text(data: bytes) -> str:

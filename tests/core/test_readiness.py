@@ -17,51 +17,10 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.readiness import Level, Report, evaluate
 from kamdesk.core.settings import Settings
+from tests.conftest import PERSON_DETAILS
 
 KEY = "wisla-tender-2027"
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
-
-PERSON_DETAILS = {
-    "position": "Head of Procurement",
-    "buying_role": "coach",
-    "communication_style": "brief, factual",
-    "form_of_address": "Pan Dyrektor",
-    "pronunciation": "WOO-kash VROO-bel",
-    "language": "pl",
-    "etiquette": "formal titles",
-    "stage": "loyal",
-}
-
-
-@pytest.fixture
-def ready(sample: dict[str, Any]) -> dict[str, Any]:
-    """The sample made fully ready: nothing blocks."""
-    doc = copy.deepcopy(sample)
-    client = doc["clients"][0]
-    client["stakeholders"][1].update(PERSON_DETAILS)
-    client["financials"].append(
-        {
-            "period": "2026-Q3",
-            "our_sales": 800000,
-            "our_income": 360000,
-            "receivables": 400000,
-            "overdue": 0,
-        }
-    )
-    client["plans"].append({"kind": "client_development", "text": "New oncology wing in 2027"})
-    meeting = client["meetings"][0]
-    meeting["notes"] = None
-    meeting["questions"] = [
-        "What would make 2027 a success?",
-        "How do you compare offers?",
-        "Who else decides?",
-    ]
-    meeting["confirmations"] = {
-        "route_checked": True,
-        "listening_plan": True,
-        "etiquette_reviewed": True,
-    }
-    return doc
 
 
 def report_for(db: Database, document: dict[str, Any], settings: Settings | None = None) -> Report:
