@@ -23,7 +23,7 @@ EXIT_ENVIRONMENT = 1
 EXIT_INVALID = 2
 EXIT_NOT_READY = 3
 
-NOT_YET = ("dossier", "notes", "ics")
+NOT_YET = ("dossier", "notes")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="print a brief for a meeting that is not ready; the reason is stored and printed",
     )
+    p = sub.add_parser("ics", help="the meeting as a calendar file, with a 'leave by' alarm")
+    p.add_argument("meeting")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .ics file to write")
     for name in NOT_YET:
         p = sub.add_parser(name, help="(not available yet)")
         p.add_argument("args", nargs=argparse.REMAINDER)
@@ -168,6 +171,18 @@ def _run(args: argparse.Namespace) -> int:
         return _readiness(path, args)
     if args.command == "brief":
         return _brief(path, args)
+    if args.command == "ics":
+        from kamdesk.core import calendar, settings
+        from kamdesk.core.context import load_meeting_context
+        from kamdesk.core.exchange import write_bytes_atomically
+
+        with Database.open(path, readonly=True) as db, db.session() as session:
+            ctx = load_meeting_context(session, args.meeting)
+        write_bytes_atomically(
+            args.output, calendar.meeting_calendar(ctx, settings.load().default_buffer_min)
+        )
+        print(f"Calendar for {args.meeting} written to {args.output}")
+        return EXIT_OK
 
     raise AssertionError(args.command)  # pragma: no cover
 

@@ -1,0 +1,101 @@
+"""A meeting as an iCalendar file (RFC 5545) through the icalendar library.
+
+The event carries the place or the video link, the attendees (names with their diacritics),
+the objective and agenda, and an alarm at the "leave by" time (start − travel − buffer) for
+in-person meetings (a reminder 15 minutes before for the others). Open action items of the
+client's earlier meetings come along as to-dos with their due dates.
+
+Times are written in UTC: the exchange format keeps a UTC offset, not a named time zone, and
+a floating offset has no VTIMEZONE to describe it. Calendars show the right local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Alarm, Calendar, Event, Todo, vCalAddress, vText
+
+from kamdesk import __version__
+from kamdesk.core.context import MeetingContext
+from kamdesk.core.errors import KamdeskError
+
+PRODID = f"-//kamdesk//kamdesk {__version__}//EN"
+
+
+def meeting_calendar(
+    ctx: MeetingContext, default_buffer_min: int, now: dt.datetime | None = None
+) -> bytes:
+    meeting = ctx.meeting
+    start = meeting.starts_at
+    if start is None:
+        raise KamdeskError(
+            f"{meeting.key} has no start time yet; set it before exporting to a calendar."
+        )
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+
+    event = Event()
+    event.add("uid", f"{meeting.key}@kamdesk.invalid")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start.astimezone(dt.UTC))
+    event.add("dtend", start.astimezone(dt.UTC) + dt.timedelta(minutes=meeting.duration_min or 60))
+    event.add("summary", f"{meeting.title} — {ctx.client.name}")
+    if meeting.mode == "video" and meeting.video_link:
+        event.add("location", meeting.video_link)
+        event.add("url", meeting.video_link)
+    elif meeting.location:
+        event.add("location", meeting.location)
+    lines = []
+    if meeting.objective:
+        lines.append(f"Objective: {meeting.objective}")
+    if meeting.commitment_sought:
+        lines.append(f"Commitment to ask for: {meeting.commitment_sought}")
+    if meeting.agenda:
+        lines.append("Agenda:")
+        lines += [f"{i}. {item}" for i, item in enumerate(meeting.agenda, 1)]
+    without_email = [p.name for p in ctx.attendees if not p.email]
+    if without_email:  # an ATTENDEE needs an address; name the others in the text
+        lines.append("Also attending: " + ", ".join(without_email))
+    event.add("description", "\n".join(lines))
+    for person in ctx.attendees:
+        if not person.email:
+            continue
+        address = vCalAddress(f"mailto:{person.email}")
+        address.params["cn"] = vText(person.name)
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", address, encode=False)
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    if meeting.mode == "in_person" and meeting.travel_min is not None:
+        buffer = meeting.buffer_min if meeting.buffer_min is not None else default_buffer_min
+        before = dt.timedelta(minutes=meeting.travel_min + buffer)
+        leave = start - before
+        alarm.add(
+            "description", f"Leave now for {meeting.title} (leave by {leave.strftime('%H:%M')})"
+        )
+    else:
+        before = dt.timedelta(minutes=15)
+        alarm.add("description", f"{meeting.title} starts in 15 minutes")
+    alarm.add("trigger", -before)
+    event.add_component(alarm)
+    cal.add_component(event)
+
+    for past, action in ctx.open_actions:
+        todo = Todo()
+        todo.add("uid", f"action-{action.id}@kamdesk.invalid")
+        todo.add("dtstamp", stamp)
+        todo.add("summary", action.text)
+        if action.due:
+            todo.add("due", action.due)
+        todo.add("status", "NEEDS-ACTION")
+        todo.add(
+            "description",
+            f"From {past.title} ({ctx.client.name})"
+            + (f"; owner: {action.owner}" if action.owner else ""),
+        )
+        cal.add_component(todo)
+    return cal.to_ical()
