@@ -23,7 +23,7 @@ EXIT_ENVIRONMENT = 1
 EXIT_INVALID = 2
 EXIT_NOT_READY = 3
 
-NOT_YET = ("dossier", "notes")
+NOT_YET = ("dossier",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="print a brief for a meeting that is not ready; the reason is stored and printed",
     )
+    p = sub.add_parser(
+        "notes", help="export a meeting's notes (Markdown, DOCX, PDF or an e-mail draft)"
+    )
+    p.add_argument("meeting")
+    p.add_argument("--format", choices=("md", "docx", "pdf", "eml"), required=True)
+    p.add_argument("-o", "--output", type=Path, required=True)
     p = sub.add_parser("ics", help="the meeting as a calendar file, with a 'leave by' alarm")
     p.add_argument("meeting")
     p.add_argument("-o", "--output", type=Path, required=True, help="the .ics file to write")
@@ -171,6 +177,25 @@ def _run(args: argparse.Namespace) -> int:
         return _readiness(path, args)
     if args.command == "brief":
         return _brief(path, args)
+    if args.command == "notes":
+        from kamdesk.core import notes_export, settings
+        from kamdesk.core.exchange import write_bytes_atomically
+
+        prefs = settings.load()
+        with Database.open(path, readonly=True) as db, db.session() as session:
+            data = notes_export.load_notes(session, args.meeting)
+        content: bytes
+        if args.format == "md":
+            content = notes_export.markdown(data).encode("utf-8")
+        elif args.format == "docx":
+            content = notes_export.docx(data)
+        elif args.format == "pdf":
+            content = notes_export.pdf(data, prefs.locale)
+        else:
+            content = notes_export.eml(data, prefs.locale, sender=prefs.kam_name)
+        write_bytes_atomically(args.output, content)
+        print(f"Notes of {args.meeting} written to {args.output}")
+        return EXIT_OK
     if args.command == "ics":
         from kamdesk.core import calendar, settings
         from kamdesk.core.context import load_meeting_context

@@ -86,7 +86,7 @@ def test_export_from_a_missing_database(capsys: pytest.CaptureFixture[str], tmp_
     assert not (tmp_path / "none.db").exists()
 
 
-@pytest.mark.parametrize("command", ["dossier", "notes"])
+@pytest.mark.parametrize("command", ["dossier"])
 def test_commands_not_yet_available(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, _, err = run(capsys, command, "x")
     assert code == 2 and "not available yet" in err

@@ -1,0 +1,177 @@
+"""Meeting notes for the reader who wants them: Markdown, DOCX, PDF, or an e-mail draft.
+
+What goes out is what the meeting produced: summary, decisions, action items, and (only in
+exports for the KAM's own side) the self-review. Nothing from the people's profiles (personal
+notes, interests, etiquette) is ever included: notes are often forwarded to the client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+
+from sqlmodel import Session, col, select
+
+from kamdesk.core import models as m
+from kamdesk.core import reports
+from kamdesk.core.context import MeetingContext, load_meeting_context
+from kamdesk.core.errors import KamdeskError
+from kamdesk.core.readiness import MISTAKES
+
+FORMATS = ("md", "docx", "pdf", "eml")
+
+
+@dataclass
+class NotesData:
+    ctx: MeetingContext
+    notes: m.MeetingNotes
+    actions: list[m.ActionItem]
+    review: dict[int, str]
+
+    @property
+    def title(self) -> str:
+        return f"Notes: {self.ctx.meeting.title} — {self.ctx.client.name}"
+
+    @property
+    def when(self) -> str:
+        start = self.ctx.meeting.starts_at
+        return start.strftime("%Y-%m-%d %H:%M (UTC%z)") if start else "—"
+
+
+def load_notes(session: Session, meeting_key: str) -> NotesData:
+    ctx = load_meeting_context(session, meeting_key)
+    notes = session.exec(
+        select(m.MeetingNotes).where(m.MeetingNotes.meeting_id == ctx.meeting.id)
+    ).first()
+    if notes is None:
+        raise KamdeskError(f"{meeting_key} has no notes yet; write them first.")
+    actions = list(
+        session.exec(
+            select(m.ActionItem)
+            .where(m.ActionItem.notes_id == notes.id)
+            .order_by(col(m.ActionItem.id))
+        )
+    )
+    review = {
+        r.mistake: r.verdict
+        for r in session.exec(select(m.SelfReview).where(m.SelfReview.notes_id == notes.id))
+    }
+    return NotesData(ctx, notes, actions, review)
+
+
+def markdown(data: NotesData, self_review: bool = True) -> str:
+    mt = data.ctx.meeting
+    out = [f"# {data.title}", "", f"- When: {data.when}"]
+    if mt.location or mt.video_link:
+        out.append(
+            f"- Where: {mt.video_link if mt.mode == 'video' and mt.video_link else mt.location}"
+        )
+    if data.ctx.attendees:
+        out.append(
+            "- With: "
+            + ", ".join(
+                f"{p.name}" + (f" ({p.position})" if p.position else "") for p in data.ctx.attendees
+            )
+        )
+    out += ["", "## Summary", "", data.notes.summary or "—", ""]
+    if data.notes.decisions:
+        out += ["## Decisions", ""] + [f"- {d}" for d in data.notes.decisions] + [""]
+    if data.actions:
+        out += ["## Action items", "", "| Action | Owner | Due | Done |", "|---|---|---|---|"]
+        for a in data.actions:
+            cells = [
+                a.text,
+                a.owner or "",
+                a.due.isoformat() if a.due else "",
+                "yes" if a.done else "",
+            ]
+            out.append(
+                "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+            )
+        out.append("")
+    if self_review and data.review:
+        out += (
+            ["## Self-review", ""]
+            + [f"- {n}. {MISTAKES[n]}: {data.review[n]}" for n in sorted(data.review)]
+            + [""]
+        )
+    return "\n".join(out)
+
+
+def html(data: NotesData, locale: str, self_review: bool = True) -> str:
+    return reports.render(
+        "notes.html.j2", locale, data=data, mistakes=MISTAKES, self_review=self_review
+    )
+
+
+def pdf(data: NotesData, locale: str, self_review: bool = True) -> bytes:
+    return reports.html_to_pdf(html(data, locale, self_review))
+
+
+def docx(data: NotesData, self_review: bool = True) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = data.title
+    document.add_heading(data.title, level=1)
+    document.add_paragraph(f"When: {data.when}")
+    if data.ctx.attendees:
+        document.add_paragraph("With: " + ", ".join(p.name for p in data.ctx.attendees))
+    document.add_heading("Summary", level=2)
+    document.add_paragraph(data.notes.summary or "—")
+    if data.notes.decisions:
+        document.add_heading("Decisions", level=2)
+        for decision in data.notes.decisions:
+            document.add_paragraph(decision, style="List Bullet")
+    if data.actions:
+        document.add_heading("Action items", level=2)
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("Action", "Owner", "Due", "Done"), strict=True):
+            cell.text = text
+        for a in data.actions:
+            cells = table.add_row().cells
+            cells[0].text = a.text
+            cells[1].text = a.owner or ""
+            cells[2].text = a.due.isoformat() if a.due else ""
+            cells[3].text = "yes" if a.done else ""
+    if self_review and data.review:
+        document.add_heading("Self-review", level=2)
+        for n in sorted(data.review):
+            document.add_paragraph(f"{n}. {MISTAKES[n]}: {data.review[n]}", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None = None) -> bytes:
+    """An e-mail draft to the attendees: text and HTML parts and the PDF attached. It goes to
+    the client, so the KAM's self-review stays out."""
+    # Fold only past RFC 5322's hard limit: Python's folding of long encoded words splits
+    # multi-byte names (Cyrillic, Polish) so that readers show stray spaces inside them.
+    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
+    message["Subject"] = data.title
+    recipients = [
+        Address(display_name=p.name, addr_spec=p.email) for p in data.ctx.attendees if p.email
+    ]
+    if recipients:
+        message["To"] = recipients  # the policy encodes names once (no pre-encoding)
+    if sender:
+        message["From"] = sender
+    message["Date"] = formatdate((now or dt.datetime.now(dt.UTC)).timestamp(), localtime=False)
+    message["Message-ID"] = make_msgid(domain="kamdesk.invalid")
+    message["X-Unsent"] = "1"  # opens as a draft in Outlook
+    message.set_content(markdown(data, self_review=False))
+    message.add_alternative(html(data, locale, self_review=False), subtype="html")
+    message.add_attachment(
+        pdf(data, locale, self_review=False),
+        maintype="application",
+        subtype="pdf",
+        filename=f"notes-{data.ctx.meeting.key}.pdf",
+    )
+    return message.as_bytes()

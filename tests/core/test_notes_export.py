@@ -1,0 +1,88 @@
+"""Notes exports parsed back: Markdown text, DOCX paragraphs and table, PDF text, e-mail parts."""
+
+from __future__ import annotations
+
+import email
+import io
+from email import policy
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from kamdesk.cli import main
+from kamdesk.core import demo, notes_export
+from kamdesk.core.db import Database
+
+KEY = "almaty-qbr-2026-q3"  # a past meeting of the demo with notes and Cyrillic attendees
+
+
+@pytest.fixture
+def data(db: Database) -> notes_export.NotesData:
+    demo.load_demo(db)
+    with db.session() as session:
+        return notes_export.load_notes(session, KEY)
+
+
+def test_markdown(data: notes_export.NotesData) -> None:
+    text = notes_export.markdown(data)
+    assert text.startswith("# Notes: ")
+    assert any(p.name in text for p in data.ctx.attendees)
+    assert "## Action items" in text and "| Action | Owner | Due | Done |" in text
+    assert "## Self-review" in text
+    assert all(
+        p.personal_notes is None or p.personal_notes not in text for p in data.ctx.stakeholders
+    )
+
+
+def test_docx(data: notes_export.NotesData) -> None:
+    document = docx.Document(io.BytesIO(notes_export.docx(data)))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == data.title
+    assert data.notes.summary in paragraphs
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Action", "Owner", "Due", "Done"]
+    assert [row.cells[0].text for row in table.rows[1:]] == [a.text for a in data.actions]
+
+
+def test_pdf(data: notes_export.NotesData) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(notes_export.pdf(data, "ru")))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert data.ctx.attendees[0].name.split()[0] in text  # Cyrillic survives
+    assert data.actions[0].text[:30] in text.replace("\n", " ")
+
+
+def test_email_draft_for_the_client(data: notes_export.NotesData) -> None:
+    raw = notes_export.eml(data, "en", sender="Anna Kowalska <anna@vireo.example>")
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == data.title
+    to = str(message["To"])
+    assert all(p.email in to for p in data.ctx.attendees if p.email)
+    assert all(p.name in to for p in data.ctx.attendees if p.email)  # Cyrillic names, intact
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert data.notes.summary in text and "Summary" in html
+    assert "Self-review" not in text and "Self-review" not in html  # stays with the KAM
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == f"notes-{KEY}.pdf"
+    assert attachment.get_content().startswith(b"%PDF-")
+
+
+def test_hostile_text_stays_text(db: Database, data: notes_export.NotesData) -> None:
+    data.notes.summary = '<img src="file:///etc/passwd"> {{ 7*7 }} <script>x</script>'
+    html = notes_export.html(data, "en")
+    assert "<img src" not in html and "<script>" not in html and "{{ 7*7 }}" in html
+
+
+def test_cli_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "n.db")
+    assert main(["--db", db, "demo"]) == 0
+    for fmt in notes_export.FORMATS:
+        out = tmp_path / f"notes.{fmt}"
+        assert main(["--db", db, "notes", KEY, "--format", fmt, "-o", str(out)]) == 0
+        assert out.stat().st_size > 100
+    code = main(
+        ["--db", db, "notes", "pomorze-tender-2027", "--format", "md", "-o", str(tmp_path / "x.md")]
+    )
+    assert code == 1 and "no notes yet" in capsys.readouterr().err
