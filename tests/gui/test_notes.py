@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kamdesk.gui.mainwindow import MainWindow
@@ -73,3 +75,31 @@ def test_existing_notes_show_with_their_self_review(window: MainWindow) -> None:
     assert notes.form.fields["summary"].widget.toPlainText()
     assert notes.actions.model.rowCount() >= 1
     assert all(combo.currentData() in ("ok", "slip") for combo in notes.review.values())
+
+
+def test_exporting_notes_and_the_calendar_from_the_app(window: MainWindow, tmp_path: Path) -> None:
+    import email
+    from email import policy
+
+    import docx
+    from icalendar import Calendar
+
+    notes = window.notes
+    past = sql(
+        window,
+        "SELECT m.id FROM meeting m JOIN meeting_notes n ON n.meeting_id = m.id "
+        "JOIN client c ON c.id = m.client_id WHERE c.key = 'patika-lanc'",
+    )
+    assert notes.select_meeting(past) and not notes.export_button.isHidden()
+    for suffix in ("pdf", "docx", "md", "eml"):
+        notes.export(tmp_path / f"notes.{suffix}")
+    assert (tmp_path / "notes.pdf").read_bytes().startswith(b"%PDF-")
+    assert docx.Document(str(tmp_path / "notes.docx")).tables
+    assert "## Summary" in (tmp_path / "notes.md").read_text("utf-8")
+    message = email.message_from_bytes((tmp_path / "notes.eml").read_bytes(), policy=policy.default)
+    assert list(message.iter_attachments())
+
+    ws = window.open_meeting("patika-q1-listing")
+    ws.export_calendar(tmp_path / "m.ics")
+    (event,) = Calendar.from_ical((tmp_path / "m.ics").read_bytes()).walk("VEVENT")
+    assert "Q1 2027 listing" in str(event["summary"])

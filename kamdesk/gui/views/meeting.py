@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -47,6 +48,7 @@ from kamdesk.core import models as m
 from kamdesk.core.context import MeetingContext, load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
+from kamdesk.core.errors import KamdeskError
 from kamdesk.gui.widgets.checklist import ChecklistPanel
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import Field, FieldCommand, add_field_row
@@ -352,7 +354,14 @@ class MeetingWorkspace(QWidget):
         self.preview_button = QPushButton(tr("Preview brief"))
         self.save_button = QPushButton(tr("Save PDF…"))
         self.print_button = QPushButton(tr("Print…"))
-        for button in (self.preview_button, self.save_button, self.print_button):
+        self.calendar_button = QPushButton(tr("Add to calendar…"))
+        self.calendar_button.setToolTip(tr("An .ics file with an alarm at the leave-by time"))
+        for button in (
+            self.preview_button,
+            self.save_button,
+            self.print_button,
+            self.calendar_button,
+        ):
             buttons.addWidget(button)
         self.busy = QProgressBar(side)
         self.busy.setRange(0, 0)
@@ -394,6 +403,7 @@ class MeetingWorkspace(QWidget):
         self.save_button.clicked.connect(lambda: self.render_brief("save"))
         self.print_button.clicked.connect(lambda: self.render_brief("print"))
         self.cancel_button.clicked.connect(self.cancel_render)
+        self.calendar_button.clicked.connect(self.ask_calendar)
         self.proposals.sig_changed.connect(self._after_write)
 
     # -- showing --
@@ -611,6 +621,28 @@ class MeetingWorkspace(QWidget):
                     scroll.ensureWidgetVisible(field.widget)
                 return
         self.sig_outside_target.emit(target)
+
+    # -- the calendar --
+
+    def ask_calendar(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Add to calendar"), f"{self.key}.ics", "iCalendar (*.ics)"
+        )
+        if name:
+            self.export_calendar(Path(name))
+
+    def export_calendar(self, path: Path) -> None:
+        from kamdesk.core import calendar
+        from kamdesk.core.exchange import write_bytes_atomically
+
+        try:
+            write_bytes_atomically(
+                path, calendar.meeting_calendar(self.ctx, self.prefs.default_buffer_min)
+            )
+        except KamdeskError as exc:
+            QMessageBox.warning(self, self.tr("No calendar file"), str(exc))
 
     # -- the brief --
 

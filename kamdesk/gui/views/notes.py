@@ -7,17 +7,20 @@ Signals:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -29,6 +32,7 @@ from sqlmodel import col, select
 from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
 from kamdesk.core.readiness import MISTAKES
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
@@ -52,6 +56,8 @@ class NotesView(QWidget):
         right_layout = QVBoxLayout(right)
         self.empty = QLabel(tr("No notes for this meeting yet."), right)
         self.write_button = QPushButton(tr("Write notes"), right)
+        self.export_button = QPushButton(tr("Export notes…"), right)
+        self.export_button.setToolTip(tr("Markdown, Word, PDF or an e-mail draft to the attendees"))
         self.form = RecordForm(db, m.MeetingNotes, undo_stack, right)
         self.form.add_text("summary", tr("Summary"), 110)
         self.form.add_lines("decisions", tr("Decisions (one per line)"))
@@ -92,6 +98,7 @@ class NotesView(QWidget):
         right_layout.addWidget(self.empty)
         right_layout.addWidget(self.write_button)
         right_layout.addWidget(scroll, 1)
+        right_layout.addWidget(self.export_button)
         self.scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -102,6 +109,7 @@ class NotesView(QWidget):
         layout.addWidget(splitter)
         self.meetings.currentItemChanged.connect(lambda item, _prev: self._show(item))
         self.write_button.clicked.connect(self.write_notes)
+        self.export_button.clicked.connect(self.ask_export)
         self.form.sig_changed.connect(self.sig_changed)
         self.actions.sig_changed.connect(self.sig_changed)
 
@@ -149,11 +157,52 @@ class NotesView(QWidget):
         self.empty.setVisible(not has and meeting_id is not None)
         self.write_button.setVisible(not has and meeting_id is not None)
         self.scroll.setVisible(has)
+        self.export_button.setVisible(has)
         self.form.show_row(self.notes)
         self.actions.load(self.notes)
         verdicts = editing.self_review(self.db, self.notes) if has else {}
         for number, combo in self.review.items():
             combo.setCurrentIndex(max(0, combo.findData(verdicts.get(number))))
+
+    def ask_export(self) -> None:
+        item = self.meetings.currentItem()
+        if item is None or self.notes is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export the notes"),
+            "notes.pdf",
+            "PDF (*.pdf);;Word (*.docx);;Markdown (*.md);;E-mail draft (*.eml)",
+        )
+        if name:
+            self.export(Path(name))
+
+    def export(self, path: Path) -> None:
+        """Write the notes of the selected meeting; the format follows the file's extension."""
+        from kamdesk.core import notes_export, settings
+        from kamdesk.core.exchange import write_bytes_atomically
+
+        meeting_id = self._meeting_id()
+        fmt = path.suffix.lower().lstrip(".")
+        if meeting_id is None or fmt not in notes_export.FORMATS:
+            QMessageBox.warning(
+                self, self.tr("Not exported"), self.tr("Choose a .pdf, .docx, .md or .eml file.")
+            )
+            return
+        prefs = settings.load()
+        try:
+            with self.db.session() as session:
+                key = session.exec(select(m.Meeting.key).where(m.Meeting.id == meeting_id)).one()
+                data = notes_export.load_notes(session, key)
+            content = {
+                "md": lambda: notes_export.markdown(data).encode("utf-8"),
+                "docx": lambda: notes_export.docx(data),
+                "pdf": lambda: notes_export.pdf(data, prefs.locale),
+                "eml": lambda: notes_export.eml(data, prefs.locale, sender=prefs.kam_name),
+            }[fmt]()
+            write_bytes_atomically(path, content)
+        except KamdeskError as exc:
+            QMessageBox.critical(self, self.tr("Not exported"), str(exc))
 
     def write_notes(self) -> None:
         meeting_id = self._meeting_id()
