@@ -23,6 +23,7 @@ from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.queries import meeting_attendees
 
 
 class FieldError(KamdeskError):
@@ -160,16 +161,6 @@ def get_field(db: Database, model: type[SQLModel], row_id: int, column: str) -> 
 
 
 # --- meetings ------------------------------------------------------------------------------
-
-
-def meeting_attendees(session: Session, meeting_id: int) -> list[m.Stakeholder]:
-    stmt = (
-        select(m.Stakeholder)
-        .join(m.MeetingAttendee, col(m.MeetingAttendee.stakeholder_id) == m.Stakeholder.id)
-        .where(m.MeetingAttendee.meeting_id == meeting_id)
-        .order_by(col(m.MeetingAttendee.id))
-    )
-    return list(session.exec(stmt))
 
 
 def set_tick(db: Database, meeting_id: int, name: str, value: bool) -> bool:

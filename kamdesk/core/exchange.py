@@ -39,6 +39,7 @@ from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import DiskFull, EnvironmentProblem, InvalidInput, Problem, UnknownKey
+from kamdesk.core.queries import meeting_attendees
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_REPORTED = 200
@@ -645,15 +646,6 @@ class _Writer:
         )
         return have | {p.key: pid for pid, p in zip(ids, persons, strict=True)}
 
-    def _attendees(self, meeting_id: int) -> list[m.Stakeholder]:
-        stmt = (
-            select(m.Stakeholder)
-            .join(m.MeetingAttendee, col(m.MeetingAttendee.stakeholder_id) == m.Stakeholder.id)
-            .where(m.MeetingAttendee.meeting_id == meeting_id)
-            .order_by(col(m.MeetingAttendee.id))
-        )
-        return list(self.s.exec(stmt))
-
     def _meetings(self, cid: int, meetings: Sequence[doc.Meeting], people: dict[str, int]) -> None:
         have = _key_ids(
             self.s, select(m.Meeting.key, m.Meeting.id).where(m.Meeting.client_id == cid)
@@ -751,7 +743,9 @@ class _Writer:
         for mid, tick in ticks.items():
             meeting = self.s.get(m.Meeting, mid)
             assert meeting is not None
-            self._update(m.Meeting, mid, confirmations.stamped(meeting, self._attendees(mid), tick))
+            self._update(
+                m.Meeting, mid, confirmations.stamped(meeting, meeting_attendees(self.s, mid), tick)
+            )
 
 
 def import_text(db: Database, text: str, source: str) -> ImportSummary:

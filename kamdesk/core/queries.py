@@ -110,3 +110,14 @@ def portfolio_rows(
             )
         )
     return rows
+
+
+def meeting_attendees(session: Session, meeting_id: int) -> list[m.Stakeholder]:
+    """The people attending a meeting, in the order they were added."""
+    stmt = (
+        select(m.Stakeholder)
+        .join(m.MeetingAttendee, col(m.MeetingAttendee.stakeholder_id) == m.Stakeholder.id)
+        .where(m.MeetingAttendee.meeting_id == meeting_id)
+        .order_by(col(m.MeetingAttendee.id))
+    )
+    return list(session.exec(stmt))
