@@ -184,15 +184,7 @@ def _run(args: argparse.Namespace) -> int:
         prefs = settings.load()
         with Database.open(path, readonly=True) as db, db.session() as session:
             data = notes_export.load_notes(session, args.meeting)
-        content: bytes
-        if args.format == "md":
-            content = notes_export.markdown(data).encode("utf-8")
-        elif args.format == "docx":
-            content = notes_export.docx(data)
-        elif args.format == "pdf":
-            content = notes_export.pdf(data, prefs.locale)
-        else:
-            content = notes_export.eml(data, prefs.locale, sender=prefs.kam_name)
+        content = notes_export.export(data, args.format, prefs.locale, sender=prefs.kam_name)
         write_bytes_atomically(args.output, content)
         print(f"Notes of {args.meeting} written to {args.output}")
         return EXIT_OK

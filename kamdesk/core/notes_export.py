@@ -175,3 +175,16 @@ def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None 
         filename=f"notes-{data.ctx.meeting.key}.pdf",
     )
     return message.as_bytes()
+
+
+def export(data: NotesData, fmt: str, locale: str, sender: str = "") -> bytes:
+    """The notes in one of ``FORMATS`` as file content."""
+    if fmt == "md":
+        return markdown(data).encode("utf-8")
+    if fmt == "docx":
+        return docx(data)
+    if fmt == "pdf":
+        return pdf(data, locale)
+    if fmt == "eml":
+        return eml(data, locale, sender=sender)
+    raise KamdeskError(f"{fmt!r} is not one of: {', '.join(FORMATS)}")

@@ -194,12 +194,7 @@ class NotesView(QWidget):
             with self.db.session() as session:
                 key = session.exec(select(m.Meeting.key).where(m.Meeting.id == meeting_id)).one()
                 data = notes_export.load_notes(session, key)
-            content = {
-                "md": lambda: notes_export.markdown(data).encode("utf-8"),
-                "docx": lambda: notes_export.docx(data),
-                "pdf": lambda: notes_export.pdf(data, prefs.locale),
-                "eml": lambda: notes_export.eml(data, prefs.locale, sender=prefs.kam_name),
-            }[fmt]()
+            content = notes_export.export(data, fmt, prefs.locale, sender=prefs.kam_name)
             write_bytes_atomically(path, content)
         except KamdeskError as exc:
             QMessageBox.critical(self, self.tr("Not exported"), str(exc))
