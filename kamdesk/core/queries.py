@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, or_, true
 from sqlmodel import Session, col, select
 
 from kamdesk.core import models as m
@@ -40,6 +41,11 @@ def upcoming_meetings(
     ]
 
 
+def _among(column: Any, ids: Collection[int] | None) -> Any:
+    """A filter on ``column`` (no filter when ``ids`` is None)."""
+    return true() if ids is None else column.in_(list(ids))
+
+
 @dataclass(frozen=True)
 class ClientRow:
     id: int
@@ -56,9 +62,13 @@ class ClientRow:
 
 
 def portfolio_rows(
-    session: Session, now: dt.datetime | None = None, rates: dict[str, float] | None = None
+    session: Session,
+    now: dt.datetime | None = None,
+    rates: dict[str, float] | None = None,
+    client_ids: Collection[int] | None = None,
 ) -> list[ClientRow]:
-    """One row per client for the portfolio list, in name order (a few queries in all)."""
+    """One row per client for the portfolio list (only ``client_ids`` when given), in name
+    order, with a few queries in all."""
     from collections import defaultdict
 
     from kamdesk.core import analytics
@@ -71,22 +81,27 @@ def portfolio_rows(
                 m.Stakeholder.client_id,
                 func.count(col(m.Stakeholder.id)),
                 func.sum(case((or_(col(m.Stakeholder.vip), col(m.Stakeholder.kol)), 1), else_=0)),
-            ).group_by(col(m.Stakeholder.client_id))
+            )
+            .where(_among(m.Stakeholder.__table__.c.client_id, client_ids))  # type: ignore[attr-defined]
+            .group_by(col(m.Stakeholder.client_id))
         )
     }
     financials: dict[int, list[Any]] = defaultdict(list)  # rows shaped like FinancialPeriod
     # plain rows (attribute access like the models), not ORM objects: 10x cheaper in bulk
-    for period in session.execute(select(m.FinancialPeriod.__table__)):  # type: ignore[attr-defined]
+    periods = m.FinancialPeriod.__table__  # type: ignore[attr-defined]
+    for period in session.execute(select(periods).where(_among(periods.c.client_id, client_ids))):
         financials[period.client_id].append(period)
     targets: dict[int, list[Any]] = defaultdict(list)  # rows shaped like SalesTarget
-    for target in session.execute(select(m.SalesTarget.__table__)):  # type: ignore[attr-defined]
+    goals = m.SalesTarget.__table__  # type: ignore[attr-defined]
+    for target in session.execute(select(goals).where(_among(goals.c.client_id, client_ids))):
         targets[target.client_id].append(target)
     company = session.get(m.Company, 1)
     next_by_client: dict[str, MeetingRow] = {}
     for row in upcoming_meetings(session, now=now):
         next_by_client.setdefault(row.client_key, row)
     rows = []
-    for client in session.exec(select(m.Client).order_by(col(m.Client.name))):
+    clients = select(m.Client).where(_among(m.Client.__table__.c.id, client_ids))  # type: ignore[attr-defined]
+    for client in session.exec(clients.order_by(col(m.Client.name))):
         cid = client.id or 0
         total, vips = counts.get(cid, (0, 0))
         share = analytics.income_share(client, financials[cid], company, rates or {}, today)

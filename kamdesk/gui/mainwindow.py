@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         for tab in self.lists.values():
             tab.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_changed.connect(self._dossier_changed)
-        self.products.sig_changed.connect(self._dossier_changed)
+        self.products.sig_changed.connect(lambda: self._dossier_changed(all_clients=True))
         self.notes.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_open_person.connect(self._open_person)
         self.overview.sig_changed.connect(self._dossier_changed)
@@ -349,10 +349,10 @@ class MainWindow(QMainWindow):
             self.show_client()
         self._compute_readiness()
 
-    def _compute_readiness(self) -> None:
-        """Readiness of each client's next meeting, on the worker (it loads every meeting's
-        context); the column fills in when it is done."""
-        keys = self.model.next_meeting_keys()
+    def _compute_readiness(self, keys: list[str] | None = None) -> None:
+        """Readiness of the clients' next meetings (all, or ``keys``), on the worker (it loads
+        every meeting's context); the column fills in when it is done."""
+        keys = self.model.next_meeting_keys() if keys is None else keys
         db = self.db
 
         def work() -> dict[str, tuple[bool, int]]:
@@ -406,11 +406,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.people)
         self.people.select_person(key)
 
-    def _dossier_changed(self) -> None:
-        """Something in the dossier changed: readiness and figures may have changed anywhere.
-        Tabs not shown are brought up to date when they are shown next."""
-        # deferred: never reset the portfolio model from inside a selection or filter change
-        QTimer.singleShot(0, self._refresh_portfolio)
+    def _dossier_changed(self, all_clients: bool = False) -> None:
+        """Something in the dossier changed: readiness and figures may have changed. An edit of
+        the shown client changes only its portfolio row; our company's figures or a product
+        (``all_clients``) can change every row. Tabs not shown are brought up to date when
+        they are shown next."""
+        client_ids = None if all_clients or self.shown_client_id is None else [self.shown_client_id]
+        # deferred: never touch the portfolio model from inside a selection or filter change
+        QTimer.singleShot(0, lambda: self._refresh_portfolio(client_ids))
         current = self.tabs.currentWidget()
         self._loaded_tabs &= {current}
         if current is self.relmap:
@@ -422,10 +425,19 @@ class MainWindow(QMainWindow):
         for workspace in self.workspaces.values():
             workspace.reload()
 
-    def _refresh_portfolio(self) -> None:
-        """Recompute the portfolio's figures, keeping the selection."""
+    def _refresh_portfolio(self, client_ids: list[int] | None = None) -> None:
+        """Recompute the portfolio's figures: only ``client_ids`` (rows updated in place), or
+        every client (the model is reset; the selection is kept)."""
         with self.db.session() as session:
-            rows = portfolio_rows(session, rates=settings.load().exchange_rates)
+            rows = portfolio_rows(
+                session, rates=settings.load().exchange_rates, client_ids=client_ids
+            )
+        if client_ids is not None:
+            self.model.update_rows(rows)
+            self._compute_readiness(
+                [r.next_meeting.key for r in rows if r.next_meeting is not None]
+            )
+            return
         key = self.current_client_key()
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
@@ -497,6 +509,10 @@ class MainWindow(QMainWindow):
             return self.workspaces[key]
         workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
         workspace.sig_changed.connect(self._refresh_meetings)
+        client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
+        workspace.sig_changed.connect(
+            lambda: QTimer.singleShot(0, lambda: self._refresh_portfolio([client_id]))
+        )
         workspace.sig_outside_target.connect(self._outside_target)
         self.workspaces[key] = workspace
         title = workspace.ctx.meeting.title
@@ -614,7 +630,7 @@ class MainWindow(QMainWindow):
         form.add_number("annual_income", self.tr("Annual income"), 0, 1e13, 0)
         form.add_number("key_share_threshold", self.tr("Key client from a share of"), 0, 1, 3)
         form.show_row(editing.company_id(self.db))
-        form.sig_changed.connect(self._dossier_changed)
+        form.sig_changed.connect(lambda: self._dossier_changed(all_clients=True))
         note = QLabel(
             self.tr("Exchange rates for clients in other currencies are in the settings file."),
             dialog,

@@ -42,13 +42,22 @@ class PortfolioModel(QAbstractTableModel):
     def set_rows(self, rows: list[ClientRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._readiness = {}
         self.endResetModel()
+
+    def update_rows(self, rows: list[ClientRow]) -> None:
+        """Replace the given clients' rows in place (no reset: selection and scroll stay)."""
+        fresh = {row.key: row for row in rows}
+        for i, row in enumerate(self._rows):
+            if row.key in fresh:
+                self._rows[i] = fresh[row.key]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
 
     def next_meeting_keys(self) -> list[str]:
         return [row.next_meeting.key for row in self._rows if row.next_meeting is not None]
 
     def set_readiness(self, readiness: dict[str, tuple[bool, int]]) -> None:
-        self._readiness = dict(readiness)
+        self._readiness.update(readiness)
         if self._rows:
             self.dataChanged.emit(self.index(0, 4), self.index(len(self._rows) - 1, 4))
 
