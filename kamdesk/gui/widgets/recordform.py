@@ -41,29 +41,40 @@ DEBOUNCE_MS = 400
 UNSET_QDATE = QDate(1900, 1, 1)
 
 
-class FieldCommand(QUndoCommand):
+class ActionCommand(QUndoCommand):
+    """An undoable action given as two callables (``do`` and ``undo``) plus ``after``, called
+    after either. An error makes the command obsolete; it is kept in ``error`` for the caller."""
+
+    def __init__(
+        self, text: str, do: Callable[[], None], undo: Callable[[], None], after: Callable[[], None]
+    ):
+        super().__init__(text)
+        self._do, self._undo, self._after = do, undo, after
+        self.error: BaseException | None = None
+
+    def _run(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except KamdeskError as exc:
+            self.error = exc
+            self.setObsolete(True)
+        self._after()
+
+    def redo(self) -> None:
+        self._run(self._do)
+
+    def undo(self) -> None:
+        self._run(self._undo)
+
+
+class FieldCommand(ActionCommand):
     """Setting one value; undo sets the previous one. ``apply`` writes and may raise."""
 
     def __init__(
         self, text: str, apply: Callable[[Any], None], old: Any, new: Any, after: Callable[[], None]
     ):
-        super().__init__(text)
-        self.apply, self.old, self.new, self.after = apply, old, new, after
-        self.error: BaseException | None = None
-
-    def redo(self) -> None:
-        self._do(self.new)
-
-    def undo(self) -> None:
-        self._do(self.old)
-
-    def _do(self, value: Any) -> None:
-        try:
-            self.apply(value)
-        except KamdeskError as exc:
-            self.error = exc
-            self.setObsolete(True)
-        self.after()
+        super().__init__(text, lambda: apply(new), lambda: apply(old), after)
+        self.old, self.new = old, new
 
 
 class Field(QObject):
@@ -355,27 +366,3 @@ class RecordForm(QWidget):
             if field.timer.isActive():
                 field.timer.stop()
                 self.commit(field)
-
-
-class ActionCommand(QUndoCommand):
-    """An undoable action given as two callables (``do`` and ``undo``) plus ``after``, called
-    after either. An error on the first ``do`` makes the command obsolete and is kept."""
-
-    def __init__(
-        self, text: str, do: Callable[[], None], undo: Callable[[], None], after: Callable[[], None]
-    ):
-        super().__init__(text)
-        self._do, self._undo, self._after = do, undo, after
-        self.error: BaseException | None = None
-
-    def redo(self) -> None:
-        try:
-            self._do()
-        except KamdeskError as exc:
-            self.error = exc
-            self.setObsolete(True)
-        self._after()
-
-    def undo(self) -> None:
-        self._undo()
-        self._after()
