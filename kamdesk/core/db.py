@@ -193,6 +193,11 @@ class Database:
         if readonly:
             if not path.exists():
                 raise errors.EnvironmentProblem(f"There is no database at {path}.")
+            if revision is None:
+                raise errors.EnvironmentProblem(
+                    f"{path} holds no kamdesk dossier yet (it is empty); "
+                    "load one with 'kamdesk demo' or 'kamdesk import-json'."
+                )
             if revision != head_revision():
                 raise errors.EnvironmentProblem(
                     f"{path} needs an upgrade; open it once in kamdesk for writing first."
