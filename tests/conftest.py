@@ -177,6 +177,8 @@ SAMPLE: dict[str, Any] = {
                     "override_reason": None,
                     "notes": {
                         "summary": "Good",
+                        "present": ["sokolov"],
+                        "objective_achieved": "partly",
                         "decisions": ["Pilot in Q1"],
                         "actions": [
                             {
@@ -195,6 +197,8 @@ SAMPLE: dict[str, Any] = {
                             "6": "ok",
                             "7": "ok",
                         },
+                        "next_meeting": {"on": "2027-01-15", "purpose": "Pilot review"},
+                        "self_review_comments": {"2": "Argued about the Q4 price twice"},
                     },
                 },
             ],

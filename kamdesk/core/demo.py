@@ -19,7 +19,7 @@ from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 
-DATE_FIELDS = {"reviewed_on", "due", "last_contact_on"}
+DATE_FIELDS = {"reviewed_on", "due", "last_contact_on", "on"}
 # The demo's amounts are in each client's currency; these rates (value of one unit in EUR, the
 # demo company's currency) let income shares be computed. Added to the user's settings only
 # for currencies not set there yet.

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy.exc
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import confirmations, enums, search
@@ -70,7 +70,14 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.Relation: {"kind": (doc.Relation, "kind")},
     m.Proposal: {"text": (doc.Proposal, "text")},
     m.ProductFaq: {c: (doc.Faq, c) for c in doc.Faq.model_fields},
-    m.MeetingNotes: {"summary": (doc.Notes, "summary"), "decisions": (doc.Notes, "decisions")},
+    m.MeetingNotes: {
+        "summary": (doc.Notes, "summary"),
+        "decisions": (doc.Notes, "decisions"),
+        "objective_achieved": (doc.Notes, "objective_achieved"),
+        "next_meeting_on": (doc.NextMeeting, "on"),
+        "next_meeting_purpose": (doc.NextMeeting, "purpose"),
+    },
+    m.SelfReview: {"comment": (doc.SelfReviewComments, "m1")},
     m.ActionItem: {c: (doc.ActionItem, c) for c in doc.ActionItem.model_fields},
 }
 
@@ -312,6 +319,10 @@ def delete_stakeholder(db: Database, stakeholder_id: int) -> Snapshot:
                 m.MapPosition,
                 select(m.MapPosition).where(m.MapPosition.stakeholder_id == stakeholder_id),
             ),
+            (
+                m.NotesPresent,
+                select(m.NotesPresent).where(m.NotesPresent.stakeholder_id == stakeholder_id),
+            ),
         ):
             snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
         issue_ids = [
@@ -511,7 +522,7 @@ def delete_meeting(db: Database, meeting_id: int) -> Snapshot:
             stmt = select(model).where(getattr(model, "meeting_id") == meeting_id)  # noqa: B009
             snap.rows += [(model, row.model_dump()) for row in session.exec(stmt)]
         note_ids = [values["id"] for model, values in snap.rows if model is m.MeetingNotes]
-        for child in (m.ActionItem, m.SelfReview):
+        for child in (m.ActionItem, m.SelfReview, m.NotesPresent):
             if note_ids:
                 stmt = select(child).where(col(getattr(child, "notes_id")).in_(note_ids))  # noqa: B009
                 snap.rows += [(child, row.model_dump()) for row in session.exec(stmt)]
@@ -589,9 +600,80 @@ def notes_id(db: Database, meeting_id: int, create: bool = False) -> int | None:
         notes = m.MeetingNotes(meeting_id=meeting_id, summary=None, decisions=[])
         session.add(notes)
         session.flush()
+        # Until the KAM says otherwise, the invited attendees are taken as present.
+        assert notes.id is not None
+        for person in meeting_attendees(session, meeting_id):
+            assert person.id is not None
+            session.add(m.NotesPresent(notes_id=notes.id, stakeholder_id=person.id))
         search.reindex_client(session, meeting.client_id)
         assert notes.id is not None
         return notes.id
+
+
+def present(db: Database, notes: int) -> list[int]:
+    """Who was actually at the meeting (stakeholder ids, in the order they were recorded)."""
+    with db.session() as session:
+        return list(
+            session.exec(
+                select(m.NotesPresent.stakeholder_id)
+                .where(m.NotesPresent.notes_id == notes)
+                .order_by(col(m.NotesPresent.id))
+            )
+        )
+
+
+def set_present(db: Database, notes: int, stakeholder_ids: list[int]) -> list[int]:
+    """Record who was present (people of the meeting's client only); returns the old list."""
+    with db.transaction() as session:
+        row = _row(session, m.MeetingNotes, notes)
+        meeting = _row(session, m.Meeting, row.meeting_id)
+        allowed = set(
+            session.exec(
+                select(m.Stakeholder.id).where(m.Stakeholder.client_id == meeting.client_id)
+            )
+        )
+        strangers = [i for i in stakeholder_ids if i not in allowed]
+        if strangers:
+            raise FieldError("present", "only people of this client can be recorded as present")
+        old = list(
+            session.exec(
+                select(m.NotesPresent.stakeholder_id)
+                .where(m.NotesPresent.notes_id == notes)
+                .order_by(col(m.NotesPresent.id))
+            )
+        )
+        session.execute(delete(m.NotesPresent).where(col(m.NotesPresent.notes_id) == notes))
+        for person_id in dict.fromkeys(stakeholder_ids):
+            session.add(m.NotesPresent(notes_id=notes, stakeholder_id=person_id))
+    return old
+
+
+def review_comments(db: Database, notes: int) -> dict[int, str]:
+    with db.session() as session:
+        return {
+            r.mistake: r.comment
+            for r in session.exec(select(m.SelfReview).where(m.SelfReview.notes_id == notes))
+            if r.comment
+        }
+
+
+def set_review_comment(db: Database, notes: int, mistake: int, text: str | None) -> str | None:
+    """Comment on a self-review verdict (the verdict must be given first); returns the old one."""
+    clean = validate(m.SelfReview, "comment", text.strip() if text else None) or None
+    with db.transaction() as session:
+        row = session.exec(
+            select(m.SelfReview).where(
+                m.SelfReview.notes_id == notes, m.SelfReview.mistake == mistake
+            )
+        ).first()
+        if row is None:
+            if clean is None:
+                return None
+            raise FieldError("comment", "rate this point (OK or slip) before commenting on it")
+        old = row.comment
+        row.comment = clean
+        session.add(row)
+    return old
 
 
 def self_review(db: Database, notes: int) -> dict[int, str]:

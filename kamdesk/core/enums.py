@@ -103,4 +103,12 @@ class Verdict(StrEnum):
     SLIP = "slip"
 
 
+class Achieved(StrEnum):
+    """Was the meeting's objective achieved? (After the meeting, in the notes.)"""
+
+    NOT = "not"
+    PARTLY = "partly"
+    FULLY = "fully"
+
+
 CONFIRMATIONS = ("route_checked", "listening_plan", "etiquette_reviewed")

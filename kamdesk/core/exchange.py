@@ -336,6 +336,20 @@ def check_references(p: doc.Portfolio, known: _Known) -> list[Problem]:
             problems += _dupes(meeting.products, "", f"{mat}.products", "product")
             for ai, person in enumerate(meeting.attendees):
                 ref(f"{mat}.attendees[{ai}]", person, people, "stakeholder of this client")
+            if meeting.notes is not None:
+                nat = f"{mat}.notes"
+                problems += _dupes(meeting.notes.present, "", f"{nat}.present", "person")
+                for ai, person in enumerate(meeting.notes.present):
+                    ref(f"{nat}.present[{ai}]", person, people, "stakeholder of this client")
+                verdicts = meeting.notes.self_review.as_dict()
+                for n in meeting.notes.self_review_comments.as_dict():
+                    if n not in verdicts:
+                        problems.append(
+                            Problem(
+                                f"{nat}.self_review_comments.{n}",
+                                f"a comment needs a verdict: set self_review.{n} to ok or slip",
+                            )
+                        )
             for pi, prod in enumerate(meeting.products):
                 ref(f"{mat}.products[{pi}]", prod, products, "product key")
             for pi, proposal in enumerate(meeting.proposals):
@@ -711,11 +725,22 @@ class _Writer:
         note_ids = self._insert_ids(
             m.MeetingNotes,
             [
-                {"meeting_id": mid, "summary": n.summary, "decisions": list(n.decisions)}
+                {
+                    "meeting_id": mid,
+                    "summary": n.summary,
+                    "decisions": list(n.decisions),
+                    "objective_achieved": n.objective_achieved,
+                    "next_meeting_on": n.next_meeting.on if n.next_meeting else None,
+                    "next_meeting_purpose": n.next_meeting.purpose if n.next_meeting else None,
+                }
                 for mid, n in with_notes
             ],
         )
         notes = list(zip(note_ids, (n for _, n in with_notes), strict=True))
+        self._insert(
+            m.NotesPresent,
+            [{"notes_id": nid, "stakeholder_id": people[k]} for nid, n in notes for k in n.present],
+        )
         self._insert(
             m.ActionItem,
             [{"notes_id": nid, **a.model_dump()} for nid, n in notes for a in n.actions],
@@ -723,7 +748,12 @@ class _Writer:
         self._insert(
             m.SelfReview,
             [
-                {"notes_id": nid, "mistake": k, "verdict": v}
+                {
+                    "notes_id": nid,
+                    "mistake": k,
+                    "verdict": v,
+                    "comment": n.self_review_comments.as_dict().get(k),
+                }
                 for nid, n in notes
                 for k, v in n.self_review.as_dict().items()
             ],
@@ -887,6 +917,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
     }
     actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
     reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
+    present = _by_parent(session, m.NotesPresent, "notes_id", notes_ids)
     need_key = {n.id: n.key for rows in needs.values() for n in rows}
 
     person_by_id = {p.id: p for rows in people.values() for p in rows}
@@ -929,14 +960,24 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             if nt is None
             else {
                 "summary": nt.summary,
+                "present": [person_key[p.stakeholder_id] for p in _kids(present, nt.id)],
+                "objective_achieved": nt.objective_achieved,
                 "decisions": list(nt.decisions),
                 "actions": [
                     {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
                     for a in _kids(actions, nt.id)
                 ],
+                "next_meeting": None
+                if nt.next_meeting_on is None and nt.next_meeting_purpose is None
+                else {"on": _date(nt.next_meeting_on), "purpose": nt.next_meeting_purpose},
                 "self_review": {
                     str(r.mistake): r.verdict
                     for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
+                },
+                "self_review_comments": {
+                    str(r.mistake): r.comment
+                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
+                    if r.comment is not None
                 },
             },
         }

@@ -142,6 +142,7 @@ RelationKind = Literal["reports_to", "influences", "ally", "rival"]
 MeetingKind = Literal["meeting", "negotiation", "presentation", "event"]
 MeetingMode = Literal["in_person", "video", "phone"]
 VerdictName = Literal["ok", "slip"]
+AchievedName = Literal["not", "partly", "fully"]
 
 
 class Doc(BaseModel):
@@ -300,11 +301,35 @@ class SelfReview(Doc):
         return {n: value for n in range(1, 8) if (value := getattr(self, f"m{n}")) is not None}
 
 
+class SelfReviewComments(Doc):
+    """The KAM's comment on a verdict of the self-review, by mistake number."""
+
+    m1: Text | None = Field(default=None, alias="1")
+    m2: Text | None = Field(default=None, alias="2")
+    m3: Text | None = Field(default=None, alias="3")
+    m4: Text | None = Field(default=None, alias="4")
+    m5: Text | None = Field(default=None, alias="5")
+    m6: Text | None = Field(default=None, alias="6")
+    m7: Text | None = Field(default=None, alias="7")
+
+    def as_dict(self) -> dict[int, str]:
+        return {n: value for n in range(1, 8) if (value := getattr(self, f"m{n}")) is not None}
+
+
+class NextMeeting(Doc):
+    on: dt.date | None = None
+    purpose: Text | None = None
+
+
 class Notes(Doc):
     summary: Text | None = None
+    present: list[Key] = []
+    objective_achieved: AchievedName | None = None
     decisions: list[Text] = []
     actions: list[ActionItem] = []
+    next_meeting: NextMeeting | None = None
     self_review: SelfReview = SelfReview()
+    self_review_comments: SelfReviewComments = SelfReviewComments()
 
 
 class Meeting(Doc):

@@ -432,6 +432,7 @@ class Proposal(SQLModel, table=True):
 
 class MeetingNotes(SQLModel, table=True):
     __tablename__ = "meeting_notes"
+    __table_args__ = (enum_check("objective_achieved", enums.Achieved),)
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(
@@ -442,6 +443,9 @@ class MeetingNotes(SQLModel, table=True):
     )
     summary: str | None = None
     decisions: list[str] = json_list()
+    objective_achieved: str | None = None
+    next_meeting_on: dt.date | None = None
+    next_meeting_purpose: str | None = None
 
 
 class ActionItem(SQLModel, table=True):
@@ -469,6 +473,18 @@ class SelfReview(SQLModel, table=True):
     notes_id: int = fk("meeting_notes.id")
     mistake: int
     verdict: str
+    comment: str | None = None
+
+
+class NotesPresent(SQLModel, table=True):
+    """A person who was actually at the meeting (the invited attendees are on the meeting)."""
+
+    __tablename__ = "notes_present"
+    __table_args__ = (UniqueConstraint("notes_id", "stakeholder_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notes_id: int = fk("meeting_notes.id")
+    stakeholder_id: int = fk("stakeholder.id")
 
 
 # --- layout -------------------------------------------------------------------------------------

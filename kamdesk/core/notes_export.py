@@ -1,8 +1,10 @@
 """Meeting notes for the reader who wants them: Markdown, DOCX, PDF, or an e-mail draft.
 
-What goes out is what the meeting produced: summary, decisions, action items, and (only in
-exports for the KAM's own side) the self-review. Nothing from the people's profiles (personal
-notes, interests, etiquette) is ever included: notes are often forwarded to the client.
+What goes out is what the meeting produced: who was there, summary, decisions, action items and
+the next meeting. Only exports for the KAM's own side (``internal``) add whether the objective
+was achieved and the self-review with its comments: the e-mail draft goes to the client, and
+leaves them out. Nothing from the people's profiles (personal notes, interests, etiquette) is
+ever included: notes are often forwarded.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kamdesk.core.errors import KamdeskError
 from kamdesk.core.readiness import MISTAKES
 
 FORMATS = ("md", "docx", "pdf", "eml")
+ACHIEVED = {"not": "not achieved", "partly": "partly achieved", "fully": "fully achieved"}
 
 
 @dataclass
@@ -32,6 +35,32 @@ class NotesData:
     notes: m.MeetingNotes
     actions: list[m.ActionItem]
     review: dict[int, str]
+    comments: dict[int, str]
+    present: list[m.Stakeholder]
+
+    @property
+    def absent(self) -> list[m.Stakeholder]:
+        """Invited but not there (only known once who was present is recorded)."""
+        if not self.present:
+            return []
+        here = {p.id for p in self.present}
+        return [p for p in self.ctx.attendees if p.id not in here]
+
+    @property
+    def people(self) -> list[m.Stakeholder]:
+        """Who the notes are about: those present, or the invited if presence is not recorded."""
+        return self.present or self.ctx.attendees
+
+    @property
+    def achieved(self) -> str | None:
+        return ACHIEVED.get(self.notes.objective_achieved or "")
+
+    @property
+    def next_meeting(self) -> str | None:
+        on, purpose = self.notes.next_meeting_on, self.notes.next_meeting_purpose
+        if on is None and not purpose:
+            return None
+        return " — ".join(part for part in (on.isoformat() if on else None, purpose) if part)
 
     @property
     def title(self) -> str:
@@ -57,26 +86,48 @@ def load_notes(session: Session, meeting_key: str) -> NotesData:
             .order_by(col(m.ActionItem.id))
         )
     )
-    review = {
-        r.mistake: r.verdict
-        for r in session.exec(select(m.SelfReview).where(m.SelfReview.notes_id == notes.id))
-    }
-    return NotesData(ctx, notes, actions, review)
+    reviews = list(session.exec(select(m.SelfReview).where(m.SelfReview.notes_id == notes.id)))
+    present = list(
+        session.exec(
+            select(m.Stakeholder)
+            .join(m.NotesPresent, col(m.NotesPresent.stakeholder_id) == m.Stakeholder.id)
+            .where(m.NotesPresent.notes_id == notes.id)
+            .order_by(col(m.NotesPresent.id))
+        )
+    )
+    return NotesData(
+        ctx,
+        notes,
+        actions,
+        review={r.mistake: r.verdict for r in reviews},
+        comments={r.mistake: r.comment for r in reviews if r.comment},
+        present=present,
+    )
 
 
-def markdown(data: NotesData, self_review: bool = True) -> str:
+def _review_line(data: NotesData, n: int) -> str:
+    comment = data.comments.get(n)
+    return f"{n}. {MISTAKES[n]}: {data.review[n]}" + (f" — {comment}" if comment else "")
+
+
+def _who(people: list[m.Stakeholder]) -> str:
+    return ", ".join(p.name + (f" ({p.position})" if p.position else "") for p in people)
+
+
+def markdown(data: NotesData, internal: bool = True) -> str:
     mt = data.ctx.meeting
     out = [f"# {data.title}", "", f"- When: {data.when}"]
     if mt.location or mt.video_link:
         out.append(
             f"- Where: {mt.video_link if mt.mode == 'video' and mt.video_link else mt.location}"
         )
-    if data.ctx.attendees:
+    if data.people:
+        out.append(f"- {'Present' if data.present else 'With'}: {_who(data.people)}")
+    if data.absent:
+        out.append(f"- Invited, absent: {_who(data.absent)}")
+    if internal and mt.objective:
         out.append(
-            "- With: "
-            + ", ".join(
-                f"{p.name}" + (f" ({p.position})" if p.position else "") for p in data.ctx.attendees
-            )
+            f"- Objective: {mt.objective}" + (f" ({data.achieved})" if data.achieved else "")
         )
     out += ["", "## Summary", "", data.notes.summary or "—", ""]
     if data.notes.decisions:
@@ -94,34 +145,36 @@ def markdown(data: NotesData, self_review: bool = True) -> str:
                 "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
             )
         out.append("")
-    if self_review and data.review:
-        out += (
-            ["## Self-review", ""]
-            + [f"- {n}. {MISTAKES[n]}: {data.review[n]}" for n in sorted(data.review)]
-            + [""]
-        )
+    if data.next_meeting:
+        out += ["## Next meeting", "", data.next_meeting, ""]
+    if internal and data.review:
+        out += ["## Self-review", ""] + [f"- {_review_line(data, n)}" for n in sorted(data.review)]
+        out.append("")
     return "\n".join(out)
 
 
-def html(data: NotesData, locale: str, self_review: bool = True) -> str:
-    return reports.render(
-        "notes.html.j2", locale, data=data, mistakes=MISTAKES, self_review=self_review
-    )
+def html(data: NotesData, locale: str, internal: bool = True) -> str:
+    return reports.render("notes.html.j2", locale, data=data, mistakes=MISTAKES, internal=internal)
 
 
-def pdf(data: NotesData, locale: str, self_review: bool = True) -> bytes:
-    return reports.html_to_pdf(html(data, locale, self_review))
+def pdf(data: NotesData, locale: str, internal: bool = True) -> bytes:
+    return reports.html_to_pdf(html(data, locale, internal))
 
 
-def docx(data: NotesData, self_review: bool = True) -> bytes:
+def docx(data: NotesData, internal: bool = True) -> bytes:
     from docx import Document
 
     document = Document()
     document.core_properties.title = data.title
     document.add_heading(data.title, level=1)
     document.add_paragraph(f"When: {data.when}")
-    if data.ctx.attendees:
-        document.add_paragraph("With: " + ", ".join(p.name for p in data.ctx.attendees))
+    if data.people:
+        document.add_paragraph(f"{'Present' if data.present else 'With'}: {_who(data.people)}")
+    if data.absent:
+        document.add_paragraph(f"Invited, absent: {_who(data.absent)}")
+    if internal and data.ctx.meeting.objective:
+        achieved = f" ({data.achieved})" if data.achieved else ""
+        document.add_paragraph(f"Objective: {data.ctx.meeting.objective}{achieved}")
     document.add_heading("Summary", level=2)
     document.add_paragraph(data.notes.summary or "—")
     if data.notes.decisions:
@@ -140,25 +193,27 @@ def docx(data: NotesData, self_review: bool = True) -> bytes:
             cells[1].text = a.owner or ""
             cells[2].text = a.due.isoformat() if a.due else ""
             cells[3].text = "yes" if a.done else ""
-    if self_review and data.review:
+    if data.next_meeting:
+        document.add_heading("Next meeting", level=2)
+        document.add_paragraph(data.next_meeting)
+    if internal and data.review:
         document.add_heading("Self-review", level=2)
         for n in sorted(data.review):
-            document.add_paragraph(f"{n}. {MISTAKES[n]}: {data.review[n]}", style="List Bullet")
+            document.add_paragraph(_review_line(data, n), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None = None) -> bytes:
-    """An e-mail draft to the attendees: text and HTML parts and the PDF attached. It goes to
-    the client, so the KAM's self-review stays out."""
+    """An e-mail draft to the attendees (invited and present): text and HTML parts and the
+    PDF attached. It goes to the client, so the KAM's internal assessment stays out."""
     # Fold only past RFC 5322's hard limit: Python's folding of long encoded words splits
     # multi-byte names (Cyrillic, Polish) so that readers show stray spaces inside them.
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))
     message["Subject"] = data.title
-    recipients = [
-        Address(display_name=p.name, addr_spec=p.email) for p in data.ctx.attendees if p.email
-    ]
+    people = {p.id: p for p in data.ctx.attendees + data.present}.values()
+    recipients = [Address(display_name=p.name, addr_spec=p.email) for p in people if p.email]
     if recipients:
         message["To"] = recipients  # the policy encodes names once (no pre-encoding)
     if sender:
@@ -166,10 +221,10 @@ def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None 
     message["Date"] = formatdate((now or dt.datetime.now(dt.UTC)).timestamp(), localtime=False)
     message["Message-ID"] = make_msgid(domain="kamdesk.invalid")
     message["X-Unsent"] = "1"  # opens as a draft in Outlook
-    message.set_content(markdown(data, self_review=False))
-    message.add_alternative(html(data, locale, self_review=False), subtype="html")
+    message.set_content(markdown(data, internal=False))
+    message.add_alternative(html(data, locale, internal=False), subtype="html")
     message.add_attachment(
-        pdf(data, locale, self_review=False),
+        pdf(data, locale, internal=False),
         maintype="application",
         subtype="pdf",
         filename=f"notes-{data.ctx.meeting.key}.pdf",

@@ -141,6 +141,7 @@ def test_add_delete_and_restore_a_person(loaded: Database) -> None:
     assert "sokolov" not in {p["key"] for p in client["stakeholders"]}
     assert client["relations"] == [] and client["meetings"][0]["attendees"] == ["wrobel"]
     assert client["issues"][0]["raised_by"] is None
+    assert client["meetings"][0]["notes"]["present"] == []  # no longer listed as present
     editing.restore(loaded, snap)
     with loaded.session() as session:
         restored = exchange.export_document(session, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
@@ -209,3 +210,49 @@ def test_meeting_notes_actions_and_self_review(loaded: Database) -> None:
     other = editing.add_meeting(loaded, _id(loaded, m.Client, "wisla-pharma"), "Follow-up")
     assert editing.notes_id(loaded, other) is None
     assert editing.notes_id(loaded, other, create=True) is not None
+
+
+def test_notes_after_the_meeting(loaded: Database) -> None:
+    """Who was present, objective achieved, next meeting, and comments on the self-review."""
+    mid = _id(loaded, m.Meeting, "wisla-tender-2027")
+    sokolov, wrobel = _id(loaded, m.Stakeholder, "sokolov"), _id(loaded, m.Stakeholder, "wrobel")
+    nid = editing.notes_id(loaded, mid)
+    assert nid is not None
+    assert editing.present(loaded, nid) == [sokolov]
+    assert editing.set_present(loaded, nid, [wrobel, sokolov, wrobel]) == [sokolov]
+    assert editing.present(loaded, nid) == [wrobel, sokolov]
+    stranger_client = editing.add_client(loaded, "Other Hospital")
+    stranger = editing.add_stakeholder(loaded, stranger_client, "Jan Obcy")
+    with pytest.raises(FieldError, match="only people of this client"):
+        editing.set_present(loaded, nid, [stranger])
+    assert editing.present(loaded, nid) == [wrobel, sokolov]  # unchanged by the refusal
+
+    editing.set_field(loaded, m.MeetingNotes, nid, "objective_achieved", "fully")
+    with pytest.raises(FieldError, match="objective_achieved"):
+        editing.set_field(loaded, m.MeetingNotes, nid, "objective_achieved", "mostly")
+    editing.set_field(loaded, m.MeetingNotes, nid, "next_meeting_on", dt.date(2027, 2, 3))
+    editing.set_field(loaded, m.MeetingNotes, nid, "next_meeting_purpose", "Sign the LoI")
+
+    assert editing.set_review_comment(loaded, nid, 2, "  Cut the CFO short  ") == (
+        "Argued about the Q4 price twice"
+    )
+    editing.set_self_review(loaded, nid, 5, None)
+    with pytest.raises(FieldError, match="before commenting"):
+        editing.set_review_comment(loaded, nid, 5, "No samples")
+    assert editing.set_review_comment(loaded, nid, 5, "") is None  # nothing to clear: fine
+    with pytest.raises(FieldError):
+        editing.set_review_comment(loaded, nid, 1, "x" * 100_001)
+    assert editing.review_comments(loaded, nid) == {2: "Cut the CFO short"}
+
+    with loaded.session() as session:
+        notes = exchange.export_document(session)["clients"][0]["meetings"][0]["notes"]
+    assert notes["present"] == ["wrobel", "sokolov"]
+    assert notes["objective_achieved"] == "fully"
+    assert notes["next_meeting"] == {"on": "2027-02-03", "purpose": "Sign the LoI"}
+    assert notes["self_review_comments"] == {"2": "Cut the CFO short"}
+
+    # New notes start with the invited attendees as present.
+    other = editing.add_meeting(loaded, _id(loaded, m.Client, "wisla-pharma"), "Follow-up")
+    editing.set_attendees(loaded, other, [wrobel])
+    fresh = editing.notes_id(loaded, other, create=True)
+    assert fresh is not None and editing.present(loaded, fresh) == [wrobel]

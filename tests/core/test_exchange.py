@@ -551,3 +551,27 @@ def test_streamed_export_equals_the_whole_document(
     assert streamed == whole
     assert one == one_whole
     assert json.loads(none)["clients"] == []
+
+
+def test_notes_fields_are_checked_with_paths(db: Database, sample: dict[str, Any]) -> None:
+    notes = sample["clients"][0]["meetings"][0]["notes"]
+    notes["present"] = ["sokolov", "nobody", "sokolov"]
+    notes["objective_achieved"] = "mostly"
+    notes["next_meeting"] = {"on": "2027-02-30"}
+    del notes["self_review"]["4"]
+    notes["self_review_comments"] = {"4": "no verdict yet", "9": "out of range"}
+    problems = _problems(db, sample)
+    at = "clients[0].meetings[0].notes"
+    assert any(p.startswith(f"{at}.objective_achieved:") for p in problems)
+    assert any(p.startswith(f"{at}.next_meeting.on:") for p in problems)
+    assert any(p.startswith(f"{at}.self_review_comments.9:") for p in problems)
+    notes["objective_achieved"] = "partly"
+    notes["next_meeting"] = {"on": "2027-02-28"}
+    notes["self_review_comments"] = {"4": "no verdict yet"}
+    problems = _problems(db, sample)
+    assert f'{at}.present[1]: "nobody" is not a known stakeholder of this client' in problems
+    assert any(p.startswith(f"{at}.present[2]:") for p in problems)  # the duplicate
+    assert any(
+        p.startswith(f"{at}.self_review_comments.4: a comment needs a verdict") for p in problems
+    )
+    assert _count(db, "meeting_notes") == 0  # nothing was written

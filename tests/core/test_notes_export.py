@@ -31,6 +31,10 @@ def test_markdown(data: notes_export.NotesData) -> None:
     assert any(p.name in text for p in data.ctx.attendees)
     assert "## Action items" in text and "| Action | Owner | Due | Done |" in text
     assert "## Self-review" in text
+    assert "- Present: " in text and "## Next meeting" in text
+    assert "(partly achieved)" in text  # internal: how the objective went
+    assert "Could not answer the reagent shelf-life question" in text  # a review comment
+    assert "- Invited, absent: " not in text  # all three came
     assert all(
         p.personal_notes is None or p.personal_notes not in text for p in data.ctx.stakeholders
     )
@@ -41,6 +45,9 @@ def test_docx(data: notes_export.NotesData) -> None:
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == data.title
     assert data.notes.summary in paragraphs
+    assert any(p.startswith("Present: ") for p in paragraphs)
+    assert "Next meeting" in paragraphs
+    assert any(p.startswith("4. ") and "Astana branch" in p for p in paragraphs)
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Action", "Owner", "Due", "Done"]
     assert [row.cells[0].text for row in table.rows[1:]] == [a.text for a in data.actions]
@@ -64,6 +71,9 @@ def test_email_draft_for_the_client(data: notes_export.NotesData) -> None:
     html = message.get_body(("html",)).get_content()
     assert data.notes.summary in text and "Summary" in html
     assert "Self-review" not in text and "Self-review" not in html  # stays with the KAM
+    for part in (text, html):
+        assert "achieved" not in part and "shelf-life question" not in part
+        assert "Next meeting" in part and "Analyser fleet renewal" in part
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == f"notes-{KEY}.pdf"
     assert attachment.get_content().startswith(b"%PDF-")
@@ -86,3 +96,27 @@ def test_cli_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ["--db", db, "notes", "pomorze-tender-2027", "--format", "md", "-o", str(tmp_path / "x.md")]
     )
     assert code == 1 and "no notes yet" in capsys.readouterr().err
+
+
+def test_absent_people_are_named(db: Database) -> None:
+    from kamdesk.core import editing
+    from kamdesk.core import models as m
+
+    demo.load_demo(db)
+    with db.session() as session:
+        data = notes_export.load_notes(session, KEY)
+    assert data.notes.id is not None
+    first = data.ctx.attendees[0]
+    assert first.id is not None
+    editing.set_present(db, data.notes.id, [first.id])
+    with db.session() as session:
+        data = notes_export.load_notes(session, KEY)
+    text = notes_export.markdown(data)
+    assert f"- Present: {first.name}" in text
+    absent = text.split("- Invited, absent: ")[1].splitlines()[0]
+    assert all(p.name in absent for p in data.ctx.attendees[1:])
+    reader = pypdf.PdfReader(io.BytesIO(notes_export.pdf(data, "ru")))
+    pdf_text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "Invited, absent" in pdf_text, pdf_text[:400]
+    assert data.ctx.attendees[1].name.split()[0] in pdf_text.split("Invited, absent")[1]
+    assert m.NotesPresent.__tablename__ == "notes_present"

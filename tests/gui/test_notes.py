@@ -103,3 +103,78 @@ def test_exporting_notes_and_the_calendar_from_the_app(window: MainWindow, tmp_p
     ws.export_calendar(tmp_path / "m.ics")
     (event,) = Calendar.from_ical((tmp_path / "m.ics").read_bytes()).walk("VEVENT")
     assert "Q1 2027 listing" in str(event["summary"])
+
+
+def test_who_was_present_outcome_next_meeting_and_review_comments(
+    qtbot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QDate, Qt
+
+    notes = window.notes
+    upcoming = sql(window, "SELECT id FROM meeting WHERE key = 'patika-q1-listing'")
+    assert notes.select_meeting(upcoming)
+    notes.write_notes()
+    nid = notes.notes
+    invited = sql(
+        window,
+        f"SELECT count(*) FROM meeting_attendee WHERE meeting_id = {upcoming}",
+    )
+    # the invited are taken as present, and listed first
+    assert len(notes.present_ids()) == invited > 0
+    assert sql(window, f"SELECT count(*) FROM notes_present WHERE notes_id = {nid}") == invited
+    first = notes.present.item(0)
+    first.setCheckState(Qt.CheckState.Unchecked)  # they did not come
+    assert sql(window, f"SELECT count(*) FROM notes_present WHERE notes_id = {nid}") == invited - 1
+    uninvited = notes.present.item(notes.present.count() - 1)
+    assert "(not invited)" in uninvited.text()
+    uninvited.setCheckState(Qt.CheckState.Checked)
+    assert sql(window, f"SELECT count(*) FROM notes_present WHERE notes_id = {nid}") == invited
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert sql(window, f"SELECT count(*) FROM notes_present WHERE notes_id = {nid}") == invited
+    assert notes.present.item(0).checkState() == Qt.CheckState.Checked
+
+    achieved = notes.form.fields["objective_achieved"].widget
+    achieved.setCurrentIndex(achieved.findData("partly"))
+    achieved.activated.emit(achieved.currentIndex())
+    qtbot.waitUntil(
+        lambda: (
+            sql(window, f"SELECT objective_achieved FROM meeting_notes WHERE id = {nid}")
+            == "partly"
+        )
+    )
+    notes.next_form.fields["next_meeting_on"].widget.setDate(QDate(2027, 1, 20))
+    purpose = notes.next_form.fields["next_meeting_purpose"].widget
+    purpose.setText("Listing review, 3 months in")
+    purpose.textEdited.emit(purpose.text())  # as typing does
+    qtbot.waitUntil(
+        lambda: (
+            sql(window, f"SELECT next_meeting_purpose FROM meeting_notes WHERE id = {nid}")
+            == "Listing review, 3 months in"
+        )
+    )
+    assert sql(window, f"SELECT next_meeting_on FROM meeting_notes WHERE id = {nid}") == (
+        "2027-01-20"
+    )
+
+    comment = notes.comments[2]
+    assert not comment.isEnabled()  # rate the point first
+    combo = notes.review[2]
+    combo.setCurrentIndex(combo.findData("slip"))
+    combo.activated.emit(combo.currentIndex())
+    assert notes.comments[2].isEnabled()
+    notes.comments[2].setText("Argued about the listing fee")
+    notes.comments[2].editingFinished.emit()
+    where = f"notes_id = {nid} AND mistake = 2"
+    assert sql(window, f"SELECT comment FROM self_review WHERE {where}") == (
+        "Argued about the listing fee"
+    )
+    # clearing the verdict drops the comment; undo brings both back
+    combo.setCurrentIndex(combo.findData(None))
+    combo.activated.emit(combo.currentIndex())
+    assert sql(window, f"SELECT count(*) FROM self_review WHERE {where}") == 0
+    window.undo_action.trigger()
+    assert sql(window, f"SELECT comment FROM self_review WHERE {where}") == (
+        "Argued about the listing fee"
+    )
+    assert notes.comments[2].text() == "Argued about the listing fee"

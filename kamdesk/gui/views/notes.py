@@ -1,5 +1,6 @@
-"""After the meeting: notes per meeting, edited in place (summary, decisions, action items) and
-a self-review on the seven mistakes, so patterns show over time.
+"""After the meeting: notes per meeting, edited in place (who was present, summary, whether the
+objective was achieved, decisions, action items, the next meeting) and a self-review on the
+seven mistakes with a comment per point, so patterns show over time.
 
 Signals:
     sig_changed(): notes, actions or the self-review changed (or that was undone).
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -33,11 +36,13 @@ from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.queries import meeting_attendees
 from kamdesk.core.readiness import MISTAKES
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
 VERDICTS = ((None, "—"), ("ok", "OK"), ("slip", "Slip"))
+ACHIEVED = ((None, "—"), ("not", "Not achieved"), ("partly", "Partly achieved"), ("fully", "Fully"))
 
 
 class NotesView(QWidget):
@@ -59,7 +64,16 @@ class NotesView(QWidget):
         self.export_button = QPushButton(tr("Export notes…"), right)
         self.export_button.setToolTip(tr("Markdown, Word, PDF or an e-mail draft to the attendees"))
         self.form = RecordForm(db, m.MeetingNotes, undo_stack, right)
+        self.present = QListWidget(right)
+        self.present.setAccessibleName(tr("Present"))
+        self.present.setToolTip(tr("Tick who was actually there"))
+        self.present.setMaximumHeight(120)
+        self.present.itemChanged.connect(self._present_changed)
+        self.form.layout_.addRow(tr("Present"), self.present)
         self.form.add_text("summary", tr("Summary"), 110)
+        self.form.add_choice(
+            "objective_achieved", tr("Objective"), [(v, tr(t)) for v, t in ACHIEVED]
+        )
         self.form.add_lines("decisions", tr("Decisions (one per line)"))
         self.actions = ListEditor(
             db,
@@ -75,22 +89,41 @@ class NotesView(QWidget):
             lambda nid: {"notes_id": nid, "text": tr("New action")},
             right,
         )
+        self.next_form = RecordForm(db, m.MeetingNotes, undo_stack, right)
+        self.next_form.add_date("next_meeting_on", tr("Next meeting on"))
+        self.next_form.add_line("next_meeting_purpose", tr("Next meeting: purpose"))
+        self.next_form.sig_changed.connect(self.sig_changed)
         review = QGroupBox(tr("Self-review on the seven mistakes"), right)
         review_form = QFormLayout(review)
         self.review: dict[int, QComboBox] = {}
+        self.comments: dict[int, QLineEdit] = {}
         for number, title in MISTAKES.items():
             combo = QComboBox(review)
             for value, text in VERDICTS:
                 combo.addItem(tr(text), value)
             combo.setAccessibleName(tr(title))
             combo.activated.connect(lambda _i, n=number: self._review_changed(n))
-            review_form.addRow(f"{number}. {tr(title)}", combo)
+            comment = QLineEdit(review)
+            comment.setPlaceholderText(tr("What happened, what to do next time"))
+            comment.setAccessibleName(tr("Comment on {title}").format(title=tr(title)))
+            comment.editingFinished.connect(lambda n=number: self._comment_changed(n))
+            row = QHBoxLayout()
+            row.addWidget(combo)
+            row.addWidget(comment, 1)
+            review_form.addRow(f"{number}. {tr(title)}", row)
             self.review[number] = combo
+            self.comments[number] = comment
+        self.review_error = QLabel(review)
+        self.review_error.setObjectName("fieldError")
+        self.review_error.setWordWrap(True)
+        self.review_error.hide()
+        review_form.addRow(self.review_error)
         self.review_box = review
         host = QWidget(right)
         host_layout = QVBoxLayout(host)
         host_layout.addWidget(self.form)
         host_layout.addWidget(self.actions)
+        host_layout.addWidget(self.next_form)
         host_layout.addWidget(review)
         scroll = QScrollArea(right)
         scroll.setWidgetResizable(True)
@@ -115,6 +148,7 @@ class NotesView(QWidget):
 
     def set_client(self, client_id: int | None) -> None:
         self.form.flush()
+        self.next_form.flush()
         self.client_id = client_id
         self.meetings.blockSignals(True)
         self.meetings.clear()
@@ -159,10 +193,88 @@ class NotesView(QWidget):
         self.scroll.setVisible(has)
         self.export_button.setVisible(has)
         self.form.show_row(self.notes)
+        self.next_form.show_row(self.notes)
         self.actions.load(self.notes)
+        self._show_present(meeting_id)
         verdicts = editing.self_review(self.db, self.notes) if has else {}
+        comments = editing.review_comments(self.db, self.notes) if has else {}
         for number, combo in self.review.items():
             combo.setCurrentIndex(max(0, combo.findData(verdicts.get(number))))
+            self.comments[number].setText(comments.get(number, ""))
+            self.comments[number].setEnabled(number in verdicts)
+        self.review_error.hide()
+
+    def _show_present(self, meeting_id: int | None) -> None:
+        """The client's people, the invited first; ticked if they were there."""
+        self.present.blockSignals(True)
+        self.present.clear()
+        if self.notes is not None and meeting_id is not None and self.client_id is not None:
+            here = set(editing.present(self.db, self.notes))
+            with self.db.session() as session:
+                invited = [p.id for p in meeting_attendees(session, meeting_id)]
+                people = list(
+                    session.exec(
+                        select(m.Stakeholder)
+                        .where(m.Stakeholder.client_id == self.client_id)
+                        .order_by(col(m.Stakeholder.name))
+                    )
+                )
+            people.sort(key=lambda p: p.id not in invited)
+            for person in people:
+                label = person.name if person.id in invited else self.tr("{name} (not invited)")
+                item = QListWidgetItem(label.format(name=person.name))
+                item.setData(Qt.ItemDataRole.UserRole, person.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                checked = person.id in here
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                self.present.addItem(item)
+        self.present.blockSignals(False)
+
+    def present_ids(self) -> list[int]:
+        return [
+            self.present.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.present.count())
+            if self.present.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _present_changed(self, _item: QListWidgetItem) -> None:
+        notes = self.notes
+        if notes is None:
+            return
+        new, old = self.present_ids(), editing.present(self.db, notes)
+        if set(new) == set(old):
+            return
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Who was present"),
+                lambda: editing.set_present(self.db, notes, new),
+                lambda: editing.set_present(self.db, notes, old),
+                self._after,
+            )
+        )
+
+    def _comment_changed(self, number: int) -> None:
+        notes = self.notes
+        if notes is None:
+            return
+        new = self.comments[number].text().strip() or None
+        old = editing.review_comments(self.db, notes).get(number)
+        if new == old:
+            return
+        try:
+            editing.validate(m.SelfReview, "comment", new)
+        except KamdeskError as exc:
+            self.review_error.setText(str(exc))
+            self.review_error.show()
+            return
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Self-review comment {n}").format(n=number),
+                lambda: editing.set_review_comment(self.db, notes, number, new),
+                lambda: editing.set_review_comment(self.db, notes, number, old),
+                self._after,
+            )
+        )
 
     def ask_export(self) -> None:
         item = self.meetings.currentItem()
@@ -217,9 +329,12 @@ class NotesView(QWidget):
         old = editing.self_review(self.db, notes).get(number)
         if new == old:
             return
+        old_comment = editing.review_comments(self.db, notes).get(number)
 
         def apply(value: Any) -> None:
             editing.set_self_review(self.db, notes, number, value)
+            if value == old and old_comment:  # undoing a clear: the comment comes back too
+                editing.set_review_comment(self.db, notes, number, old_comment)
 
         self.undo_stack.push(
             ActionCommand(
