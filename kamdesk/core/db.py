@@ -65,6 +65,9 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+CACHE_KIB = 32 * 1024
+
+
 def _install_pragmas(engine: Engine, *, foreign_keys: bool, readonly: bool) -> None:
     """Connection set-up, plus SQLAlchemy's recipe for real transactions on pysqlite
     (Python's sqlite3 would otherwise not BEGIN before DDL, making migrations non-atomic)."""
@@ -75,6 +78,9 @@ def _install_pragmas(engine: Engine, *, foreign_keys: bool, readonly: bool) -> N
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        # A 32 MB page cache (the default is 2 MB): portfolio-wide queries re-read the same
+        # tables; memory is only taken as pages are read.
+        cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not readonly:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
