@@ -12,18 +12,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamdesk import __version__
 from kamdesk.core import errors
 from kamdesk.core.db import Database
+
+if TYPE_CHECKING:
+    from kamdesk.core.contacts import ImportPlan
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 1
 EXIT_INVALID = 2
 EXIT_NOT_READY = 3
 
-NOT_YET = ("dossier",)
+NOT_YET: tuple[str, ...] = ()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,6 +85,48 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ics", help="the meeting as a calendar file, with a 'leave by' alarm")
     p.add_argument("meeting")
     p.add_argument("-o", "--output", type=Path, required=True, help="the .ics file to write")
+    for command, kind in (("import-vcard", "a vCard (.vcf)"), ("import-csv", "a CSV")):
+        p = sub.add_parser(
+            command, help=f"import people of a client from {kind} file (preview, then write)"
+        )
+        p.add_argument("file", type=Path)
+        p.add_argument("--client", required=True, metavar="KEY", help="the client they belong to")
+        if command == "import-csv":
+            p.add_argument(
+                "--mapping",
+                metavar="NAME",
+                help="the column preset: google, outlook, yahoo, thunderbird, crm, kamdesk "
+                "(default: the one matching the header)",
+            )
+        p.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detected)")
+        p.add_argument("--dry-run", action="store_true", help="only show what would be imported")
+        p.add_argument(
+            "--skip-bad",
+            action="store_true",
+            help="import the good rows even when some rows are bad (default: import nothing)",
+        )
+    p = sub.add_parser(
+        "import-ics", help="import meetings of a client from a calendar file (.ics invitations)"
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--client", required=True, metavar="KEY", help="the client they belong to")
+    p.add_argument("--dry-run", action="store_true", help="only show what would be imported")
+    p = sub.add_parser(
+        "follow-ups", help="open action items of every client, overdue first (or as CSV)"
+    )
+    p.add_argument("--all", action="store_true", help="include done items")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="write them as CSV instead")
+    p = sub.add_parser(
+        "portfolio", help="the portfolio figures: income concentration, plan, growth, coverage"
+    )
+    p.add_argument("-o", "--output", type=Path, help="write the portfolio report as PDF")
+    p = sub.add_parser("export-csv", help="export people as CSV (for spreadsheets)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--client", metavar="KEY", help="only this client's people (default: all)")
+    p = sub.add_parser("dossier", help="a client's whole dossier as a bookmarked PDF")
+    p.add_argument("client", metavar="CLIENT_KEY")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
+    p.add_argument("--html", type=Path, help="also write the dossier as HTML")
     for name in NOT_YET:
         p = sub.add_parser(name, help="(not available yet)")
         p.add_argument("args", nargs=argparse.REMAINDER)
@@ -201,7 +246,97 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Calendar for {args.meeting} written to {args.output}")
         return EXIT_OK
 
+    if args.command in ("import-vcard", "import-csv"):
+        return _import_people(path, args)
+    if args.command == "export-csv":
+        from kamdesk.core import contacts
+
+        with Database.open(path, readonly=True) as db:
+            client_id = contacts.client_id_for_key(db, args.client) if args.client else None
+            count = contacts.export_people_csv(db, args.file, client_id)
+        print(f"Exported {count} {'person' if count == 1 else 'people'} to {args.file}")
+        return EXIT_OK
+
+    if args.command == "dossier":
+        return _dossier(path, args)
+    if args.command == "import-ics":
+        return _import_calendar(path, args)
+    if args.command == "follow-ups":
+        return _follow_ups(path, args)
+    if args.command == "portfolio":
+        return _portfolio(path, args)
+
     raise AssertionError(args.command)  # pragma: no cover
+
+
+def _import_people(path: Path, args: argparse.Namespace) -> int:
+    """Read the file, show the preview, and write it unless --dry-run. Bad rows stop the
+    import (exit 2, nothing written) unless --skip-bad is given."""
+    from kamdesk.core import contacts
+
+    kind = "vcard" if args.command == "import-vcard" else "csv"
+    found = contacts.read_contacts(args.file, kind, getattr(args, "mapping", None), args.encoding)
+    details = [found.encoding]
+    if found.delimiter is not None:
+        details.append(f"delimiter {'TAB' if found.delimiter == chr(9) else found.delimiter!r}")
+    if found.preset:
+        details.append(f"preset {found.preset}")
+    what = ("card" if kind == "vcard" else "row") + ("" if found.records == 1 else "s")
+    print(f"Read {args.file}: {found.records} {what} ({', '.join(details)})")
+    if found.needs_mapping:
+        raise errors.InvalidInput(
+            str(args.file),
+            [
+                errors.Problem(
+                    "",
+                    "no preset matches the header (no name column found); name one with "
+                    f"--mapping ({', '.join(contacts.PRESETS)})",
+                )
+            ],
+        )
+    with Database.open(path, readonly=args.dry_run) as db:
+        client_id = contacts.client_id_for_key(db, args.client)
+        plan = contacts.plan_import(db, client_id, found.candidates)
+        _print_plan(plan)
+        bad = len(found.problems)
+        rows = f"{bad} bad {'row' if bad == 1 else 'rows'}"
+        if bad and not args.skip_bad:
+            print(
+                f"kamdesk: {args.file}: {rows}; nothing was imported "
+                "(fix them, or give --skip-bad to import the others)",
+                file=sys.stderr,
+            )
+            for problem in found.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_INVALID
+        if bad:
+            print(f"Skipping {rows}:")
+            for problem in found.problems:
+                print(f"  {problem}")
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        summary = contacts.apply_import(db, client_id, plan)
+    print(f"Imported into {args.client}: {summary}")
+    return EXIT_OK
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    labels = {"create": "new      ", "update": "update   ", "skip": "unchanged"}
+    for item in plan.items:
+        c = item.candidate
+        line = f"  {labels[item.action]} line {item.lines[0]:<5} {c.name}"
+        if c.email:
+            line += f" <{c.email}>"
+        if item.existing_key:
+            line += f"  = {item.existing_key}"
+        if item.action == "update":
+            line += "  (" + ", ".join(ch.field for ch in item.changes) + ")"
+        if item.merged:
+            line += "  merged with line" + ("s " if item.merged > 1 else " ")
+            line += ", ".join(str(n) for n in item.lines[1:])
+        print(line)
+    print(f"Preview: {plan.summary()}")
 
 
 def _evaluate(db: Database, key: str) -> tuple[Any, Any, Any]:
@@ -277,4 +412,94 @@ def _brief(path: Path, args: argparse.Namespace) -> int:
     write_bytes_atomically(args.output, brief.build_pdf(html))
     state = "ready" if report.ready else "NOT READY, overridden"
     print(f"Brief for {args.meeting} ({state}) written to {args.output}")
+    return EXIT_OK
+
+
+def _dossier(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import dossier, settings
+    from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+
+    prefs = settings.load()
+    with Database.open(path, readonly=True) as db, db.session() as session:
+        html = dossier.build_html(session, args.client, prefs)
+    if args.html:
+        write_atomically(args.html, html)
+    write_bytes_atomically(args.output, dossier.build_pdf(html))
+    print(f"Dossier of {args.client} written to {args.output}")
+    return EXIT_OK
+
+
+def _import_calendar(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import calendar_import, contacts
+
+    found = calendar_import.read_calendar(args.file)
+    with Database.open(path, readonly=args.dry_run) as db:
+        client_id = contacts.client_id_for_key(db, args.client)
+        plan = calendar_import.plan_calendar_import(db, client_id, found)
+        print("\n".join(calendar_import.describe(plan)))
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        print(calendar_import.apply_calendar_import(db, client_id, plan))
+    return EXIT_OK
+
+
+def _follow_ups(path: Path, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kamdesk.core import queries
+
+    today = dt.date.today()
+    with Database.open(path, readonly=True) as db, db.session() as session:
+        rows = queries.follow_ups(session, include_done=args.all)
+    if args.csv is not None:
+        from kamdesk.core import contacts
+        from kamdesk.core.exchange import write_atomically
+
+        write_atomically(args.csv, contacts.follow_ups_csv(rows, today))
+        print(f"{len(rows)} follow-ups written to {args.csv}")
+        return EXIT_OK
+    for r in rows:
+        late = r.days_overdue(today)
+        due = r.due.isoformat() if r.due else "no date   "
+        flag = f"{late:>4} d late" if late else ("  done    " if r.done else "          ")
+        print(f"{due}  {flag}  {r.client_key:<24} {r.text}" + (f"  ({r.owner})" if r.owner else ""))
+    overdue = sum(1 for r in rows if r.days_overdue(today))
+    print(f"{len(rows)} follow-ups, {overdue} overdue")
+    return EXIT_OK
+
+
+def _portfolio(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import portfolio, portfolio_report, settings
+
+    prefs = settings.load()
+    with Database.open(path, readonly=True) as db, db.session() as session:
+        if args.output is not None:
+            from kamdesk.core.exchange import write_bytes_atomically
+
+            html = portfolio_report.build_html(session, prefs)
+            write_bytes_atomically(args.output, portfolio_report.build_pdf(html))
+            print(f"Portfolio report written to {args.output}")
+            return EXIT_OK
+        figures = portfolio.compute(session, rates=prefs.exchange_rates)
+    conc = figures.concentration
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    print(f"{'client':<32} {'share':>7} {'dependency':<16} {'plan':>7} {'growth':>7} next meeting")
+    for c in sorted(figures.clients, key=lambda c: -(c.income_share or -1)):
+        plan = c.attainment_year.value if c.attainment_year else None
+        growth = c.growth_year.value if c.growth_year else None
+        print(
+            f"{c.key:<32} {pct(c.income_share):>7} {(c.dependency or '—'):<16} "
+            f"{pct(plan):>7} {pct(growth):>7} {c.next_meeting_key or '—'}"
+        )
+    if conc.hhi is not None:
+        print(
+            f"Top client {pct(conc.top1_share)}, top three {pct(conc.top3_share)}, "
+            f"Herfindahl {conc.hhi:,.0f}"
+        )
+    for warning in conc.warnings:
+        print(f"! {warning}")
     return EXIT_OK

@@ -1,7 +1,8 @@
 """Screenshots of the desktop app on the demo portfolio, for the README (``make screenshots``).
 
 Runs offscreen by default (no screen needed); set QT_QPA_PLATFORM=xcb under Xvfb for the real
-platform. Writes main-window.png, meeting-workspace.png and relationship-map.png.
+platform. Writes main-window.png, meeting-workspace.png, relationship-map.png, notes.png,
+follow-ups.png and portfolio.png.
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ def main(out: Path) -> None:
     window.tabs.setCurrentWidget(window.relmap)
     window.relmap.fit()
     shot("relationship-map.png")
+    window.tabs.setCurrentWidget(window.notes)
+    past = [
+        i
+        for i in range(window.notes.meetings.count())
+        if "Quarterly" in window.notes.meetings.item(i).text()
+    ]
+    if past:
+        window.notes.meetings.setCurrentRow(past[0])
+    shot("notes.png")
+    window.open_follow_ups()
+    shot("follow-ups.png")
+    window.open_portfolio()
+    shot("portfolio.png")
     window.close()
     db.close()
 

@@ -252,3 +252,24 @@ def leave_by(meeting: m.Meeting, default_buffer_min: int) -> dt.datetime | None:
         return None
     buffer = meeting.buffer_min if meeting.buffer_min is not None else default_buffer_min
     return start - dt.timedelta(minutes=meeting.travel_min + buffer)
+
+
+def income_share_by_year(
+    client: m.Client,
+    financials: Sequence[m.FinancialPeriod],
+    company: m.Company | None,
+    rates: dict[str, float],
+    today: dt.date,
+) -> list[tuple[str, float | None]]:
+    """Our income from the client in each full (ended) year, as a share of the company's
+    annual income as set now (the only total we know). ``None`` for a year whose share cannot
+    be computed (no exchange rate); empty when the annual income is not set."""
+    if company is None or not company.annual_income:
+        return []
+    out: list[tuple[str, float | None]] = []
+    for f in sorted(financials, key=lambda f: f.period):
+        if len(f.period) != 4 or f.our_income is None or Period.parse(f.period).end >= today:
+            continue
+        amount = to_company_currency(f.our_income, client.currency, company, rates)
+        out.append((f.period, None if amount is None else amount / company.annual_income))
+    return out

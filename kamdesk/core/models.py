@@ -379,6 +379,12 @@ class Meeting(SQLModel, table=True):
     listening_plan_fp: str | None = Field(default=None, max_length=64)
     etiquette_reviewed_fp: str | None = Field(default=None, max_length=64)
     override_reason: str | None = None
+    # Where an imported meeting came from (core.calendar_import): the iCalendar UID and, for
+    # one meeting of a series, the original start of that occurrence in UTC
+    # ("20260130T093000Z"), so that importing the file again updates the meeting instead of
+    # adding a copy. Bookkeeping, not dossier content: not part of the exchange format.
+    ical_uid: str | None = None
+    ical_recurrence_id: str | None = Field(default=None, max_length=20)
 
     @property
     def starts_at(self) -> Optional[dt.datetime]:  # noqa: UP045 - SQLModel reads annotations

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, func, or_, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from kamdesk.core import models as m
@@ -136,3 +137,80 @@ def meeting_attendees(session: Session, meeting_id: int) -> list[m.Stakeholder]:
         .order_by(col(m.MeetingAttendee.id))
     )
     return list(session.exec(stmt))
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An action item from a meeting's notes, with where it came from."""
+
+    action_id: int
+    text: str
+    owner: str | None
+    due: dt.date | None
+    done: bool
+    client_id: int
+    client_key: str
+    client_name: str
+    meeting_key: str
+    meeting_title: str
+    meeting_id: int
+
+    def days_overdue(self, today: dt.date) -> int:
+        """How many days past due an open item is (0 when not overdue)."""
+        if self.done or self.due is None or self.due >= today:
+            return 0
+        return (today - self.due).days
+
+
+def follow_ups(
+    session: Session,
+    *,
+    include_done: bool = False,
+    client_ids: Collection[int] | None = None,
+) -> list[FollowUp]:
+    """Action items across the portfolio: open ones by due date, so the overdue come first
+    (oldest first); items without a date come last, done ones after everything."""
+    stmt = (
+        sa_select(  # SQLModel's select is typed for up to four columns
+            m.ActionItem,
+            col(m.Client.id),
+            col(m.Client.key),
+            col(m.Client.name),
+            col(m.Meeting.key),
+            col(m.Meeting.title),
+            col(m.Meeting.id),
+        )
+        .join(m.MeetingNotes, col(m.MeetingNotes.id) == m.ActionItem.notes_id)
+        .join(m.Meeting, col(m.Meeting.id) == m.MeetingNotes.meeting_id)
+        .join(m.Client, col(m.Client.id) == m.Meeting.client_id)
+        .order_by(
+            col(m.ActionItem.done),
+            col(m.ActionItem.due).is_(None),
+            col(m.ActionItem.due),
+            col(m.Client.name),
+            col(m.ActionItem.id),
+        )
+    )
+    if not include_done:
+        stmt = stmt.where(col(m.ActionItem.done).is_(False))
+    if client_ids is not None:
+        stmt = stmt.where(col(m.Client.id).in_(list(client_ids)))
+    out = []
+    for action, cid, ckey, cname, mkey, mtitle, mid in session.execute(stmt).all():
+        assert action.id is not None
+        out.append(
+            FollowUp(
+                action.id,
+                action.text,
+                action.owner,
+                action.due,
+                action.done,
+                cid,
+                ckey,
+                cname,
+                mkey,
+                mtitle,
+                mid,
+            )
+        )
+    return out

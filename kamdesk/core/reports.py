@@ -7,11 +7,16 @@
   else (``file://`` elsewhere, ``http(s)://``, ``data:``…), for the document and its
   stylesheets alike. Refusals are recorded so callers and tests can see them.
 - WeasyPrint is imported lazily (it costs ~0.7 s and ~50 MB).
+- A document may ask for a tagged PDF variant (PDF/UA-1) with
+  ``<meta name="kamdesk-pdf-variant" content="pdf/ua-1">`` at the top of its head: the choice
+  travels with the HTML, so any process that renders it (the CLI, the GUI's render process)
+  makes the same PDF. Escaped user text can never form that tag.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from functools import cache
 from pathlib import Path
@@ -187,6 +192,16 @@ def render(template: str, locale: str, **context: Any) -> str:
     return env.get_template(template).render(fmt=fmt, locale=str(fmt.locale), css=css, **context)
 
 
+PDF_VARIANTS = ("pdf/ua-1",)
+_VARIANT_META = re.compile(r'<meta name="kamdesk-pdf-variant" content="([a-z0-9/-]+)">')
+
+
+def pdf_variant(html: str) -> str | None:
+    """The PDF variant the document asks for (see the module's notes), if one we support."""
+    found = _VARIANT_META.search(html, 0, 2048)
+    return found.group(1) if found and found.group(1) in PDF_VARIANTS else None
+
+
 def html_to_pdf(
     html: str, fetcher: ResourceOnlyFetcher | None = None, title: str | None = None
 ) -> bytes:
@@ -196,6 +211,9 @@ def html_to_pdf(
     fetcher = fetcher or ResourceOnlyFetcher()
     base_url = resources.root().resolve().as_uri() + "/"
     document = HTML(string=html, base_url=base_url, url_fetcher=_weasy_fetcher(fetcher))
-    pdf = document.write_pdf()
+    variant = pdf_variant(html)
+    # a variant gets a file identifier (both /ID halves: a hash of the content)
+    options: dict[str, Any] = {"pdf_variant": variant, "pdf_identifier": True} if variant else {}
+    pdf = document.write_pdf(**options)
     assert pdf is not None
     return bytes(pdf)

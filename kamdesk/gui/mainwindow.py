@@ -43,11 +43,13 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.queries import portfolio_rows
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
+from kamdesk.gui.views.followups import FollowUpsView
 from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.notes import NotesView
 from kamdesk.gui.views.overview import OverviewView
 from kamdesk.gui.views.people import PeopleView
+from kamdesk.gui.views.portfolio import PortfolioView
 from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
@@ -65,6 +67,9 @@ class MainWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
+        self.follow_ups: FollowUpsView | None = None
+        self.portfolio_view: PortfolioView | None = None
+        self._portfolio_stale = False
         self.shown_client_id: int | None = None
         self._loaded_tabs: set[QWidget] = set()
         self.setWindowTitle(
@@ -203,6 +208,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_client_action)
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
+        self.import_people_action = QAction(self.tr("Import &people (vCard, CSV)…"), self)
+        self.import_people_action.setToolTip(
+            self.tr("Bring the selected client's people in from contacts or CRM exports")
+        )
+        self.import_meetings_action = QAction(self.tr("Import &meetings (calendar .ics)…"), self)
+        self.import_meetings_action.setToolTip(
+            self.tr("Bring the selected client's meetings in from calendar invitations")
+        )
+        file_menu.addAction(self.import_people_action)
+        file_menu.addAction(self.import_meetings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
@@ -214,6 +230,18 @@ class MainWindow(QMainWindow):
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         meeting_menu.addAction(self.preview_action)
         meeting_menu.addAction(self.print_action)
+        self.follow_ups_action = QAction(self.tr("&Follow-ups"), self)
+        self.follow_ups_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.follow_ups_action.setToolTip(self.tr("Open action items of every client"))
+        self.portfolio_action = QAction(self.tr("Portfolio &overview"), self)
+        self.portfolio_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.portfolio_action.setToolTip(
+            self.tr("Income concentration, plan, growth, overdue money and coverage per client")
+        )
+        portfolio_menu = self.menuBar().addMenu(self.tr("&Portfolio"))
+        portfolio_menu.addAction(self.portfolio_action)
+        portfolio_menu.addAction(self.follow_ups_action)
+        self.portfolio_menu = portfolio_menu
         self.addActions(
             [
                 self.new_client_action,
@@ -223,6 +251,8 @@ class MainWindow(QMainWindow):
                 self.redo_action,
                 self.print_action,
                 self.close_tab_action,
+                self.follow_ups_action,
+                self.portfolio_action,
             ]
         )
         mode = (
@@ -250,6 +280,10 @@ class MainWindow(QMainWindow):
         self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         self.new_client_action.triggered.connect(self.ask_new_client)
         self.company_action.triggered.connect(lambda: self.company_dialog().exec())
+        self.follow_ups_action.triggered.connect(self.open_follow_ups)
+        self.import_people_action.triggered.connect(lambda: self.import_dialog("people").exec())
+        self.import_meetings_action.triggered.connect(lambda: self.import_dialog("meetings").exec())
+        self.portfolio_action.triggered.connect(self.open_portfolio)
         self.new_meeting_button.clicked.connect(self.ask_new_meeting)
         self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
         self.people.sig_changed.connect(self._dossier_changed)
@@ -397,6 +431,10 @@ class MainWindow(QMainWindow):
 
     def _load_tab(self, widget: QWidget | None) -> None:
         """Bring a dossier tab up to date with the selected client, once."""
+        if widget is not None and widget is self.portfolio_view and self._portfolio_stale:
+            self._portfolio_stale = False
+            self.portfolio_view.reload()
+            return
         loader = self._tab_loaders().get(widget) if widget is not None else None
         if loader is not None and widget not in self._loaded_tabs:
             loader(self.shown_client_id)
@@ -416,6 +454,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._refresh_portfolio(client_ids))
         current = self.tabs.currentWidget()
         self._loaded_tabs &= {current}
+        if self.follow_ups is not None and current is not self.follow_ups:
+            self.follow_ups.reload()
+        self._portfolio_stale = True  # recomputed when the overview is shown next
         if current is self.relmap:
             self.relmap.rebuild()
         elif current is self.overview:
@@ -528,6 +569,92 @@ class MainWindow(QMainWindow):
             self.workspaces.pop(widget.key, None)
             self.tabs.removeTab(index)
             widget.deleteLater()
+        elif widget is not None and widget is self.follow_ups:
+            self.follow_ups = None
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+        elif widget is not None and widget is self.portfolio_view:
+            self.portfolio_view = None
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def import_dialog(self, kind: str, path: Any = None) -> QDialog:
+        """The import dialog for the selected client's people or meetings (a vCard/CSV or a
+        calendar file). Importing refreshes the dossier; nothing is written before Import."""
+        client_id = self.current_client_id()
+        if client_id is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("Import"),
+                self.tr("Select the client to import into first."),
+                parent=self,
+            )
+            return box
+        dialog: Any
+        if kind == "people":
+            from kamdesk.gui.dialogs.import_people import ImportPeopleDialog
+
+            dialog = ImportPeopleDialog(self.db, client_id, path, self)
+        else:
+            from kamdesk.gui.dialogs.import_calendar import ImportCalendarDialog
+
+            dialog = ImportCalendarDialog(self.db, client_id, path, self)
+        dialog.sig_imported.connect(lambda _summary: self._imported())
+        return dialog
+
+    def _imported(self) -> None:
+        self._dossier_changed()
+        self._loaded_tabs = set()
+        self._load_tab(self.tabs.currentWidget())
+        self._refresh_meetings()
+
+    def open_portfolio(self) -> PortfolioView:
+        """The portfolio overview, in a tab of its own."""
+        if self.portfolio_view is None:
+            view = PortfolioView(self.db, self.runner, self.tabs)
+            view.sig_open_client.connect(self._open_client_overview)
+            self.portfolio_view = view
+            self._portfolio_stale = False
+            index = self.tabs.addTab(view, self.tr("Portfolio overview"))
+            self.tabs.setTabToolTip(index, self.portfolio_action.toolTip())
+        self.tabs.setCurrentWidget(self.portfolio_view)
+        return self.portfolio_view
+
+    def _open_client_overview(self, client_id: int) -> None:
+        self.filter_clear()
+        self.select_client_id(client_id)
+        self.tabs.setCurrentWidget(self.overview)
+
+    def open_follow_ups(self) -> FollowUpsView:
+        """The portfolio's open action items, in a tab of their own."""
+        if self.follow_ups is None:
+            view = FollowUpsView(self.db, self.undo_stack, self.tabs)
+            view.sig_changed.connect(
+                lambda cid: QTimer.singleShot(0, lambda: self._refresh_portfolio([cid]))
+            )
+            view.sig_changed.connect(lambda _cid: self._invalidate_tabs())
+            view.sig_open.connect(self.show_notes_of)
+            self.follow_ups = view
+            index = self.tabs.addTab(view, self.tr("Follow-ups (all clients)"))
+            self.tabs.setTabToolTip(index, self.tr("Open action items of every client"))
+        self.tabs.setCurrentWidget(self.follow_ups)
+        return self.follow_ups
+
+    def show_notes_of(self, client_id: int, meeting_id: int) -> None:
+        """Select the client and show the notes of one of its meetings."""
+        self.filter_clear()
+        self.select_client_id(client_id)
+        self.tabs.setCurrentWidget(self.notes)
+        self.notes.select_meeting(meeting_id)
+
+    def filter_clear(self) -> None:
+        if self.search.text():
+            self.search.clear()
+            self.run_search()
+
+    def _invalidate_tabs(self) -> None:
+        """Data changed outside the dossier tabs: reload them when shown."""
+        self._loaded_tabs &= {self.tabs.currentWidget()}
 
     # -- adding and deleting clients and meetings (undoable) --
 

@@ -86,15 +86,51 @@ def test_export_from_a_missing_database(capsys: pytest.CaptureFixture[str], tmp_
     assert not (tmp_path / "none.db").exists()
 
 
-@pytest.mark.parametrize("command", ["dossier"])
-def test_commands_not_yet_available(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    code, _, err = run(capsys, command, "x")
-    assert code == 2 and "not available yet" in err
-
-
 def test_kamdesk_db_environment_variable(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KAMDESK_DB", str(tmp_path / "env.db"))
     assert run(capsys, "demo")[0] == 0
     assert (tmp_path / "env.db").exists()
+
+
+def test_cli_follow_ups_portfolio_and_calendar_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import sqlite3
+
+    import pypdf
+
+    db = str(tmp_path / "p.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "follow-ups"]) == 0
+    out = capsys.readouterr().out
+    open_items = (
+        sqlite3.connect(db).execute("SELECT count(*) FROM action_item WHERE NOT done").fetchone()[0]
+    )
+    assert f"{open_items} follow-ups" in out
+    assert main(["--db", db, "follow-ups", "--all", "--csv", str(tmp_path / "f.csv")]) == 0
+    rows = list(csv.reader((tmp_path / "f.csv").read_text("utf-8-sig").splitlines()))
+    total = sqlite3.connect(db).execute("SELECT count(*) FROM action_item").fetchone()[0]
+    assert len(rows) == total + 1
+
+    assert main(["--db", db, "portfolio"]) == 0
+    out = capsys.readouterr().out
+    assert "szpital-pomorze" in out and "critical" in out and "Herfindahl" in out
+    assert main(["--db", db, "portfolio", "-o", str(tmp_path / "p.pdf")]) == 0
+    assert len(pypdf.PdfReader(tmp_path / "p.pdf").pages) >= 1
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
+    invite = fixture / "outlook2010-request-vtimezone-attendees.ics"
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0]
+    args = ["--db", db, "import-ics", str(invite), "--client", "banca-adriatica"]
+    assert main([*args, "--dry-run"]) == 0
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before
+    assert main(args) == 0
+    assert "Team Meeting" in capsys.readouterr().out
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before + 1
+    assert main(args) == 0  # again: matched by its UID, nothing new
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before + 1
+    assert main([*args[:-1], "nobody"]) == 2

@@ -8,6 +8,7 @@ Signals:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,10 @@ class NotesView(QWidget):
                         .order_by(col(m.Meeting.starts_at_utc).desc())
                     )
                 )
+            now = dt.datetime.now(dt.UTC)
+            first_past = next(
+                (i for i, mt in enumerate(rows) if mt.starts_at and mt.starts_at <= now), 0
+            )
             for meeting in rows:
                 start = meeting.starts_at
                 item = QListWidgetItem(
@@ -169,8 +174,8 @@ class NotesView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, meeting.id)
                 self.meetings.addItem(item)
         self.meetings.blockSignals(False)
-        if self.meetings.count():
-            self.meetings.setCurrentRow(0)
+        if self.meetings.count():  # notes are written after a meeting: the latest held one
+            self.meetings.setCurrentRow(first_past if client_id is not None else 0)
         self._show(self.meetings.currentItem())
 
     def select_meeting(self, meeting_id: int) -> bool:
@@ -201,6 +206,7 @@ class NotesView(QWidget):
         for number, combo in self.review.items():
             combo.setCurrentIndex(max(0, combo.findData(verdicts.get(number))))
             self.comments[number].setText(comments.get(number, ""))
+            self.comments[number].setCursorPosition(0)  # show the start of a long comment
             self.comments[number].setEnabled(number in verdicts)
         self.review_error.hide()
 

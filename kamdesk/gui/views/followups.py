@@ -1,0 +1,188 @@
+"""Follow-ups across the portfolio: every open action item from every client's meeting notes,
+overdue first, so nothing promised in a meeting is forgotten.
+
+Signals:
+    sig_changed(int): an item of this client was ticked done or reopened (or that was undone).
+    sig_open(int, int): show this client's notes of this meeting (client id, meeting id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.core import editing
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
+from kamdesk.core.queries import FollowUp, follow_ups
+from kamdesk.gui.widgets.recordform import ActionCommand
+
+OVERDUE = QColor("#b71c1c")
+COLUMNS = ("Due", "Client", "Meeting", "Action", "Owner", "Done")
+DONE_COLUMN = COLUMNS.index("Done")
+
+
+class FollowUpsView(QWidget):
+    sig_changed = Signal(int)
+    sig_open = Signal(int, int)
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.rows: list[FollowUp] = []
+        self.today = dt.date.today()
+        tr = self.tr
+        self.summary = QLabel(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(tr("Filter by client, action or owner"))
+        self.filter.setAccessibleName(tr("Filter follow-ups"))
+        self.filter.setClearButtonEnabled(True)
+        self.show_done = QCheckBox(tr("Show done"), self)
+        self.export_button = QPushButton(tr("Export CSV…"), self)
+        self.export_button.setToolTip(tr("The follow-ups shown, as a spreadsheet file"))
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setAccessibleName(tr("Follow-ups"))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 150), (1, 200), (2, 200), (4, 130), (5, 60)):
+            header.resizeSection(column, width)
+        hint = QLabel(tr("Double-click an item to open the meeting's notes."), self)
+        hint.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.show_done)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(hint)
+
+        self.filter.textChanged.connect(lambda _t: self._fill())
+        self.show_done.toggled.connect(lambda _on: self.reload())
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.cellDoubleClicked.connect(self._open)
+        self.export_button.clicked.connect(self.ask_export)
+        self.reload()
+
+    def reload(self) -> None:
+        self.today = dt.date.today()
+        with self.db.session() as session:
+            self.rows = follow_ups(session, include_done=self.show_done.isChecked())
+        self._fill()
+
+    def visible_rows(self) -> list[FollowUp]:
+        words = self.filter.text().casefold().split()
+        if not words:
+            return self.rows
+        return [
+            r
+            for r in self.rows
+            if all(
+                w in f"{r.client_name} {r.meeting_title} {r.text} {r.owner or ''}".casefold()
+                for w in words
+            )
+        ]
+
+    def _fill(self) -> None:
+        tr = self.tr
+        rows = self.visible_rows()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            late = row.days_overdue(self.today)
+            due = row.due.isoformat() if row.due else tr("no date")
+            if late:
+                due = tr("{date} · {n} d overdue").format(date=due, n=late)
+            cells = [due, row.client_name, row.meeting_title, row.text, row.owner or ""]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.action_id)
+                item.setToolTip(text)
+                if late:
+                    item.setForeground(QBrush(OVERDUE))
+                self.table.setItem(i, column, item)
+            done = QTableWidgetItem()
+            done.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            done.setCheckState(Qt.CheckState.Checked if row.done else Qt.CheckState.Unchecked)
+            done.setData(Qt.ItemDataRole.UserRole, row.action_id)
+            done.setData(Qt.ItemDataRole.AccessibleTextRole, tr("Done"))
+            self.table.setItem(i, DONE_COLUMN, done)
+        self.table.blockSignals(False)
+        overdue = sum(1 for r in self.rows if r.days_overdue(self.today))
+        open_items = sum(1 for r in self.rows if not r.done)
+        self.summary.setText(
+            tr("{open} open follow-ups, {overdue} overdue").format(open=open_items, overdue=overdue)
+        )
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != DONE_COLUMN:
+            return
+        action_id = item.data(Qt.ItemDataRole.UserRole)
+        row = next(r for r in self.rows if r.action_id == action_id)
+        new = item.checkState() == Qt.CheckState.Checked
+        if new == row.done:
+            return
+
+        def apply(value: bool) -> None:
+            editing.set_field(self.db, m.ActionItem, action_id, "done", value)
+
+        def after() -> None:
+            self.reload()
+            self.sig_changed.emit(row.client_id)
+
+        command = ActionCommand(
+            self.tr("Follow-up done") if new else self.tr("Follow-up reopened"),
+            lambda: apply(new),
+            lambda: apply(row.done),
+            after,
+        )
+        self.undo_stack.push(command)
+        if command.error is not None:
+            QMessageBox.warning(self, self.tr("Not saved"), str(command.error))
+
+    def _open(self, table_row: int, _column: int) -> None:
+        action_id = self.table.item(table_row, 0).data(Qt.ItemDataRole.UserRole)
+        row = next(r for r in self.rows if r.action_id == action_id)
+        self.sig_open.emit(row.client_id, row.meeting_id)
+
+    def ask_export(self) -> None:
+        name, _chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export follow-ups"), "follow-ups.csv", "CSV (*.csv)"
+        )
+        if name:
+            self.export(Path(name))
+
+    def export(self, path: Path) -> None:
+        """Write the follow-ups shown (filter applied) as CSV."""
+        from kamdesk.core.contacts import follow_ups_csv
+        from kamdesk.core.exchange import write_atomically
+
+        try:
+            write_atomically(path, follow_ups_csv(self.visible_rows(), self.today))
+        except KamdeskError as exc:
+            QMessageBox.critical(self, self.tr("Not exported"), str(exc))

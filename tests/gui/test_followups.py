@@ -1,0 +1,103 @@
+"""The portfolio's follow-ups: open action items of every client, overdue first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kamdesk.gui.views.followups import DONE_COLUMN
+from tests.gui.conftest import sql
+
+
+def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> None:
+    window = demo_window("Pomorska Grupa Szpitalna S.A.")
+    window.follow_ups_action.trigger()
+    view = window.follow_ups
+    assert view is not None and window.tabs.currentWidget() is view
+    open_items = sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
+    assert view.table.rowCount() == open_items > 0
+    clients = {view.table.item(r, 1).text() for r in range(view.table.rowCount())}
+    assert len(clients) >= 3  # every client, not just the selected one
+    # overdue first, and they say so
+    today = dt.date.today()
+    overdue = sql(
+        window, f"SELECT count(*) FROM action_item WHERE NOT done AND due < '{today.isoformat()}'"
+    )
+    assert overdue > 0
+    assert "overdue" in view.table.item(0, 0).text()
+    assert f"{overdue} overdue" in view.summary.text()
+
+    # tick the first done: saved, gone from the list, undoable
+    action_id = view.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    view.table.item(0, DONE_COLUMN).setCheckState(Qt.CheckState.Checked)
+    assert sql(window, f"SELECT done FROM action_item WHERE id = {action_id}") == 1
+    assert view.table.rowCount() == open_items - 1
+    window.undo_action.trigger()
+    assert sql(window, f"SELECT done FROM action_item WHERE id = {action_id}") == 0
+    assert view.table.rowCount() == open_items
+    view.show_done.setChecked(True)
+    assert view.table.rowCount() == sql(window, "SELECT count(*) FROM action_item")
+
+    # filter by client name
+    view.filter.setText("adriatica")
+    assert 0 < view.table.rowCount() < open_items
+    assert all("Adriatica" in view.table.item(r, 1).text() for r in range(view.table.rowCount()))
+
+    # double-click opens that meeting's notes in the dossier
+    target = view.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    view.table.cellDoubleClicked.emit(0, 3)
+    assert window.tabs.currentWidget() is window.notes
+    assert window.current_client_key() == "banca-adriatica"
+    assert window.notes.notes == sql(
+        window, f"SELECT notes_id FROM action_item WHERE id = {target}"
+    )
+    # an action ticked in the notes shows in the follow-ups when they are shown again
+    window.tabs.setCurrentWidget(view)
+    window.tabs.setCurrentWidget(window.notes)
+    done_col = next(i for i, c in enumerate(window.notes.actions.model.columns) if c.name == "done")
+    row = next(
+        r
+        for r in range(window.notes.actions.model.rowCount())
+        if not window.notes.actions.model.rows[r].done
+    )
+    assert window.notes.actions.model.setData(
+        window.notes.actions.model.index(row, done_col),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    window.tabs.setCurrentWidget(view)
+    view.filter.clear()
+    view.show_done.setChecked(False)
+    assert view.table.rowCount() < sql(window, "SELECT count(*) FROM action_item")
+    assert view.table.rowCount() == sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
+    window.close_tab(window.tabs.indexOf(view))
+    assert window.follow_ups is None
+
+
+def test_follow_ups_export_csv_neutralises_formulas(qtbot, demo_window, tmp_path) -> None:
+    import csv
+
+    window = demo_window(None)
+    action = sql(window, "SELECT id FROM action_item WHERE NOT done ORDER BY id LIMIT 1")
+    window.db.engine.dispose()
+    import sqlite3
+
+    conn = sqlite3.connect(window.db.path)
+    conn.execute(
+        "UPDATE action_item SET text = '=HYPERLINK(\"http://x\")', owner = '+48 22 555 0101' "
+        f"WHERE id = {action}"
+    )
+    conn.commit()
+    conn.close()
+    view = window.open_follow_ups()
+    view.export(tmp_path / "f.csv")
+    raw = (tmp_path / "f.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so spreadsheets read UTF-8
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["Due", "Days overdue", "Client key", "Client"]
+    assert len(rows) - 1 == view.table.rowCount()
+    cells = [c for row in rows for c in row]
+    assert '\'=HYPERLINK("http://x")' in cells  # neutralised, not a live formula
+    assert "'+48 22 555 0101" in cells
+    assert any("Алматинская" in c for c in cells)
