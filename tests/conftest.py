@@ -71,6 +71,7 @@ SAMPLE: dict[str, Any] = {
             "size": "1,200 staff",
             "market_position": "No. 3 in PL",
             "key_reasons": ["income_share", "reference"],
+            "key_reason_notes": {"reference": "Our first oncology-panel rollout in Pomerania"},
             "key_level": "company",
             "reference_story": "Cut their lab turnaround by half",
             "financials": [

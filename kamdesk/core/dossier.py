@@ -64,6 +64,7 @@ class DossierData:
     client: m.Client
     company: m.Company | None
     key_reasons: list[str]
+    key_reason_notes: dict[str, str]
     financials: list[m.FinancialPeriod]  # in period order
     targets: list[m.SalesTarget]
     needs: list[m.Need]
@@ -171,6 +172,7 @@ def load(session: Session, client_key: str) -> DossierData:
         client=client,
         company=session.get(m.Company, 1),
         key_reasons=[r.reason for r in rows(m.ClientKeyReason)],
+        key_reason_notes={r.reason: r.note for r in rows(m.ClientKeyReason) if r.note},
         financials=sorted(rows(m.FinancialPeriod), key=lambda f: analytics.Period.parse(f.period)),
         targets=sorted(rows(m.SalesTarget), key=lambda t: analytics.Period.parse(t.period)),
         needs=needs,
@@ -364,6 +366,7 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "labels": dossier_labels(),
         "definitions": [key for key, _text in DEFINITIONS],
         "key_reasons": data.key_reasons,
+        "key_reason_notes": data.key_reason_notes,
         "income_share": share,
         "financials": data.financials,
         "growth": growth,

@@ -78,6 +78,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
         "next_meeting_purpose": (doc.NextMeeting, "purpose"),
     },
     m.SelfReview: {"comment": (doc.SelfReviewComments, "m1")},
+    m.ClientKeyReason: {"note": (doc.KeyReasonNotes, "reference")},
     m.ActionItem: {c: (doc.ActionItem, c) for c in doc.ActionItem.model_fields},
 }
 
@@ -735,8 +736,39 @@ def key_reasons(db: Database, client_id: int) -> list[str]:
         )
 
 
+def key_reason_notes(db: Database, client_id: int) -> dict[str, str]:
+    with db.session() as session:
+        return {
+            r.reason: r.note
+            for r in session.exec(
+                select(m.ClientKeyReason).where(m.ClientKeyReason.client_id == client_id)
+            )
+            if r.note
+        }
+
+
+def set_key_reason_note(db: Database, client_id: int, reason: str, text: str | None) -> str | None:
+    """The KAM's note on why a definition applies (the reason must be ticked); returns the old."""
+    clean = validate(m.ClientKeyReason, "note", text)
+    with db.transaction() as session:
+        row = session.exec(
+            select(m.ClientKeyReason).where(
+                m.ClientKeyReason.client_id == client_id, m.ClientKeyReason.reason == reason
+            )
+        ).first()
+        if row is None:
+            if clean is None:
+                return None
+            raise FieldError("note", "tick this definition before saying why it applies")
+        old = row.note
+        row.note = clean
+        session.add(row)
+    return old
+
+
 def set_key_reasons(db: Database, client_id: int, reasons: list[str]) -> list[str]:
-    """Why the client is key (closed list); returns the previous reasons."""
+    """Why the client is key (closed list); returns the previous reasons. Notes of reasons
+    that stay are kept."""
     allowed = [r.value for r in enums.KeyReason]
     bad = [r for r in reasons if r not in allowed]
     if bad:
@@ -747,11 +779,14 @@ def set_key_reasons(db: Database, client_id: int, reasons: list[str]) -> list[st
             session.exec(select(m.ClientKeyReason).where(m.ClientKeyReason.client_id == client_id))
         )
         old = [r.reason for r in rows]
+        notes = {r.reason: r.note for r in rows}
         for row in rows:
             session.delete(row)
         session.flush()
         for reason in dict.fromkeys(reasons):
-            session.add(m.ClientKeyReason(client_id=client_id, reason=reason))
+            session.add(
+                m.ClientKeyReason(client_id=client_id, reason=reason, note=notes.get(reason))
+            )
     return old
 
 

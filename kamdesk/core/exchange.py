@@ -285,6 +285,14 @@ def check_references(p: doc.Portfolio, known: _Known) -> list[Problem]:
         problems += _dupes(client.targets, "period", f"{at}.targets", "period")
         problems += _dupes(client.competitors, "name", f"{at}.competitors", "competitor")
         problems += _dupes(client.key_reasons, "", f"{at}.key_reasons", "reason")
+        for reason in client.key_reason_notes.as_dict():
+            if reason not in client.key_reasons:
+                problems.append(
+                    Problem(
+                        f"{at}.key_reason_notes.{reason}",
+                        f"a note needs the reason: add {reason!r} to key_reasons",
+                    )
+                )
         for ni, need in enumerate(client.needs):
             problems += _dupes(need.products, "", f"{at}.needs[{ni}].products", "product")
             for pi, prod in enumerate(need.products):
@@ -525,8 +533,10 @@ class _Writer:
 
         if _has(src, "key_reasons", is_new):
             self._clear(m.ClientKeyReason, "client_id", [cid])
+            notes = src.key_reason_notes.as_dict()
             self._insert(
-                m.ClientKeyReason, [{"client_id": cid, "reason": r} for r in src.key_reasons]
+                m.ClientKeyReason,
+                [{"client_id": cid, "reason": r, "note": notes.get(r)} for r in src.key_reasons],
             )
         if _has(src, "financials", is_new):
             have = {
@@ -998,6 +1008,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             if name not in ("key_level", "reference_story")
         }
         out["key_reasons"] = [r.reason for r in _kids(reasons, cid)]
+        out["key_reason_notes"] = {r.reason: r.note for r in _kids(reasons, cid) if r.note}
         out["key_level"] = c.key_level
         out["reference_story"] = c.reference_story
         out["financials"] = [

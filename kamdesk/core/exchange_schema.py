@@ -316,6 +316,20 @@ class SelfReviewComments(Doc):
         return {n: value for n in range(1, 8) if (value := getattr(self, f"m{n}")) is not None}
 
 
+class KeyReasonNotes(Doc):
+    """Why each definition of a key client applies, in the KAM's words (by reason)."""
+
+    income_share: Text | None = None
+    potential: Text | None = None
+    reference: Text | None = None
+    partner: Text | None = None
+    competent: Text | None = None
+    innovator: Text | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class NextMeeting(Doc):
     on: dt.date | None = None
     purpose: Text | None = None
@@ -368,6 +382,7 @@ class Client(Doc):
     size: Text | None = None
     market_position: Text | None = None
     key_reasons: list[KeyReason] = []
+    key_reason_notes: KeyReasonNotes = KeyReasonNotes()
     key_level: KeyLevel | None = None
     reference_story: Text | None = None
     financials: list[FinancialPeriod] = []

@@ -162,6 +162,7 @@ class ClientKeyReason(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = fk("client.id")
     reason: str
+    note: str | None = None  # why this definition applies, in the KAM's words
 
 
 class FinancialPeriod(SQLModel, table=True):

@@ -34,6 +34,7 @@ def run_app(db_path: Path, load_demo: bool = False) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kamdesk")
+    _add_bundled_fonts()
     app.setOrganizationName("kamdesk")
     try:
         db = Database.open(db_path)
@@ -56,3 +57,14 @@ def run_app(db_path: Path, load_demo: bool = False) -> int:
 
         shutdown_render_process()
         db.close()
+
+
+def _add_bundled_fonts() -> None:
+    """The fonts the briefs use (DejaVu Sans Condensed), for Qt too: the charts and the map
+    then look the same on screen as on paper."""
+    from PySide6.QtGui import QFontDatabase
+
+    from kamdesk.core import resources
+
+    for font in sorted(resources.path("fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))

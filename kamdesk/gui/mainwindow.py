@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, QSettings, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QRegularExpression,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -59,6 +67,7 @@ MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MainWindow(QMainWindow):
+    sig_dossier_saved = Signal(str)  # the path of a dossier PDF just written
     FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Any = None):
@@ -219,6 +228,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_people_action)
         file_menu.addAction(self.import_meetings_action)
         file_menu.addSeparator()
+        self.dossier_action = QAction(self.tr("Save client &dossier (PDF)…"), self)
+        self.dossier_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.dossier_action.setToolTip(
+            self.tr("The selected client's whole dossier as a bookmarked PDF, to read or share")
+        )
+        file_menu.addAction(self.dossier_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
@@ -253,6 +269,7 @@ class MainWindow(QMainWindow):
                 self.close_tab_action,
                 self.follow_ups_action,
                 self.portfolio_action,
+                self.dossier_action,
             ]
         )
         mode = (
@@ -284,6 +301,7 @@ class MainWindow(QMainWindow):
         self.import_people_action.triggered.connect(lambda: self.import_dialog("people").exec())
         self.import_meetings_action.triggered.connect(lambda: self.import_dialog("meetings").exec())
         self.portfolio_action.triggered.connect(self.open_portfolio)
+        self.dossier_action.triggered.connect(self.ask_dossier)
         self.new_meeting_button.clicked.connect(self.ask_new_meeting)
         self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
         self.people.sig_changed.connect(self._dossier_changed)
@@ -607,6 +625,51 @@ class MainWindow(QMainWindow):
         self._loaded_tabs = set()
         self._load_tab(self.tabs.currentWidget())
         self._refresh_meetings()
+
+    def ask_dossier(self) -> None:
+        key = self.current_client_key()
+        if key is None:
+            self.statusBar().showMessage(self.tr("Select a client first."), 4000)
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Save the client dossier"), f"dossier-{key}.pdf", "PDF (*.pdf)"
+        )
+        if name:
+            self.save_dossier(key, Path(name))
+
+    def save_dossier(self, client_key: str, path: Path) -> None:
+        """Build the dossier's HTML on the worker, make the PDF in the render process, and
+        write it atomically; the status bar says when it is done."""
+        from kamdesk.core import dossier
+        from kamdesk.core.exchange import write_bytes_atomically
+        from kamdesk.gui.workers import render_pdf_in_process
+
+        db, threaded = self.db, isinstance(self.runner, TaskRunner)
+        self.dossier_action.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Making the dossier of {key}…").format(key=client_key))
+
+        def work() -> Path:
+            with db.session() as session:
+                html = dossier.build_html(session, client_key, settings.load())
+            pdf = render_pdf_in_process(html) if threaded else dossier.build_pdf(html)
+            write_bytes_atomically(path, pdf)
+            return path
+
+        def done(written: Path) -> None:
+            self.dossier_action.setEnabled(True)
+            self.statusBar().showMessage(
+                self.tr("Dossier saved: {path}").format(path=written), 8000
+            )
+            self.sig_dossier_saved.emit(str(written))
+
+        def failed(exc: BaseException) -> None:
+            self.dossier_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            QMessageBox.critical(self, self.tr("The dossier could not be made"), str(exc))
+
+        self.runner.run(work, done, failed)
 
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""

@@ -154,6 +154,8 @@ def test_figures_and_computed_key_reason(flagship: tuple[Rendered, Any]) -> None
     assert "2.4B" in r.text  # revenue value label of 2025
     assert "critical 20%" in r.text and "key 10%" in r.text  # the share chart's levels
     assert "Days of sales outstanding" in r.text
+    # the KAM's own reason for a definition, printed beside it
+    assert "three-site LIS 4 rollout" in " ".join(r.text.split())
 
 
 def test_pdf_ua_markers_and_locked_down_fetching(flagship: tuple[Rendered, Any]) -> None:

@@ -256,3 +256,19 @@ def test_notes_after_the_meeting(loaded: Database) -> None:
     editing.set_attendees(loaded, other, [wrobel])
     fresh = editing.notes_id(loaded, other, create=True)
     assert fresh is not None and editing.present(loaded, fresh) == [wrobel]
+
+
+def test_key_reason_notes(loaded: Database) -> None:
+    cid = _id(loaded, m.Client, "wisla-pharma")
+    assert editing.key_reason_notes(loaded, cid) == {
+        "reference": "Our first oncology-panel rollout in Pomerania"
+    }
+    assert editing.set_key_reason_note(loaded, cid, "income_share", " 22 % in 2025 ") is None
+    with pytest.raises(FieldError, match="tick this definition"):
+        editing.set_key_reason_note(loaded, cid, "partner", "shares plans")
+    # unticking a reason drops its note; ticking others keeps the notes of those that stay
+    editing.set_key_reasons(loaded, cid, ["income_share", "partner"])
+    assert editing.key_reason_notes(loaded, cid) == {"income_share": "22 % in 2025"}
+    with loaded.session() as session:
+        client = exchange.export_document(session)["clients"][0]
+    assert client["key_reason_notes"] == {"income_share": "22 % in 2025"}

@@ -575,3 +575,15 @@ def test_notes_fields_are_checked_with_paths(db: Database, sample: dict[str, Any
         p.startswith(f"{at}.self_review_comments.4: a comment needs a verdict") for p in problems
     )
     assert _count(db, "meeting_notes") == 0  # nothing was written
+
+
+def test_key_reason_notes_need_their_reason(db: Database, sample: dict[str, Any]) -> None:
+    client = sample["clients"][0]
+    client["key_reason_notes"] = {"partner": "shares plans", "fun": "x"}
+    problems = _problems(db, sample)
+    assert any(p.startswith("clients[0].key_reason_notes.fun:") for p in problems)
+    client["key_reason_notes"] = {"partner": "shares plans"}
+    problems = _problems(db, sample)
+    assert problems == [
+        "clients[0].key_reason_notes.partner: a note needs the reason: add 'partner' to key_reasons"
+    ]

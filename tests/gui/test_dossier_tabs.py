@@ -210,3 +210,37 @@ def test_relationship_plan_steps_of_a_person(window: MainWindow) -> None:
     assert steps.model.rowCount() == count + 1
     window.undo_action.trigger()
     assert steps.model.rowCount() == count
+
+
+def test_why_each_key_reason_applies(qtbot, window: MainWindow) -> None:
+    overview = window.overview
+    window.tabs.setCurrentWidget(overview)
+    note_sql = (
+        "SELECT note FROM client_key_reason r JOIN client c ON c.id = r.client_id "
+        "WHERE c.key = 'banca-adriatica' AND reason = '{reason}'"
+    )
+    partner = overview.reason_notes["partner"]
+    assert partner.isEnabled() and "welfare budget" in partner.text()  # from the demo
+    assert not overview.reason_notes["innovator"].isEnabled()  # not ticked: nothing to explain
+    partner.setText("Shares the 2027 welfare budget and renewal criteria")
+    partner.editingFinished.emit()
+    assert sql(window, note_sql.format(reason="partner")) == (
+        "Shares the 2027 welfare budget and renewal criteria"
+    )
+    # unticking drops the note; undo brings back the reason and its note
+    overview.reasons["partner"].click()
+    assert not overview.reason_notes["partner"].isEnabled()
+    assert "partner" not in (
+        sql(
+            window,
+            "SELECT group_concat(reason) FROM client_key_reason r JOIN client c "
+            "ON c.id = r.client_id WHERE c.key = 'banca-adriatica'",
+        )
+        or ""
+    )
+    window.undo_action.trigger()
+    assert overview.reasons["partner"].isChecked()
+    assert sql(window, note_sql.format(reason="partner")) == (
+        "Shares the 2027 welfare budget and renewal criteria"
+    )
+    assert "renewal criteria" in overview.reason_notes["partner"].text()

@@ -47,3 +47,16 @@ def test_portfolio_overview_shows_figures_and_opens_clients(qtbot, demo_window, 
     )
     assert "Key-client portfolio" in text and "Banca Adriatica" in text
     assert "critical dependency" in text
+
+
+def test_save_the_client_dossier_from_the_menu(qtbot, demo_window, tmp_path: Path) -> None:
+    window = demo_window("Patika-Lánc Gyógyszertárak Zrt.")
+    with qtbot.waitSignal(window.sig_dossier_saved, timeout=60000) as saved:
+        window.save_dossier(window.current_client_key(), tmp_path / "d.pdf")
+    assert saved.args == [str(tmp_path / "d.pdf")]
+    reader = pypdf.PdfReader(tmp_path / "d.pdf")
+    assert len(reader.pages) > 5
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert any("Finances" in t for t in titles)
+    assert "Patika" in reader.pages[0].extract_text()
+    assert window.dossier_action.isEnabled()

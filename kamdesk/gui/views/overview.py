@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ from sqlmodel import select
 from kamdesk.core import analytics, editing, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.errors import KamdeskError
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
 REASONS = [
@@ -76,12 +78,28 @@ class OverviewView(QWidget):
         reasons = QGroupBox(tr("Why this client is key"), self)
         reasons_layout = QGridLayout(reasons)
         self.reasons: dict[str, QCheckBox] = {}
+        self.reason_notes: dict[str, QLineEdit] = {}
         for i, (value, text) in enumerate(REASONS):
             box = QCheckBox(tr(text), reasons)
             box.setAccessibleName(tr(text))
             box.clicked.connect(lambda _checked: self._reasons_changed())
-            reasons_layout.addWidget(box, i // 3, i % 3)
+            note = QLineEdit(reasons)
+            note.setPlaceholderText(
+                tr("Computed from the financials; add a comment if you like")
+                if value == "income_share"
+                else tr("Why it applies: what, who, since when")
+            )
+            note.setAccessibleName(tr("Why: {reason}").format(reason=tr(text)))
+            note.editingFinished.connect(lambda v=value: self._note_changed(v))
+            reasons_layout.addWidget(box, i, 0)
+            reasons_layout.addWidget(note, i, 1)
             self.reasons[value] = box
+            self.reason_notes[value] = note
+        self.reason_error = QLabel(reasons)
+        self.reason_error.setStyleSheet("color: #c62828;")
+        self.reason_error.hide()
+        reasons_layout.addWidget(self.reason_error, len(REASONS), 0, 1, 2)
+        reasons_layout.setColumnStretch(1, 1)
         host = QWidget(self)
         host_layout = QVBoxLayout(host)
         host_layout.addWidget(reasons)
@@ -111,9 +129,39 @@ class OverviewView(QWidget):
             if self.client_id is not None
             else set()
         )
+        notes = (
+            editing.key_reason_notes(self.db, self.client_id) if self.client_id is not None else {}
+        )
         for value, box in self.reasons.items():
             box.setChecked(value in current)
             box.setEnabled(self.client_id is not None)
+            self.reason_notes[value].setText(notes.get(value, ""))
+            self.reason_notes[value].setCursorPosition(0)
+            self.reason_notes[value].setEnabled(value in current)
+        self.reason_error.hide()
+
+    def _note_changed(self, reason: str) -> None:
+        client_id = self.client_id
+        if client_id is None:
+            return
+        new = self.reason_notes[reason].text().strip() or None
+        old = editing.key_reason_notes(self.db, client_id).get(reason)
+        if new == old:
+            return
+        try:
+            editing.validate(m.ClientKeyReason, "note", new)
+        except KamdeskError as exc:
+            self.reason_error.setText(str(exc))
+            self.reason_error.show()
+            return
+        self.undo_stack.push(
+            ActionCommand(
+                self.tr("Why key: note"),
+                lambda: editing.set_key_reason_note(self.db, client_id, reason, new),
+                lambda: editing.set_key_reason_note(self.db, client_id, reason, old),
+                self._after_reasons,
+            )
+        )
 
     def _reasons_changed(self) -> None:
         client_id = self.client_id
@@ -121,9 +169,13 @@ class OverviewView(QWidget):
             return
         new = [value for value, box in self.reasons.items() if box.isChecked()]
         old = editing.key_reasons(self.db, client_id)
+        old_notes = editing.key_reason_notes(self.db, client_id)
 
         def apply(reasons: list[str]) -> None:
             editing.set_key_reasons(self.db, client_id, reasons)
+            for reason, note in old_notes.items():  # unticking and undoing keeps the note
+                if reason in reasons:
+                    editing.set_key_reason_note(self.db, client_id, reason, note)
 
         self.undo_stack.push(
             ActionCommand(
