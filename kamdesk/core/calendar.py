@@ -5,15 +5,26 @@ the objective and agenda, and an alarm at the "leave by" time (start − travel 
 in-person meetings (a reminder 15 minutes before for the others). Open action items of the
 client's earlier meetings come along as to-dos with their due dates.
 
-Times are written in UTC: the exchange format keeps a UTC offset, not a named time zone, and
-a floating offset has no VTIMEZONE to describe it. Calendars show the right local time.
+The event is in its own time zone: the exchange format keeps the meeting's UTC offset (not a
+named zone), so the file carries a VTIMEZONE of that fixed offset (TZID "UTC+01:00") and the
+start and end in local time against it. Calendar programs show the right local time, and the
+file still says which offset the meeting was planned in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Alarm, Calendar, Event, Todo, vCalAddress, vText
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneStandard,
+    Todo,
+    vCalAddress,
+    vText,
+)
 
 from kamdesk import __version__
 from kamdesk.core.context import MeetingContext
@@ -37,11 +48,14 @@ def meeting_calendar(
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
 
+    tzid = offset_name(start)
+    cal.add_component(fixed_offset_zone(start))
+    end = start + dt.timedelta(minutes=meeting.duration_min or 60)
     event = Event()
     event.add("uid", f"{meeting.key}@kamdesk.invalid")
     event.add("dtstamp", stamp)
-    event.add("dtstart", start.astimezone(dt.UTC))
-    event.add("dtend", start.astimezone(dt.UTC) + dt.timedelta(minutes=meeting.duration_min or 60))
+    event.add("dtstart", start.replace(tzinfo=None), parameters={"TZID": tzid})
+    event.add("dtend", end.replace(tzinfo=None), parameters={"TZID": tzid})
     event.add("summary", f"{meeting.title} — {ctx.client.name}")
     if meeting.mode == "video" and meeting.video_link:
         event.add("location", meeting.video_link)
@@ -99,3 +113,26 @@ def meeting_calendar(
         )
         cal.add_component(todo)
     return cal.to_ical()
+
+
+def offset_name(moment: dt.datetime) -> str:
+    """ "UTC+01:00" for a moment at +01:00 (the TZID of its fixed-offset zone)."""
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def fixed_offset_zone(moment: dt.datetime) -> Timezone:
+    """A VTIMEZONE for the moment's UTC offset, with no daylight-saving rule."""
+    offset = moment.utcoffset() or dt.timedelta(0)
+    zone = Timezone()
+    zone.add("tzid", offset_name(moment))
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", offset)
+    standard.add("tzoffsetto", offset)
+    standard.add("tzname", offset_name(moment))
+    zone.add_component(standard)
+    return zone

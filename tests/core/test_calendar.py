@@ -43,6 +43,14 @@ def test_event_attendees_alarm_and_todos(db: Database, ready: dict[str, Any]) ->
     assert event.decoded("dtstart") == dt.datetime(
         2026, 11, 25, 9, 0, tzinfo=dt.UTC
     )  # 10:00 +01:00
+    # ... written in the meeting's own zone: 10:00 local against a fixed +01:00 VTIMEZONE
+    assert event["dtstart"].params["TZID"] == "UTC+01:00"
+    assert event.decoded("dtstart").replace(tzinfo=None) == dt.datetime(2026, 11, 25, 10, 0)
+    assert event.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "UTC+01:00"
+    (standard,) = zone.walk("STANDARD")
+    assert standard.decoded("tzoffsetto") == dt.timedelta(hours=1)
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=90)
     assert str(event["location"]) == "Łódź HQ"
     assert "Agree the 2027 volume" in str(event["description"])
