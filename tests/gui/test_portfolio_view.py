@@ -26,6 +26,7 @@ def test_portfolio_overview_shows_figures_and_opens_clients(qtbot, demo_window, 
     assert first == "Pomorska Grupa Szpitalna S.A."
     assert view.table.item(0, COLUMNS.index("Dependency")).text() == "critical dependency"
     assert "Income share" in view.table.item(0, COLUMNS.index("Why key")).text()
+    assert view.table.item(0, COLUMNS.index("Key at")).text() == "Company level"
     # readiness filled in by the second pass
     texts = [view.table.item(r, READINESS_COLUMN).text() for r in range(4)]
     assert all(t.startswith(("READY", "NOT READY")) for t in texts), texts

@@ -37,6 +37,7 @@ from kamdesk.core.reports import Formatter
 ALERT = QColor("#b71c1c")
 COLUMNS = (
     "Client",
+    "Key at",
     "Why key",
     "Income share",
     "Dependency",
@@ -212,6 +213,7 @@ class PortfolioView(QWidget):
         from kamdesk.core.portfolio_report import dependency_labels
 
         reasons, dependency = labels()["key_reason"], dependency_labels()
+        levels = labels()["key_level"]
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(figures.clients))
 
@@ -265,6 +267,7 @@ class PortfolioView(QWidget):
             name.setData(Qt.ItemDataRole.UserRole, c.id)
             cells = [
                 name,
+                QTableWidgetItem(levels[c.key_level]),
                 QTableWidgetItem(", ".join(why)),
                 share,
                 dep,
@@ -283,7 +286,7 @@ class PortfolioView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
-        self.table.sortItems(2, Qt.SortOrder.DescendingOrder)
+        self.table.sortItems(COLUMNS.index("Income share"), Qt.SortOrder.DescendingOrder)
 
     def _compute_readiness(self, keys: list[str]) -> None:
         from kamdesk.core import readiness
