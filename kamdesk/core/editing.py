@@ -658,23 +658,32 @@ def review_comments(db: Database, notes: int) -> dict[int, str]:
         }
 
 
-def set_review_comment(db: Database, notes: int, mistake: int, text: str | None) -> str | None:
-    """Comment on a self-review verdict (the verdict must be given first); returns the old one."""
-    clean = validate(m.SelfReview, "comment", text.strip() if text else None) or None
+def _set_note(
+    db: Database, stmt: Any, column: str, value: str | None, refusal: FieldError
+) -> str | None:
+    """Set a note column on the row ``stmt`` finds; without that row, a note is refused
+    (clearing one is a no-op). Returns the old note."""
     with db.transaction() as session:
-        row = session.exec(
-            select(m.SelfReview).where(
-                m.SelfReview.notes_id == notes, m.SelfReview.mistake == mistake
-            )
-        ).first()
+        row = session.exec(stmt).first()
         if row is None:
-            if clean is None:
+            if value is None:
                 return None
-            raise FieldError("comment", "rate this point (OK or slip) before commenting on it")
-        old = row.comment
-        row.comment = clean
+            raise refusal
+        old: str | None = getattr(row, column)
+        setattr(row, column, value)
         session.add(row)
     return old
+
+
+def set_review_comment(db: Database, notes: int, mistake: int, text: str | None) -> str | None:
+    """Comment on a self-review verdict (the verdict must be given first); returns the old one."""
+    return _set_note(
+        db,
+        select(m.SelfReview).where(m.SelfReview.notes_id == notes, m.SelfReview.mistake == mistake),
+        "comment",
+        validate(m.SelfReview, "comment", text.strip() if text else None) or None,
+        FieldError("comment", "rate this point (OK or slip) before commenting on it"),
+    )
 
 
 def self_review(db: Database, notes: int) -> dict[int, str]:
@@ -749,21 +758,15 @@ def key_reason_notes(db: Database, client_id: int) -> dict[str, str]:
 
 def set_key_reason_note(db: Database, client_id: int, reason: str, text: str | None) -> str | None:
     """The KAM's note on why a definition applies (the reason must be ticked); returns the old."""
-    clean = validate(m.ClientKeyReason, "note", text)
-    with db.transaction() as session:
-        row = session.exec(
-            select(m.ClientKeyReason).where(
-                m.ClientKeyReason.client_id == client_id, m.ClientKeyReason.reason == reason
-            )
-        ).first()
-        if row is None:
-            if clean is None:
-                return None
-            raise FieldError("note", "tick this definition before saying why it applies")
-        old = row.note
-        row.note = clean
-        session.add(row)
-    return old
+    return _set_note(
+        db,
+        select(m.ClientKeyReason).where(
+            m.ClientKeyReason.client_id == client_id, m.ClientKeyReason.reason == reason
+        ),
+        "note",
+        validate(m.ClientKeyReason, "note", text),
+        FieldError("note", "tick this definition before saying why it applies"),
+    )
 
 
 def set_key_reasons(db: Database, client_id: int, reasons: list[str]) -> list[str]:
