@@ -30,6 +30,7 @@ bench: setup
 	$(BIN)/python benchmarks/portfolio.py
 	$(BIN)/python benchmarks/dossier.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py --large
+	$(BIN)/python benchmarks/crash_safety.py --kills 300
 
 ## Screenshots of the app on the demo data, for the README (offscreen).
 screenshots: setup

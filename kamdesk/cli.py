@@ -9,6 +9,7 @@ Errors go to stderr, one line each, never a traceback for a user error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="with no command: load the demo portfolio first if the database is empty",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read an encrypted database's passphrase from the first line of FILE "
+        "(else $KAMDESK_PASSPHRASE, else asked on the terminal)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("demo", help="fill an empty database with the demo portfolio")
@@ -127,6 +135,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("client", metavar="CLIENT_KEY")
     p.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
     p.add_argument("--html", type=Path, help="also write the dossier as HTML")
+    p = sub.add_parser(
+        "person-export", help="everything kept about one person, as JSON or PDF (by extension)"
+    )
+    p.add_argument("client", metavar="CLIENT_KEY")
+    p.add_argument("person", metavar="PERSON_KEY")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .json or .pdf file")
+    p = sub.add_parser(
+        "person-erase", help="erase one person for good (not undoable), with the reason recorded"
+    )
+    p.add_argument("client", metavar="CLIENT_KEY")
+    p.add_argument("person", metavar="PERSON_KEY")
+    p.add_argument(
+        "--reason", required=True, metavar="TEXT", help="why (recorded; must not name them)"
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    # -- encryption (see _encryption_command) --
+    sub.add_parser(
+        "encrypt",
+        help="encrypt the database with a passphrase ($KAMDESK_PASSPHRASE, --passphrase-file "
+        "or asked twice)",
+    )
+    sub.add_parser("decrypt", help="turn an encrypted database back into a plain one")
+    p = sub.add_parser(
+        "change-passphrase",
+        help="re-encrypt with a new passphrase ($KAMDESK_NEW_PASSPHRASE, --new-passphrase-file "
+        "or asked twice)",
+    )
+    p.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
+    # -- backups (see _backup_command) --
+    p = sub.add_parser(
+        "backup", help="back up the database now (to its backups folder, or to FILE with -o)"
+    )
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the backup here")
+    sub.add_parser("backups", help="list the database's backups, newest first")
+    p = sub.add_parser(
+        "restore",
+        help="replace the database with a backup (checked first; the current file is kept aside)",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
     for name in NOT_YET:
         p = sub.add_parser(name, help="(not available yet)")
         p.add_argument("args", nargs=argparse.REMAINDER)
@@ -142,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in NOT_YET:
         return _fail(f"'{args.command}' is not available yet", EXIT_INVALID)
+    from kamdesk.core import crypto
+
+    # every Database.open below gets an encrypted file's passphrase from here
+    crypto.set_passphrase_provider(_passphrase_provider(args, interactive=args.command is not None))
     try:
         return _run(args)
     except errors.InvalidInput as exc:
@@ -157,6 +208,98 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_ENVIRONMENT)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    finally:
+        crypto.set_passphrase_provider(None)
+
+
+# -- passphrases: never on the command line (other users see it), never written anywhere --
+
+ENV_PASSPHRASE = "KAMDESK_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "KAMDESK_NEW_PASSPHRASE"
+
+
+def _read_passphrase_file(file: Path) -> str:
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.KamdeskError(f"Cannot read the passphrase file {file}: {exc}.") from exc
+    return text.splitlines()[0] if text.splitlines() else ""
+
+
+def _given_passphrase(file: Path | None, env: str) -> str | None:
+    if file is not None:
+        return _read_passphrase_file(file)
+    return os.environ.get(env) or None
+
+
+def _passphrase_provider(args: argparse.Namespace, *, interactive: bool) -> Any:
+    """Where an encrypted database's passphrase comes from: --passphrase-file, else
+    $KAMDESK_PASSPHRASE, else a prompt when on a terminal (not for the desktop app)."""
+    asked: dict[Path, str | None] = {}
+
+    def provide(path: Path) -> str | None:
+        if path not in asked:
+            given = _given_passphrase(args.passphrase_file, ENV_PASSPHRASE)
+            if given is None and interactive and sys.stdin.isatty():
+                import getpass
+
+                given = getpass.getpass(f"Passphrase for {path}: ")
+            asked[path] = given
+        return asked[path]
+
+    return provide
+
+
+def _new_passphrase(file: Path | None, env: str, what: str) -> str:
+    """A new passphrase: from the file or the environment, or typed twice on a terminal."""
+    given = _given_passphrase(file, env)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise errors.PassphraseNeeded(
+            f"{what} needs the new passphrase: set ${env} or give a file "
+            "(there is no terminal to ask on)."
+        )
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    if getpass.getpass("The same again: ") != first:
+        raise errors.InvalidInput("passphrase", [errors.Problem("", "the two entries differ")])
+    return first
+
+
+def _encryption_command(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import crypto, encryption
+
+    if args.command == "encrypt":
+        if crypto.is_encrypted(path):  # before asking for a new passphrase
+            return _fail(f"{path} is already encrypted; use change-passphrase", EXIT_ENVIRONMENT)
+        result = encryption.encrypt(
+            path, _new_passphrase(args.passphrase_file, ENV_PASSPHRASE, "encrypt")
+        )
+    else:
+        current = ""  # a plain file: decrypt and change-passphrase say it is not encrypted
+        if crypto.is_encrypted(path):
+            current = crypto.provided_passphrase(path) or ""
+            # checked before anything else is asked or done
+            encryption.check_passphrase(path, current)
+        if args.command == "decrypt":
+            result = encryption.decrypt(path, current)
+        else:
+            new = _new_passphrase(args.new_passphrase_file, ENV_NEW_PASSPHRASE, "change-passphrase")
+            result = encryption.change_passphrase(path, current, new)
+    state = "encrypted" if result.encrypted else "decrypted"
+    print(
+        f"{path} {state}: {result.tables} tables, {result.rows} rows checked "
+        f"({result.seconds:.1f} s)."
+    )
+    if result.encrypted:
+        print("The passphrase is stored nowhere: without it the dossier cannot be opened.")
+    if result.older_copies:
+        print("These older backups are still protected the old way (delete them if needed):")
+        for copy in result.older_copies:
+            print(f"  {copy}")
+    return EXIT_OK
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -172,6 +315,8 @@ def _run(args: argparse.Namespace) -> int:
         return run_app(_db_path(args), load_demo=args.demo)
 
     path = _db_path(args)
+    if args.command in ("encrypt", "decrypt", "change-passphrase"):
+        return _encryption_command(path, args)
     if args.command == "demo":
         from kamdesk.core import demo
 
@@ -265,6 +410,13 @@ def _run(args: argparse.Namespace) -> int:
         return _follow_ups(path, args)
     if args.command == "portfolio":
         return _portfolio(path, args)
+    if args.command == "person-export":
+        return _person_export(path, args)
+    if args.command == "person-erase":
+        return _person_erase(path, args)
+
+    if args.command in ("backup", "backups", "restore"):
+        return _backup_command(path, args)
 
     raise AssertionError(args.command)  # pragma: no cover
 
@@ -503,3 +655,118 @@ def _portfolio(path: Path, args: argparse.Namespace) -> int:
     for warning in conc.warnings:
         print(f"! {warning}")
     return EXIT_OK
+
+
+def _person_export(path: Path, args: argparse.Namespace) -> int:
+    from kamdesk.core import privacy, settings
+
+    with Database.open(path, readonly=True) as db:
+        privacy.export_file(db, args.client, args.person, args.output, settings.load())
+    print(f"Everything kept about {args.person} written to {args.output}")
+    return EXIT_OK
+
+
+def _person_erase(path: Path, args: argparse.Namespace) -> int:
+    """Show what goes, confirm (unless --yes), erase, then list what still names the person
+    and the backups that still hold them."""
+    from kamdesk.core import models as m
+    from kamdesk.core import privacy
+    from kamdesk.core.editing import FieldError
+
+    if not args.reason.strip():
+        return _fail("--reason needs a reason", EXIT_INVALID)
+    with Database.open(path) as db:
+        with db.session() as session:
+            person_id = privacy.person_id(session, args.client, args.person)
+            plan = privacy.preview(session, person_id)
+            try:
+                privacy.check_reason(args.reason, session.get_one(m.Stakeholder, person_id))
+            except FieldError as exc:
+                return _fail(f"--reason: {exc.message}", EXIT_INVALID)
+        print(f"Erasing {args.person} of {args.client} removes for good (this cannot be undone):")
+        for name, count in plan.counts.items():
+            print(f"  {count:>4} {name.replace('_', ' ')}")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                return _fail("give --yes to erase without a terminal to confirm", EXIT_INVALID)
+            if input("Type 'erase' to go ahead: ").strip() != "erase":
+                print("Nothing was erased.")
+                return EXIT_OK
+        result = privacy.erase(db, person_id, args.reason)
+    print(f"Erased. Record {result.reference} keeps the time and reason, not the person.")
+    if not result.purged:
+        print(f"kamdesk: warning: {result.purge_problem}", file=sys.stderr)
+    if result.mentions:
+        print("These texts still name them; edit them yourself:")
+        for mention in result.mentions:
+            sure = "" if mention.certain else " (possible match)"
+            print(f"  {mention.where}{sure}: {mention.excerpt}")
+    for check in result.backups:
+        state = "still holds them until it rotates out" if check.holds else "could not be read"
+        print(f"  backup {check.path}: {state}")
+    return EXIT_OK
+
+
+def _backup_command(path: Path, args: argparse.Namespace) -> int:
+    """``backup [-o FILE]``, ``backups`` and ``restore FILE`` (kamdesk.core.backup). A backup
+    FILE that is damaged or not a kamdesk database is invalid input (exit 2); a database in
+    use, a newer backup or a full disk are environment problems (exit 1)."""
+    from kamdesk.core import backup
+
+    if args.command == "backups":
+        found = backup.list_backups(path)
+        folder = backup.backup_dir(path)
+        if not found:
+            print(f"No backups of {path} yet; they are kept in {folder}.")
+            return EXIT_OK
+        print(f"Backups of {path}, newest first:")
+        for info in found:
+            print(
+                f"  {info.taken_at:%Y-%m-%d %H:%M:%S}  {info.reason:<9} "
+                f"{_size(info.size):>9}  {info.path}"
+            )
+        return EXIT_OK
+    if args.command == "backup":
+        with Database.open(path, readonly=True) as db:
+            written = backup.backup_now(db, "manual", args.output)
+        print(f"Backup of {path} written to {written} ({_size(written.stat().st_size)}).")
+        return EXIT_OK
+    if not args.file.is_file():
+        return _fail(f"{args.file}: no such file; nothing was changed", EXIT_INVALID)
+    with _backup_key(args.file):
+        try:
+            backup.check_file(args.file)
+        except errors.DatabaseTooNew:
+            raise
+        except errors.NotADossierDatabase as exc:  # damaged too
+            return _fail(f"{exc} Nothing was changed.", EXIT_INVALID)
+        result = backup.restore(path, args.file)
+    print(f"Restored {path} from {args.file}.")
+    if result.replaced is not None:
+        print(f"The previous file was kept as {result.replaced}.")
+    return EXIT_OK
+
+
+def _backup_key(file: Path) -> Any:
+    """While restoring an encrypted backup, its key (from the passphrase) is known."""
+    import contextlib
+
+    from kamdesk.core import crypto
+
+    @contextlib.contextmanager
+    def known() -> Any:
+        key = None
+        if crypto.is_encrypted(file):
+            key = crypto.key_for_file(file, crypto.provided_passphrase(file))
+            crypto.remember(key)
+        try:
+            yield
+        finally:
+            if key is not None:
+                crypto.forget(key)
+
+    return known()
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size < 10 * 1024 * 1024 else f"{size / 2**20:,.1f} MB"

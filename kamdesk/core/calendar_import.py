@@ -70,7 +70,7 @@ from icalendar import (
 )
 from sqlmodel import Session, col, select
 
-from kamdesk.core import enums, search
+from kamdesk.core import backup, enums, search
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError, slug, unique_key, validate
@@ -1573,6 +1573,7 @@ def apply_calendar_import(db: Database, client_id: int, plan: ImportPlan) -> Imp
         raise KamdeskError("This preview was made for another client; preview the import again.")
     created: list[str] = []
     updated: list[str] = []
+    backup.before_import(db)
     with db.transaction() as session:
         fresh = _plan(session, client_id, plan.calendar)
         if _fingerprint(fresh) != _fingerprint(plan):

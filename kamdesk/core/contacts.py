@@ -62,8 +62,8 @@ from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
+from kamdesk.core import backup, search
 from kamdesk.core import models as m
-from kamdesk.core import search
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError, slug, unique_key, validate
 from kamdesk.core.errors import InvalidInput, KamdeskError, Problem, UnknownKey
@@ -1512,6 +1512,7 @@ def apply_import(db: Database, client_id: int, plan: ImportPlan) -> ImportSummar
     )
     if not plan.writes:
         return summary
+    backup.before_import(db)
     with db.transaction() as session:
         _client(session, client_id)
         keys = set(

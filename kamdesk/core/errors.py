@@ -9,7 +9,9 @@ newer schema, file in use) from mistakes in the user's input (``InvalidInput``).
 from __future__ import annotations
 
 import sqlite3
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy.exc
 
@@ -38,12 +40,32 @@ class NotADossierDatabase(EnvironmentProblem):
     pass
 
 
+class DatabaseDamaged(NotADossierDatabase):
+    """The dossier file fails SQLite's checks (or is empty or missing while backups of it
+    exist). Nothing was changed. ``newest_backup`` is the newest backup that passed its
+    checks, if any: the message names it and the GUI offers to restore it."""
+
+    def __init__(self, message: str, newest_backup: Path | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.newest_backup = newest_backup
+        # the finding alone (one sentence), without the advice that follows it
+        self.detail = detail or message
+
+
 class DiskFull(EnvironmentProblem):
     pass
 
 
 class MigrationFailed(EnvironmentProblem):
     pass
+
+
+class PassphraseNeeded(EnvironmentProblem):
+    """The dossier is encrypted and no passphrase was given (or an empty one)."""
+
+
+class WrongPassphrase(EnvironmentProblem):
+    """The passphrase does not open the encrypted dossier."""
 
 
 class UnknownKey(KamdeskError):
@@ -80,7 +102,12 @@ def translate_db_error(exc: BaseException, path: str) -> KamdeskError | None:
     propagate as it is).
     """
     orig = exc.orig if isinstance(exc, sqlalchemy.exc.DBAPIError) else exc
-    if not isinstance(orig, sqlite3.Error):
+    # An encrypted dossier's errors come from sqlcipher3, whose classes do not derive from
+    # sqlite3's (and it is only imported once an encrypted file was opened).
+    cipher = sys.modules.get("sqlcipher3")
+    if not isinstance(orig, sqlite3.Error) and not (
+        cipher is not None and isinstance(orig, cipher.Error)
+    ):
         return None
     text = str(orig).lower()
     if "readonly" in text or "read-only" in text:
@@ -97,7 +124,15 @@ def translate_db_error(exc: BaseException, path: str) -> KamdeskError | None:
         return DatabaseLocked(
             f"The database {path} is busy in another program; try again in a moment."
         )
-    if "not a database" in text or "malformed" in text:
+    if "malformed" in text or "could not decode" in text:
+        # (the decode error quotes the stored text: personal data, so it is not repeated)
+        what = "malformed" if "malformed" in text else "holding text that is not valid UTF-8"
+        detail = f"{path} is damaged: SQLite found it {what}."
+        return DatabaseDamaged(
+            f"{detail} Nothing was changed. Restore a backup ('kamdesk backups' lists them).",
+            detail=detail,
+        )
+    if "not a database" in text:
         return NotADossierDatabase(f"{path} is damaged or is not a kamdesk database.")
     if "unable to open" in text:
         return EnvironmentProblem(f"Cannot open {path}: {orig}.")

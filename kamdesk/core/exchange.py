@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import confirmations, search
+from kamdesk.core import backup, confirmations, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -795,6 +795,7 @@ def import_text(db: Database, text: str, source: str) -> ImportSummary:
         problems = check_references(portfolio, _Known.load(session))
     if problems:
         raise InvalidInput(source, problems)
+    backup.before_import(db)
     summary = ImportSummary()
     with db.transaction() as session:
         writer = _Writer(session, summary)

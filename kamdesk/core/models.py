@@ -511,3 +511,23 @@ class MapPosition(SQLModel, table=True):
     )
     x: float
     y: float
+
+
+# --- personal-data rights -----------------------------------------------------------------------
+
+
+class ErasureLog(SQLModel, table=True):
+    """A person erased from the dossier: when (UTC), from which client, why (the KAM's words)
+    and how many rows went. Never who: no name, key, e-mail or hash of them (a hash of a key made
+    from a name is found again by hashing candidate names). ``reference`` is random, for the
+    KAM to quote in the reply to the person. Bookkeeping, not dossier content: not part of the
+    exchange format."""
+
+    __tablename__ = "erasure_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32)
+    erased_at_utc: dt.datetime
+    client_key: str
+    reason: str
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -192,3 +192,10 @@ def search(session: Session, user_text: str, limit: int = MAX_HITS) -> list[Hit]
             Hit(kind, int(ref), int(cid), cname, title) for kind, ref, cid, cname, title in rows
         ]
     return hits
+
+
+def compact(session: Session) -> None:
+    """Merge the index into one segment. FTS5 deletes by writing "delete" markers into new
+    segments, so text removed from the index stays in its old segments until they are merged;
+    an erasure (core.privacy) runs this so nothing of the erased person is left in them."""
+    session.execute(text("INSERT INTO fts_search (fts_search) VALUES ('optimize')"))

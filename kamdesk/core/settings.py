@@ -43,6 +43,24 @@ class Settings(BaseModel):
         description="Value of one unit of a client's currency in the company currency, "
         "e.g. {PLN = 0.235} when the company counts in EUR. Needed for income shares.",
     )
+    lock_after_idle_min: Annotated[int, Field(ge=0, le=1440)] = Field(
+        15,
+        description="With an encrypted dossier, the window locks after this many minutes "
+        "without keyboard or mouse input and asks for the passphrase again (0: never).",
+    )
+    backup_keep_daily: Annotated[int, Field(ge=0, le=366)] = Field(
+        7,
+        description="Daily backups kept (one per day, taken on the first open of the day). "
+        "0 daily and 0 weekly turns the daily backup off.",
+    )
+    backup_keep_weekly: Annotated[int, Field(ge=0, le=520)] = Field(
+        4, description="Weekly backups kept: the newest daily backup of each week."
+    )
+    backup_folder: str = Field(
+        "",
+        description="Folder for backups; empty means 'backups' beside the database file. "
+        "A relative path is taken from the database's folder.",
+    )
 
 
 def config_path() -> Path:

@@ -21,9 +21,8 @@ def has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_app(db_path: Path, load_demo: bool = False) -> int:
+def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = None) -> int:
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
     from kamdesk.core.errors import KamdeskError
 
     if not has_screen():
@@ -36,12 +35,29 @@ def run_app(db_path: Path, load_demo: bool = False) -> int:
     app.setApplicationName("kamdesk")
     _add_bundled_fonts()
     app.setOrganizationName("kamdesk")
+    from kamdesk.core.errors import DatabaseDamaged
+    from kamdesk.gui.dialogs import backups
+    from kamdesk.gui.dialogs.passphrase import open_database
+
     try:
-        db = Database.open(db_path)
+        # an encrypted dossier: the passphrase given (or $KAMDESK_PASSPHRASE), else asked
+        try:
+            db = open_database(db_path.expanduser().resolve(), passphrase)
+        except DatabaseDamaged as exc:  # offer the newest good backup, then open again
+            offer = backups.offer_restore(db_path.expanduser().resolve(), exc)
+            if offer == "unavailable":
+                raise
+            if offer == "declined":
+                print(f"kamdesk: {exc}", file=sys.stderr)
+                return 1
+            db = open_database(db_path.expanduser().resolve(), passphrase)
     except KamdeskError as exc:
         # locked by another window, read-only folder, newer schema, not a database…
         QMessageBox.critical(None, "kamdesk", str(exc))
         print(f"kamdesk: {exc}", file=sys.stderr)
+        return 1
+    if db is None:
+        print("kamdesk: no passphrase given; the dossier was not opened.", file=sys.stderr)
         return 1
     try:
         if load_demo and demo.is_empty(db):
@@ -49,9 +65,21 @@ def run_app(db_path: Path, load_demo: bool = False) -> int:
 
         from kamdesk.gui.mainwindow import MainWindow
 
-        window = MainWindow(db)
-        window.show()
-        return app.exec()
+        while True:
+            window = MainWindow(db)
+            window.show()
+            window.setup_idle_lock()
+            if db.backup_warning:  # today's automatic backup failed: say so once
+                QMessageBox.warning(window, "kamdesk", db.backup_warning)
+            code = app.exec()
+            restore = backups.take_restore_request()  # File ▸ Backups… ▸ Restore closed it
+            if restore is None:
+                return code
+            window.deleteLater()
+            reopened = backups.restore_and_reopen(db, restore, passphrase)
+            if reopened is None:
+                return 1
+            db = reopened
     finally:
         from kamdesk.gui.workers import shutdown_render_process
 

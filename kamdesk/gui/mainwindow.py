@@ -234,6 +234,9 @@ class MainWindow(QMainWindow):
             self.tr("The selected client's whole dossier as a bookmarked PDF, to read or share")
         )
         file_menu.addAction(self.dossier_action)
+        self.backups_action = QAction(self.tr("&Backups…"), self)  # list, back up now, restore
+        self.backups_action.triggered.connect(self.show_backups)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -906,6 +909,15 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
 
+    def show_backups(self) -> None:
+        """File ▸ Backups…: the dossier's backups. A confirmed restore closes this window;
+        ``run_app`` then restores the file and opens it again (kamdesk/gui/dialogs/backups.py)."""
+        from kamdesk.gui.dialogs.backups import BackupsDialog
+
+        dialog = BackupsDialog(self.db, self, self.runner)
+        if dialog.exec() and dialog.restore_file is not None:
+            self.close()
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.people.form.flush()
         self.overview.form.flush()
@@ -914,4 +926,29 @@ class MainWindow(QMainWindow):
         if isinstance(self.runner, TaskRunner):
             self.runner.wait(60000)
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())
+        if getattr(self, "idle_lock", None) is not None:
+            self.idle_lock.stop()
         super().closeEvent(event)
+
+    # -- idle lock of an encrypted dossier (kamdesk/gui/idlelock.py); set up by gui/app.py --
+
+    def flush_edits(self) -> None:
+        """Commit every edit still waiting for its autosave delay."""
+        self.people.form.flush()
+        self.overview.form.flush()
+        for workspace in self.workspaces.values():
+            workspace.flush()
+
+    def setup_idle_lock(self, idle_ms: int | None = None) -> None:
+        """Lock after idle time when the dossier is encrypted: ``idle_ms``, else the settings'
+        ``lock_after_idle_min`` (0: never)."""
+        from kamdesk.gui.idlelock import IdleLock
+
+        if not self.db.encrypted:
+            return
+        if idle_ms is None:
+            idle_ms = settings.load().lock_after_idle_min * 60_000
+        if idle_ms > 0:
+            self.idle_lock = IdleLock(
+                self, self.db.path.name, self.db.check_passphrase, self.flush_edits, idle_ms
+            )

@@ -1,16 +1,27 @@
 """The client's people: a list beside a form editing every person field in place.
 
+Where each person's facts come from and the legal basis for keeping them sit at the top of the
+form. Two personal-data rights act on the selected person (core.privacy): "Export everything
+about this person…" (JSON or PDF, by the file's extension) and "Erase this person…" (a dialog
+asking why; not undoable, so the undo stack is cleared afterwards: none of its commands may
+bring back, or still hold, what was erased).
+
 Signals:
-    sig_changed(): a person was added, edited, deleted, or an edit was undone.
+    sig_changed(): a person was added, edited, deleted, erased, or an edit was undone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -22,10 +33,11 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import col, select
 
-from kamdesk.core import editing
+from kamdesk.core import editing, privacy, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.gui.dialogs.erase_person import ErasePersonDialog
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import RecordForm
 
@@ -110,6 +122,7 @@ class PeopleView(QWidget):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
         self.client_id: int | None = None
+        self.erase_dialog: ErasePersonDialog | None = None
         self._build()
         self._connect_signals()
 
@@ -125,12 +138,33 @@ class PeopleView(QWidget):
         self.delete_button = QPushButton(tr("Delete"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
+        rights = QVBoxLayout()
+        self.export_button = QPushButton(tr("Export everything about this person…"))
+        self.export_button.setToolTip(
+            tr("Everything kept about them, as JSON or a readable PDF (to answer their request)")
+        )
+        self.erase_button = QPushButton(tr("Erase this person…"))
+        self.erase_button.setToolTip(tr("Remove them for good, with a recorded reason"))
+        rights.addWidget(self.export_button)
+        rights.addWidget(self.erase_button)
+        self.status = QLabel(left)
+        self.status.setWordWrap(True)
         left_layout.addWidget(self.list)
         left_layout.addLayout(buttons)
+        left_layout.addLayout(rights)
+        left_layout.addWidget(self.status)
 
         form = RecordForm(self.db, m.Stakeholder, self.undo_stack, self)
         self.form = form
         form.add_line("name", tr("Name"))
+        # Where the personal facts come from, and why we may keep them: first, not last.
+        form.add_choice(
+            "info_source", tr("Source of personal facts"), [(v, tr(t)) for v, t in SOURCE_CHOICES]
+        )
+        basis = form.add_text("legal_basis", tr("Legal basis for keeping them"), height=48)
+        basis.setPlaceholderText(
+            tr("e.g. consent given on …; or legitimate interest: business contact details")
+        )
         form.add_line("position", tr("Position"))
         form.add_line("department", tr("Department"))
         form.add_line("email", tr("E-mail"))
@@ -154,10 +188,6 @@ class PeopleView(QWidget):
         form.add_text("interests", tr("Interests"))
         form.add_text("competitor_affinity", tr("Ties to competitors"))
         form.add_text("personal_notes", tr("Personal notes"))
-        form.add_choice(
-            "info_source", tr("Source of personal facts"), [(v, tr(t)) for v, t in SOURCE_CHOICES]
-        )
-        form.add_line("legal_basis", tr("Legal basis for keeping them"))
         self.steps = ListEditor(
             self.db,
             m.RelationshipStep,
@@ -193,6 +223,8 @@ class PeopleView(QWidget):
         self.steps.sig_changed.connect(self.sig_changed)
         self.add_button.clicked.connect(self.ask_add)
         self.delete_button.clicked.connect(self.ask_delete)
+        self.export_button.clicked.connect(self.ask_export)
+        self.erase_button.clicked.connect(self.ask_erase)
         self.form.sig_changed.connect(self._edited)
 
     def _show_person(self, person_id: int | None) -> None:
@@ -242,7 +274,8 @@ class PeopleView(QWidget):
             self._show_person(self._id(self.list.currentItem()))
         else:
             self._show_person(None)
-        self.delete_button.setEnabled(self.list.count() > 0)
+        for button in (self.delete_button, self.export_button, self.erase_button):
+            button.setEnabled(self.list.count() > 0)
         if changed:
             self.sig_changed.emit()
 
@@ -295,3 +328,135 @@ class PeopleView(QWidget):
     def delete_person(self, person_id: int | None, name: str) -> None:
         if person_id is not None:
             self.undo_stack.push(_DeletePerson(self, person_id, name))
+
+    # -- personal-data rights --
+
+    def _current(self) -> tuple[int, str] | None:
+        item = self.list.currentItem()
+        person_id = self._id(item)
+        if item is None or person_id is None:
+            return None
+        return person_id, item.data(Qt.ItemDataRole.UserRole + 1)
+
+    def ask_export(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export everything about this person"),
+            f"{current[1]}.pdf",
+            self.tr("PDF (*.pdf);;JSON (*.json)"),
+        )
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in privacy.EXPORT_SUFFIXES:
+            path = path.with_name(path.name + (".json" if "json" in chosen.lower() else ".pdf"))
+        self.export_person(path)
+
+    def export_person(self, path: Path) -> None:
+        """Write the selected person's export: JSON here, a PDF off the GUI thread when the
+        window has a thread runner."""
+        from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+        from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
+
+        current = self._current()
+        if current is None:
+            return
+        self.form.flush()
+        try:
+            with self.db.session() as session:
+                data = privacy.collect(session, current[0])
+            if path.suffix.lower() == ".json":
+                write_atomically(path, privacy.to_json(data))
+                self._exported(path)
+                return
+            html = privacy.render_html(data, settings.load())
+        except KamdeskError as exc:
+            self._export_failed(exc)
+            return
+        runner = getattr(self.window(), "runner", None)
+        threaded = isinstance(runner, TaskRunner)
+
+        def work() -> Path:
+            pdf = render_pdf_in_process(html) if threaded else privacy.build_pdf(html)
+            write_bytes_atomically(path, pdf)
+            return path
+
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("Making the PDF…"))
+        if runner is None:
+            try:
+                self._exported(work())
+            except KamdeskError as exc:
+                self._export_failed(exc)
+        else:
+            runner.run(work, self._exported, self._export_failed)
+
+    def _exported(self, path: Path) -> None:
+        self.export_button.setEnabled(self.list.count() > 0)
+        self.status.setText(self.tr("Saved {path}").format(path=path))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(self.list.count() > 0)
+        self.status.setText("")
+        QMessageBox.critical(self, self.tr("The export could not be made"), str(exc))
+
+    def ask_erase(self) -> ErasePersonDialog | None:
+        """Open the erasure dialog for the selected person (window-modal; returned for tests)."""
+        current = self._current()
+        if current is None:
+            return None
+        self.form.flush()
+        person_id = current[0]
+        with self.db.session() as session:
+            plan = privacy.preview(session, person_id, privacy.default_backups(self.db.path))
+        dialog = ErasePersonDialog(
+            plan,
+            lambda reason, done, failed: self.start_erase(person_id, reason, done, failed),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_args: setattr(self, "erase_dialog", None))
+        self.erase_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_erase(
+        self,
+        person_id: int,
+        reason: str,
+        done: Callable[[privacy.ErasureResult], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Erase for good, on the window's worker thread when it has one (compacting a large
+        file takes seconds; the dialog stays modal meanwhile); ``done``/``failed`` are called
+        on the GUI thread. A refused reason fails with FieldError and erases nothing. Not
+        undoable: the undo stack is cleared, so that no command brings the person back or
+        keeps their old values in memory."""
+        db = self.db
+        self.form.show_row(None)
+
+        def work() -> privacy.ErasureResult:
+            return privacy.erase(db, person_id, reason)
+
+        def ok(result: privacy.ErasureResult) -> None:
+            self.undo_stack.clear()
+            self.refresh(changed=True)
+            done(result)
+
+        def bad(exc: BaseException) -> None:
+            self.refresh(select_id=person_id)
+            failed(exc)
+
+        runner = getattr(self.window(), "runner", None)
+        if runner is None:
+            try:
+                result = work()
+            except KamdeskError as exc:
+                bad(exc)
+            else:
+                ok(result)
+        else:
+            runner.run(work, ok, bad)
