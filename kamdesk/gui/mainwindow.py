@@ -646,19 +646,15 @@ class MainWindow(QMainWindow):
         """Build the dossier's HTML on the worker, make the PDF in the render process, and
         write it atomically; the status bar says when it is done."""
         from kamdesk.core import dossier
-        from kamdesk.core.exchange import write_bytes_atomically
-        from kamdesk.gui.workers import render_pdf_in_process
+        from kamdesk.gui.workers import write_pdf
 
-        db, threaded = self.db, isinstance(self.runner, TaskRunner)
+        db = self.db
         self.dossier_action.setEnabled(False)
         self.statusBar().showMessage(self.tr("Making the dossier of {key}…").format(key=client_key))
 
-        def work() -> Path:
+        def html() -> str:
             with db.session() as session:
-                html = dossier.build_html(session, client_key, settings.load())
-            pdf = render_pdf_in_process(html) if threaded else dossier.build_pdf(html)
-            write_bytes_atomically(path, pdf)
-            return path
+                return dossier.build_html(session, client_key, settings.load())
 
         def done(written: Path) -> None:
             self.dossier_action.setEnabled(True)
@@ -672,7 +668,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             QMessageBox.critical(self, self.tr("The dossier could not be made"), str(exc))
 
-        self.runner.run(work, done, failed)
+        write_pdf(self.runner, html, path, done, failed)
 
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""

@@ -144,3 +144,26 @@ def shutdown_render_process() -> None:
     if _pdf_pool is not None:
         _pdf_pool.shutdown(wait=False, cancel_futures=True)
         _pdf_pool = None
+
+
+def write_pdf(
+    runner: Any,
+    build_html: Callable[[], str],
+    path: Any,
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+) -> TaskHandle:
+    """Build a report's HTML on the worker, make the PDF (in the render process when the
+    runner is the real thread pool), write it atomically to ``path``; ``on_done(path)``."""
+    from kamdesk.core.exchange import write_bytes_atomically
+    from kamdesk.core.reports import html_to_pdf
+
+    threaded = isinstance(runner, TaskRunner)
+
+    def work() -> Any:
+        html = build_html()
+        write_bytes_atomically(path, render_pdf_in_process(html) if threaded else html_to_pdf(html))
+        return path
+
+    handle: TaskHandle = runner.run(work, on_done, on_failed)
+    return handle

@@ -346,21 +346,17 @@ class PortfolioView(QWidget):
     def save_report(self, path: Path) -> None:
         """Build the report (HTML here, PDF in the render process) and write it atomically."""
         from kamdesk.core import portfolio_report
-        from kamdesk.core.exchange import write_bytes_atomically
-        from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
+        from kamdesk.gui.workers import write_pdf
 
-        db, threaded = self.db, isinstance(self.runner, TaskRunner)
+        db = self.db
         self.report_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
-        def work() -> bytes:
+        def html() -> str:
             with db.session() as session:
-                html = portfolio_report.build_html(session, settings.load())
-            pdf = render_pdf_in_process(html) if threaded else portfolio_report.build_pdf(html)
-            write_bytes_atomically(path, pdf)
-            return pdf
+                return portfolio_report.build_html(session, settings.load())
 
-        def done(_pdf: bytes) -> None:
+        def done(_path: Path) -> None:
             self.report_button.setEnabled(True)
             self.status.setText(self.tr("Saved {path}").format(path=path))
 
@@ -369,4 +365,4 @@ class PortfolioView(QWidget):
             self.status.setText("")
             QMessageBox.critical(self, self.tr("The report could not be made"), str(exc))
 
-        self.runner.run(work, done, failed)
+        write_pdf(self.runner, html, path, done, failed)
