@@ -45,8 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import filelock
-
 from kamdesk.core import crypto, errors
 from kamdesk.core import settings as settings_mod
 
@@ -517,21 +515,13 @@ def restore(
     if backup_file == db_path or _same_file_as_database(backup_file, db_path):
         raise errors.EnvironmentProblem(f"{backup_file} is the database itself.")
     check_file(backup_file)
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _os_problem(exc, f"Cannot create the folder {db_path.parent}") from exc
-    # the same lock file as Database.open (db.py): flock, released if this process dies
-    lock = filelock.FileLock(str(db_path) + ".lock", timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise errors.DatabaseLocked(
-            f"{db_path} is open for writing in a kamdesk window or process; close it there "
-            "first. Nothing was changed."
-        ) from None
-    except OSError as exc:
-        raise _os_problem(exc, f"Cannot lock {db_path}") from exc
+    from kamdesk.core.db import writer_lock
+
+    lock = writer_lock(  # the same lock as Database.open
+        db_path,
+        f"{db_path} is open for writing in a kamdesk window or process; close it there "
+        "first. Nothing was changed.",
+    )
     try:
         tmp, revision = _verified_copy(backup_file, db_path.parent, "check", str(backup_file))
         try:

@@ -387,6 +387,25 @@ def _daily_backup(db: Database) -> None:
     backup.daily_if_due(db)
 
 
+def writer_lock(path: Path, busy: str) -> filelock.BaseFileLock:
+    """Take the one-writer lock of a dossier (``<file>.lock``; an OS lock, so it dies with
+    its process). ``busy`` is the message when another kamdesk holds it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.EnvironmentProblem(f"Cannot create the folder {path.parent}: {exc}.") from exc
+    lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise errors.DatabaseLocked(busy) from None
+    except OSError as exc:
+        raise errors.DatabaseReadOnly(
+            f"Cannot write beside {path} ({exc.strerror}); the folder is read-only."
+        ) from exc
+    return lock
+
+
 class Database:
     """An open dossier: a SQLAlchemy engine plus, for writers, the lock that keeps other
     writers out. Use as a context manager or call :meth:`close`."""
@@ -475,24 +494,11 @@ class Database:
             db.key = key
             return db
 
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise errors.EnvironmentProblem(
-                f"Cannot create the folder {path.parent}: {exc}."
-            ) from exc
-        lock = filelock.FileLock(str(path) + ".lock", timeout=0)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise errors.DatabaseLocked(
-                f"{path} is already open for writing in another kamdesk window or process. "
-                "Close it there first (or open this one read-only)."
-            ) from None
-        except OSError as exc:
-            raise errors.DatabaseReadOnly(
-                f"Cannot write beside {path} ({exc.strerror}); the folder is read-only."
-            ) from exc
+        lock = writer_lock(
+            path,
+            f"{path} is already open for writing in another kamdesk window or process. "
+            "Close it there first (or open this one read-only).",
+        )
         try:
             backup = None
             if revision != head_revision():
