@@ -200,6 +200,16 @@ def run(
     result = Result()
     adds: dict[str, set[str]] = {"plan": set(), "person": set()}
     last_set: dict[tuple[str, int], int] = {}
+
+    def record(edit: str) -> None:
+        """An edit the writer reported committed: an added row, or the latest value set."""
+        what, row, token = edit.split()
+        result.committed += 1
+        if what in adds:
+            adds[what].add(token)
+        else:
+            last_set[(what, int(row))] = int(token[1:])
+
     start = time.perf_counter()
     zyg = _Zygote(db_path)
     try:
@@ -223,13 +233,8 @@ def run(
                 if kind == "P":
                     pid = int(rest)
                 elif kind == "E":
-                    what, row, token = rest.split()
                     edits += 1
-                    result.committed += 1
-                    if what in adds:
-                        adds[what].add(token)
-                    else:
-                        last_set[(what, int(row))] = int(token[1:])
+                    record(rest)
                 elif kind == "F":
                     result.writer_failures.append(rest)
                 elif kind == "X":
@@ -247,12 +252,7 @@ def run(
                         raise RuntimeError("the killed writer was not reaped")
                     kind, _, rest = line.partition(" ")
                     if kind == "E":
-                        what, row, token = rest.split()
-                        result.committed += 1
-                        if what in adds:
-                            adds[what].add(token)
-                        else:
-                            last_set[(what, int(row))] = int(token[1:])
+                        record(rest)
                     elif kind == "F":
                         result.writer_failures.append(rest)
                     elif kind == "X":
