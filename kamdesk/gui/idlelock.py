@@ -59,7 +59,7 @@ class LockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QWidget(self)
-        box.setMaximumWidth(420)
+        box.setFixedWidth(440)  # a fixed width lets the wrapped prompt take its full height
         layout = QVBoxLayout(box)
         title = QLabel(self.tr("kamdesk is locked"), box)
         font = title.font()
