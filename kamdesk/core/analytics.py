@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kamdesk.core import models as m
+from kamdesk.core.errors import KamdeskError
 
 CRITICAL_SHARE = 0.20
 MONO_CLIENT_SHARE = 0.70
@@ -30,6 +31,18 @@ class Period:
 
     @classmethod
     def parse(cls, label: str) -> Period:
+        """The period a label names. Labels are checked on input, so a bad one here means a
+        damaged file: a message for the user, not a crash."""
+        try:
+            return cls._parse(label)
+        except (ValueError, IndexError, TypeError):
+            raise KamdeskError(
+                f"{label!r} is not a period (YYYY, YYYY-Qn or YYYY-MM): the dossier file may "
+                "be damaged; File > Backups can restore a good copy."
+            ) from None
+
+    @classmethod
+    def _parse(cls, label: str) -> Period:
         year = int(label[:4])
         if len(label) == 4:
             return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", label)

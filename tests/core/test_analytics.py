@@ -119,3 +119,11 @@ def test_leave_by_in_the_meetings_own_offset() -> None:
     assert leave is not None and leave.isoformat() == "2026-11-25T09:05:00+05:00"
     meeting.mode = "video"
     assert analytics.leave_by(meeting, 15) is None
+
+
+@pytest.mark.parametrize("label", ["P4", "2025-Q9", "2025-13", "", "20x5"])
+def test_a_damaged_period_label_is_a_message_not_a_crash(label: str) -> None:
+    from kamdesk.core.errors import KamdeskError
+
+    with pytest.raises(KamdeskError, match="may be damaged"):
+        Period.parse(label)
