@@ -706,3 +706,18 @@ def evaluate(ctx: MeetingContext, settings: Settings, now: dt.datetime | None = 
     return Report(
         ctx.meeting.key, checks, analytics.leave_by(ctx.meeting, settings.default_buffer_min)
     )
+
+
+def scores(db: Any, meeting_keys: list[str]) -> dict[str, tuple[bool, int]]:
+    """(ready, score) of each meeting, for the portfolio lists; loads each meeting's context
+    (run it off the GUI thread). ``db`` is a ``Database``."""
+    from kamdesk.core import settings as settings_mod
+    from kamdesk.core.context import load_meeting_context
+
+    prefs = settings_mod.load()
+    out = {}
+    with db.session() as session:
+        for key in meeting_keys:
+            report = evaluate(load_meeting_context(session, key), prefs)
+            out[key] = (report.ready, report.score)
+    return out

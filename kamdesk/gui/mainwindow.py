@@ -411,13 +411,7 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def work() -> dict[str, tuple[bool, int]]:
-            prefs = settings.load()
-            out = {}
-            with db.session() as session:
-                for key in keys:
-                    report = readiness.evaluate(load_meeting_context(session, key), prefs)
-                    out[key] = (report.ready, report.score)
-            return out
+            return readiness.scores(db, keys)
 
         self.runner.run(
             work, self.model.set_readiness, lambda exc: self.statusBar().showMessage(str(exc), 8000)

@@ -290,20 +290,9 @@ class PortfolioView(QWidget):
 
     def _compute_readiness(self, keys: list[str]) -> None:
         from kamdesk.core import readiness
-        from kamdesk.core.context import load_meeting_context
 
         db = self.db
-
-        def work() -> dict[str, tuple[bool, int]]:
-            prefs = settings.load()
-            out = {}
-            with db.session() as session:
-                for key in keys:
-                    report = readiness.evaluate(load_meeting_context(session, key), prefs)
-                    out[key] = (report.ready, report.score)
-            return out
-
-        self.runner.run(work, self._show_readiness, self._failed)
+        self.runner.run(lambda: readiness.scores(db, keys), self._show_readiness, self._failed)
 
     def _show_readiness(self, result: dict[str, tuple[bool, int]]) -> None:
         self.readiness = result
