@@ -178,3 +178,27 @@ def test_who_was_present_outcome_next_meeting_and_review_comments(
         "Argued about the listing fee"
     )
     assert notes.comments[2].text() == "Argued about the listing fee"
+
+
+def test_an_autosaved_edit_is_committed_within_a_second(qtbot, window: MainWindow) -> None:
+    """Crash safety of the GUI: a crash loses at most the field being typed. The debounce
+    (400 ms) plus the commit must land in the file, read by another connection, within 1 s."""
+    from kamdesk.gui.widgets.recordform import DEBOUNCE_MS
+
+    assert DEBOUNCE_MS < 1000
+    notes = window.notes
+    past = sql(
+        window,
+        "SELECT m.id FROM meeting m JOIN meeting_notes n ON n.meeting_id = m.id "
+        "JOIN client c ON c.id = m.client_id WHERE c.key = 'patika-lanc'",
+    )
+    assert notes.select_meeting(past)
+    summary = notes.form.fields["summary"].widget
+    summary.setPlainText("Typed just now, saved by itself.")
+    qtbot.waitUntil(
+        lambda: (
+            sql(window, f"SELECT summary FROM meeting_notes WHERE id = {notes.notes}")
+            == "Typed just now, saved by itself."
+        ),
+        timeout=1000,
+    )
