@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
         self.portfolio_view: PortfolioView | None = None
-        self._portfolio_stale = False
+        # portfolio-wide tabs (follow-ups, overview) whose data changed since they were shown:
+        # they reload when shown next, not on every autosave
+        self._stale_views: set[QWidget] = set()
         self.shown_client_id: int | None = None
         self._loaded_tabs: set[QWidget] = set()
         self.setWindowTitle(
@@ -446,9 +448,9 @@ class MainWindow(QMainWindow):
 
     def _load_tab(self, widget: QWidget | None) -> None:
         """Bring a dossier tab up to date with the selected client, once."""
-        if widget is not None and widget is self.portfolio_view and self._portfolio_stale:
-            self._portfolio_stale = False
-            self.portfolio_view.reload()
+        if widget is not None and widget in self._stale_views:
+            self._stale_views.discard(widget)
+            widget.reload()  # type: ignore[attr-defined]  # FollowUpsView or PortfolioView
             return
         loader = self._tab_loaders().get(widget) if widget is not None else None
         if loader is not None and widget not in self._loaded_tabs:
@@ -468,10 +470,7 @@ class MainWindow(QMainWindow):
         # deferred: never touch the portfolio model from inside a selection or filter change
         QTimer.singleShot(0, lambda: self._refresh_portfolio(client_ids))
         current = self.tabs.currentWidget()
-        self._loaded_tabs &= {current}
-        if self.follow_ups is not None and current is not self.follow_ups:
-            self.follow_ups.reload()
-        self._portfolio_stale = True  # recomputed when the overview is shown next
+        self._invalidate_tabs()
         if current is self.relmap:
             self.relmap.rebuild()
         elif current is self.overview:
@@ -584,12 +583,12 @@ class MainWindow(QMainWindow):
             self.workspaces.pop(widget.key, None)
             self.tabs.removeTab(index)
             widget.deleteLater()
-        elif widget is not None and widget is self.follow_ups:
-            self.follow_ups = None
-            self.tabs.removeTab(index)
-            widget.deleteLater()
-        elif widget is not None and widget is self.portfolio_view:
-            self.portfolio_view = None
+        elif widget is not None and widget in (self.follow_ups, self.portfolio_view):
+            if widget is self.follow_ups:
+                self.follow_ups = None
+            else:
+                self.portfolio_view = None
+            self._stale_views.discard(widget)
             self.tabs.removeTab(index)
             widget.deleteLater()
 
@@ -670,7 +669,6 @@ class MainWindow(QMainWindow):
             view = PortfolioView(self.db, self.runner, self.tabs)
             view.sig_open_client.connect(self._open_client_overview)
             self.portfolio_view = view
-            self._portfolio_stale = False
             index = self.tabs.addTab(view, self.tr("Portfolio overview"))
             self.tabs.setTabToolTip(index, self.portfolio_action.toolTip())
         self.tabs.setCurrentWidget(self.portfolio_view)
@@ -709,8 +707,13 @@ class MainWindow(QMainWindow):
             self.run_search()
 
     def _invalidate_tabs(self) -> None:
-        """Data changed outside the dossier tabs: reload them when shown."""
-        self._loaded_tabs &= {self.tabs.currentWidget()}
+        """Data changed: the dossier tabs and the portfolio-wide tabs not in view reload when
+        they are shown next."""
+        current = self.tabs.currentWidget()
+        self._loaded_tabs &= {current}
+        self._stale_views = {
+            view for view in (self.follow_ups, self.portfolio_view) if view not in (None, current)
+        }
 
     # -- adding and deleting clients and meetings (undoable) --
 
