@@ -1310,7 +1310,7 @@ class ImportSummary:
 def _name_keys(name: str) -> tuple[str, str]:
     """(exact, any word order) forms of a name folded like search: "Doe, John" and "John
     Doe" share the second; so do "Szőke Ildikó" and "Ildikó Szoke"."""
-    words = re.findall(r"[a-z0-9]+", search.fold(name))
+    words = search.words(name)
     return " ".join(words), " ".join(sorted(words))
 
 

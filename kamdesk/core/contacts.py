@@ -1293,7 +1293,7 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "jr", "sr", "phd"}
 def name_key(name: str) -> str:
     """A name folded for duplicate detection: case, diacritics, word order and titles ignored
     ("Wróbel, Łukasz", "lukasz wrobel" and "Dr. Łukasz Wróbel" give the same key)."""
-    words = re.findall(r"[a-z0-9]+", search.fold(name))
+    words = search.words(name)
     kept = [w for w in words if w not in _TITLES] or words
     return " ".join(sorted(kept))
 

@@ -72,7 +72,6 @@ _TITLES = frozenset(
     )
 )
 _WORD = re.compile(r"\w+")
-_ALNUM = re.compile(r"[a-z0-9]+")
 
 
 # --- finding a person's name in free text --------------------------------------------------------
@@ -96,10 +95,10 @@ class NameMatcher:
 
     @classmethod
     def for_person(cls, name: str, key: str) -> NameMatcher:
-        words = [p for p in _ALNUM.findall(search.fold(name)) if p not in _TITLES]
+        words = [p for p in search.words(name) if p not in _TITLES]
         # parts under three letters are left out, unless the name has nothing longer ("Li Na")
         parts = [p for p in words if len(p) >= 3] or [p for p in words if len(p) == 2]
-        key_parts = [p for p in _ALNUM.findall(search.fold(key)) if len(p) >= 3 and not p.isdigit()]
+        key_parts = [p for p in search.words(key) if len(p) >= 3 and not p.isdigit()]
         return cls(tuple(dict.fromkeys(parts)), tuple(dict.fromkeys(key_parts)))
 
     @property
@@ -118,7 +117,7 @@ class NameMatcher:
         found_parts: set[str] = set()
         found_keys: set[str] = set()
         for word in _WORD.finditer(text):
-            pieces = _ALNUM.findall(search.fold(word.group()))
+            pieces = search.words(word.group())
             hit = False
             for piece in pieces:
                 for part, stem in zip(self.parts, stems, strict=True):

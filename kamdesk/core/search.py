@@ -34,6 +34,15 @@ def fold(value: str) -> str:
     return anyascii(value).lower()
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(value: str) -> list[str]:
+    """The folded words of a text ("Łukasz Wróbel-Nowak" -> lukasz, wrobel, nowak): what
+    matching names across imports, duplicates and erasure compares."""
+    return _WORD.findall(fold(value))
+
+
 def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
