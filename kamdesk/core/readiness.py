@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamdesk.core import analytics, confirmations
 from kamdesk.core.context import MeetingContext
 from kamdesk.core.enums import Stage
 from kamdesk.core.i18n import _
 from kamdesk.core.settings import Settings
+
+if TYPE_CHECKING:
+    from kamdesk.core.db import Database
 
 
 class Level(StrEnum):
@@ -708,9 +711,9 @@ def evaluate(ctx: MeetingContext, settings: Settings, now: dt.datetime | None = 
     )
 
 
-def scores(db: Any, meeting_keys: list[str]) -> dict[str, tuple[bool, int]]:
+def scores(db: Database, meeting_keys: list[str]) -> dict[str, tuple[bool, int]]:
     """(ready, score) of each meeting, for the portfolio lists; loads each meeting's context
-    (run it off the GUI thread). ``db`` is a ``Database``."""
+    (run it off the GUI thread)."""
     from kamdesk.core import settings as settings_mod
     from kamdesk.core.context import load_meeting_context
 
