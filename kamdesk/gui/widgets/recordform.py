@@ -190,7 +190,7 @@ class RecordForm(QWidget):
             label,
             edit,
             lambda: text_or_none(edit.text()) if column != "name" else edit.text(),
-            lambda v: edit.setText(v or ""),
+            lambda v: (edit.setText(v or ""), edit.setCursorPosition(0)),  # show the start
             edit.textEdited,
         )
         return edit
