@@ -60,6 +60,7 @@ from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.portfolio import PortfolioView
 from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
+from kamdesk.gui.widgets.listeditor import SheetView
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 from kamdesk.gui.workers import TaskRunner
 
@@ -204,10 +205,15 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on Linux
+        # Edit › Undo undoes the last saved change; what is still being typed is saved first,
+        # so it is that change. Ctrl+Z inside a text field or an open table cell never gets
+        # here: the widget's own undo takes it (Qt gives text widgets the shortcut first).
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action.triggered.disconnect()  # the stack's own connection: see undo()
+        self.undo_action.triggered.connect(self.undo)
         self.print_action = QAction(self.tr("&Print brief…"), self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.preview_action = QAction(self.tr("Pre&view brief"), self)
@@ -912,10 +918,7 @@ class MainWindow(QMainWindow):
             self.close()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        self.people.form.flush()
-        self.overview.form.flush()
-        for workspace in self.workspaces.values():
-            workspace.flush()
+        self.flush_edits()
         if isinstance(self.runner, TaskRunner):
             self.runner.wait(60000)
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())
@@ -926,11 +929,19 @@ class MainWindow(QMainWindow):
     # -- idle lock of an encrypted dossier (kamdesk/gui/idlelock.py); set up by gui/app.py --
 
     def flush_edits(self) -> None:
-        """Commit every edit still waiting for its autosave delay."""
-        self.people.form.flush()
-        self.overview.form.flush()
+        """Commit every edit still waiting: fields in their autosave delay (every form, the
+        meeting workspaces) and an open table cell."""
+        for view in self.findChildren(SheetView):
+            view.commit_editor()
+        for form in self.findChildren(RecordForm):
+            form.flush()
         for workspace in self.workspaces.values():
             workspace.flush()
+
+    def undo(self) -> None:
+        """Edit › Undo: the last saved change, after saving what is still being typed."""
+        self.flush_edits()
+        self.undo_stack.undo()
 
     def setup_idle_lock(self, idle_ms: int | None = None) -> None:
         """Lock after idle time when the dossier is encrypted: ``idle_ms``, else the settings'
