@@ -287,7 +287,9 @@ class MainWindow(QMainWindow):
             self.tr("read-only") if self.db.readonly else self.tr("changes are saved as you type")
         )
         self.statusBar().showMessage(f"{self.db.path} · {mode}")
-        self.resize(1280, 800)
+        # within the screen, frame included: at 1366x768 a taller window hid the status bar
+        available = self.screen().availableGeometry()
+        self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
@@ -574,13 +576,27 @@ class MainWindow(QMainWindow):
         workspace.sig_changed.connect(
             lambda: QTimer.singleShot(0, lambda: self._refresh_portfolio([client_id]))
         )
-        workspace.sig_outside_target.connect(self._outside_target)
+        # the workspace belongs to its client: its checklist opens that client's dossier
+        workspace.sig_outside_target.connect(lambda target: self._outside_target(target, client_id))
+        workspace.sig_changed.connect(lambda: self._name_tab(workspace))
         self.workspaces[key] = workspace
-        title = workspace.ctx.meeting.title
-        index = self.tabs.addTab(workspace, title if len(title) <= 32 else title[:31] + "…")
-        self.tabs.setTabToolTip(index, f"{workspace.ctx.client.name}: {title}")
+        index = self.tabs.addTab(workspace, "")
+        self._name_tab(workspace)
         self.tabs.setCurrentIndex(index)
         return workspace
+
+    def _name_tab(self, workspace: MeetingWorkspace) -> None:
+        """A workspace's tab names its client and its meeting: "Client – Meeting"."""
+        index = self.tabs.indexOf(workspace)
+        if index < 0:
+            return
+        client, title = workspace.ctx.client.name, workspace.ctx.meeting.title
+
+        def short(text: str, limit: int) -> str:
+            return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+        self.tabs.setTabText(index, f"{short(client, 22)} – {short(title, 30)}")
+        self.tabs.setTabToolTip(index, f"{client} – {title}")
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -649,7 +665,11 @@ class MainWindow(QMainWindow):
 
         db = self.db
         self.dossier_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Making the dossier of {key}…").format(key=client_key))
+        with db.session() as session:
+            name = session.exec(select(m.Client.name).where(m.Client.key == client_key)).first()
+        self.statusBar().showMessage(
+            self.tr("Making the dossier of {client}…").format(client=name or client_key)
+        )
 
         def html() -> str:
             with db.session() as session:
@@ -863,8 +883,15 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
 
-    def _outside_target(self, target: str) -> None:
-        """A checklist item points at the dossier: open the tab and the field that fixes it."""
+    def _outside_target(self, target: str, client_id: int | None = None) -> None:
+        """A checklist item of a meeting of ``client_id`` points at the dossier: show that
+        client (whoever is selected in the list), then the tab and the row or field that
+        fixes it. The message for a target not found names no internal id."""
+        if client_id is not None and not self._show_client_id(client_id):
+            self.statusBar().showMessage(
+                self.tr("The client of this meeting is no longer in the portfolio."), 8000
+            )
+            return
         kind, _, rest = target.partition(":") if ":" in target else ("", "", target)
         if kind == "stakeholder":
             person, _, column = rest.partition(".")
@@ -873,17 +900,24 @@ class MainWindow(QMainWindow):
                 return
         elif target.startswith("client."):
             column = target.split(".", 1)[1]
-            tab = {
-                "financials": "finances",
-                "needs": "needs",
-                "plans": "plans",
-                "stakeholders": None,
-            }.get(column, "")
-            if tab:
-                self.tabs.setCurrentWidget(self.lists[tab])
+            if column == "financials":  # the latest period, to bring it up to date
+                self.tabs.setCurrentWidget(self.lists["finances"])
+                finances = self.lists["finances"].editors[0]
+                rows = finances.model.rows
+                latest = max(rows, key=lambda r: r.period).id if rows else None
+                finances.select(latest, "period")
                 return
-            if tab is None:
+            if column in ("needs", "plans"):
+                self.tabs.setCurrentWidget(self.lists[column])
+                editor = self.lists[column].editors[0]
+                rows = editor.model.rows
+                if column == "plans":  # the check is about the client's development plans
+                    rows = [r for r in rows if r.kind == "client_development"] or rows
+                editor.select(rows[0].id if rows else None, "text")
+                return
+            if column == "stakeholders":
                 self.tabs.setCurrentWidget(self.people)
+                self.people.list.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
             self.tabs.setCurrentWidget(self.overview)
             if self.overview.focus_field(column):
@@ -894,12 +928,23 @@ class MainWindow(QMainWindow):
             if self.products.select_product(key, column):
                 return
         elif kind == "issue":
+            issue, _, column = rest.partition(".")
             self.tabs.setCurrentWidget(self.lists["issues"])
-            return
-        # finances, needs, plans, issues and products get their own editors later
+            if issue.isdigit() and self.lists["issues"].editors[0].select(int(issue), column):
+                return
         self.statusBar().showMessage(
-            self.tr("To fix this, edit {target} in the dossier.").format(target=target), 8000
+            self.tr("What this item points at is no longer in the dossier."), 8000
         )
+
+    def _show_client_id(self, client_id: int) -> bool:
+        """Select ``client_id`` in the portfolio list (clearing a filter that hides it)."""
+        if self.shown_client_id == client_id:
+            return True
+        self.select_client_id(client_id)
+        if self.shown_client_id != client_id:
+            self.filter_clear()
+            self.select_client_id(client_id)
+        return self.shown_client_id == client_id
 
     # -- window manners --
 

@@ -466,10 +466,13 @@ class ListEditor(QWidget):
 
     def select(self, row_id: int | None = None, column: str | None = None) -> bool:
         """Make a cell current (the row ``row_id``, else the last one; the column ``column``,
-        else the first) and put the focus on the table: where a checklist item sends the user."""
-        row = self._row_of(row_id) if row_id is not None else self.model.rowCount() - 1
-        if row is None or row < 0:
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        else the first) and put the focus on the table: where a checklist item sends the user.
+        An empty list puts the focus on Add instead; a row not found returns False."""
+        if not self.model.rows:
+            self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return row_id is None
+        row = self._row_of(row_id) if row_id is not None else len(self.model.rows) - 1
+        if row is None:
             return False
         names = [c.name for c in self.model.columns]
         index = self.model.index(row, names.index(column) if column in names else 0)
