@@ -201,8 +201,13 @@ def _convert(column: Column, value: Any) -> Any:
 
 
 class SheetView(QTableView):
-    """A table that moves like a spreadsheet (see the module's docstring). ``on_closed`` runs
-    after an editor closed, before the move, and may reload the rows."""
+    """A table that moves like a spreadsheet (see the module's docstring). ``row_id`` and
+    ``row_of`` map a row to its id and back, so a move follows the row, not its position.
+
+    Signals:
+        sig_editor_closed(): an editor closed (after its value was saved), before the move; the
+            owner may reload the rows then.
+    """
 
     sig_editor_closed = Signal()
 
@@ -272,7 +277,8 @@ class SheetView(QTableView):
         super().keyPressEvent(event)
 
     def selectRow(self, row: int) -> None:  # noqa: N802 - Qt API
-        """Cells are selected one at a time: selecting a row makes its first cell current."""
+        """Cells are selected one at a time: selecting a row makes its cell in the current
+        column (else the first) current."""
         model = self.model()
         if model is not None and 0 <= row < model.rowCount():
             self.setCurrentIndex(model.index(row, max(0, self.currentIndex().column())))
