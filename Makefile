@@ -24,12 +24,14 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Figures: briefs, demo import, large-portfolio import/export, database size, GUI stalls.
+## Figures: briefs, demo import, large-portfolio import/export, database size, GUI stalls,
+## start-up beside a bare PySide6 window.
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/portfolio.py
 	$(BIN)/python benchmarks/dossier.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py --large
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/crash_safety.py --kills 300
 
 ## Screenshots of the app on the demo data, for the README (offscreen).

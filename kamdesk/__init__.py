@@ -1,6 +1,10 @@
 """kamdesk: an offline desk for Key Account Managers."""
 
-from importlib import metadata as _metadata
+import time as _time
+
+STARTED = _time.perf_counter()  # the clock of ``kamdesk --startup-check`` (gui/startup_check)
+
+from importlib import metadata as _metadata  # noqa: E402 - after the clock starts
 
 APP_NAME = "kamdesk"
 

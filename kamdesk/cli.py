@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
         help="with no command: load the demo portfolio first if the database is empty",
     )
     parser.add_argument(
+        "--startup-check",
+        action="store_true",
+        help="with no command: open the app's main window on the database, wait until it is "
+        "shown with the portfolio list filled, print 'startup-check: N ms' (since kamdesk "
+        "started importing) and exit",
+    )
+    parser.add_argument(
         "--passphrase-file",
         type=Path,
         metavar="FILE",
@@ -312,7 +319,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from kamdesk.gui.app import run_app
 
-        return run_app(_db_path(args), load_demo=args.demo)
+        return run_app(_db_path(args), load_demo=args.demo, startup_check=args.startup_check)
+    if args.startup_check:
+        return _fail("--startup-check opens the app: give it no command", EXIT_INVALID)
 
     path = _db_path(args)
     if args.command in ("encrypt", "decrypt", "change-passphrase"):

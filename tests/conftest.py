@@ -178,6 +178,8 @@ SAMPLE: dict[str, Any] = {
                     "override_reason": None,
                     "notes": {
                         "summary": "Good",
+                        "summary_shared": True,
+                        "private": "I spoke too fast about prices.",
                         "present": ["sokolov"],
                         "objective_achieved": "partly",
                         "decisions": ["Pilot in Q1"],

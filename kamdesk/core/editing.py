@@ -72,6 +72,8 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.ProductFaq: {c: (doc.Faq, c) for c in doc.Faq.model_fields},
     m.MeetingNotes: {
         "summary": (doc.Notes, "summary"),
+        "summary_shared": (doc.Notes, "summary_shared"),
+        "private": (doc.Notes, "private"),
         "decisions": (doc.Notes, "decisions"),
         "objective_achieved": (doc.Notes, "objective_achieved"),
         "next_meeting_on": (doc.NextMeeting, "on"),

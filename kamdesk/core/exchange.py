@@ -738,6 +738,8 @@ class _Writer:
                 {
                     "meeting_id": mid,
                     "summary": n.summary,
+                    "summary_shared": n.summary_shared,
+                    "private": n.private,
                     "decisions": list(n.decisions),
                     "objective_achieved": n.objective_achieved,
                     "next_meeting_on": n.next_meeting.on if n.next_meeting else None,
@@ -971,6 +973,8 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             if nt is None
             else {
                 "summary": nt.summary,
+                "summary_shared": nt.summary_shared,
+                "private": nt.private,
                 "present": [person_key[p.stakeholder_id] for p in _kids(present, nt.id)],
                 "objective_achieved": nt.objective_achieved,
                 "decisions": list(nt.decisions),

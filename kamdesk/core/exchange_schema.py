@@ -337,6 +337,9 @@ class NextMeeting(Doc):
 
 class Notes(Doc):
     summary: Text | None = None
+    # round 2: the summary goes to the client only when marked so; ``private`` never does
+    summary_shared: bool = False
+    private: Text | None = None
     present: list[Key] = []
     objective_achieved: AchievedName | None = None
     decisions: list[Text] = []

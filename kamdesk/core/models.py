@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -449,6 +450,10 @@ class MeetingNotes(SQLModel, table=True):
         ),
     )
     summary: str | None = None
+    # May the summary go to the client (the e-mail draft)? Off until the KAM says so: notes
+    # written before the private part existed kept private remarks in the summary (0008).
+    summary_shared: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    private: str | None = None  # the KAM's own remarks: never in anything sent to the client
     decisions: list[str] = json_list()
     objective_achieved: str | None = None
     next_meeting_on: dt.date | None = None

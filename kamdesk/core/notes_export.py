@@ -1,10 +1,14 @@
 """Meeting notes for the reader who wants them: Markdown, DOCX, PDF, or an e-mail draft.
 
-What goes out is what the meeting produced: who was there, summary, decisions, action items and
-the next meeting. Only exports for the KAM's own side (``internal``) add whether the objective
-was achieved and the self-review with its comments: the e-mail draft goes to the client, and
-leaves them out. Nothing from the people's profiles (personal notes, interests, etiquette) is
-ever included: notes are often forwarded.
+Notes have a shareable part and a private part. Shareable: who was there, decisions, action
+items, the next meeting, and the summary once the KAM marked it as one the client may read
+(``summary_shared``; notes from before that choice existed are not shared, see migration 0008).
+Private: the KAM's own remarks (``private``), whether the objective was achieved, and the
+self-review with its comments. Exports for the KAM's own side (``internal``: Markdown, Word,
+PDF) carry both; the e-mail draft goes to the client and carries only the shareable part, in
+its text, its HTML and its attached PDF alike. ``describe_eml`` reads a draft back for the
+preview the app shows before writing it. Nothing from the people's profiles (personal notes,
+interests, etiquette) is ever included: notes are often forwarded.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from kamdesk.core import models as m
 from kamdesk.core import reports
 from kamdesk.core.context import MeetingContext, load_meeting_context
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.i18n import _
 from kamdesk.core.readiness import MISTAKES
 
 FORMATS = ("md", "docx", "pdf", "eml")
@@ -50,6 +55,24 @@ class NotesData:
     def people(self) -> list[m.Stakeholder]:
         """Who the notes are about: those present, or the invited if presence is not recorded."""
         return self.present or self.ctx.attendees
+
+    def summary(self, internal: bool) -> str | None:
+        """The summary for this reader: the client gets it only when marked shareable."""
+        return self.notes.summary if internal or self.notes.summary_shared else None
+
+    def left_out(self) -> list[str]:
+        """What the client's copy (the e-mail draft) leaves out, for the KAM to see."""
+        notes = self.notes
+        out = []
+        if notes.summary and not notes.summary_shared:
+            out.append(_("the summary (not marked as shareable with the client)"))
+        if notes.private:
+            out.append(_("your private remarks"))
+        if notes.objective_achieved:
+            out.append(_("whether the objective was achieved"))
+        if self.review:
+            out.append(_("the self-review"))
+        return out
 
     @property
     def achieved(self) -> str | None:
@@ -129,7 +152,10 @@ def markdown(data: NotesData, internal: bool = True) -> str:
         out.append(
             f"- Objective: {mt.objective}" + (f" ({data.achieved})" if data.achieved else "")
         )
-    out += ["", "## Summary", "", data.notes.summary or "—", ""]
+    summary = data.summary(internal)
+    if internal or summary:
+        out += ["", "## Summary", "", summary or "—"]
+    out.append("")
     if data.notes.decisions:
         out += ["## Decisions", ""] + [f"- {d}" for d in data.notes.decisions] + [""]
     if data.actions:
@@ -147,6 +173,8 @@ def markdown(data: NotesData, internal: bool = True) -> str:
         out.append("")
     if data.next_meeting:
         out += ["## Next meeting", "", data.next_meeting, ""]
+    if internal and data.notes.private:
+        out += ["## Private remarks (not for the client)", "", data.notes.private, ""]
     if internal and data.review:
         out += ["## Self-review", ""] + [f"- {_review_line(data, n)}" for n in sorted(data.review)]
         out.append("")
@@ -175,8 +203,10 @@ def docx(data: NotesData, internal: bool = True) -> bytes:
     if internal and data.ctx.meeting.objective:
         achieved = f" ({data.achieved})" if data.achieved else ""
         document.add_paragraph(f"Objective: {data.ctx.meeting.objective}{achieved}")
-    document.add_heading("Summary", level=2)
-    document.add_paragraph(data.notes.summary or "—")
+    summary = data.summary(internal)
+    if internal or summary:
+        document.add_heading("Summary", level=2)
+        document.add_paragraph(summary or "—")
     if data.notes.decisions:
         document.add_heading("Decisions", level=2)
         for decision in data.notes.decisions:
@@ -196,6 +226,9 @@ def docx(data: NotesData, internal: bool = True) -> bytes:
     if data.next_meeting:
         document.add_heading("Next meeting", level=2)
         document.add_paragraph(data.next_meeting)
+    if internal and data.notes.private:
+        document.add_heading("Private remarks (not for the client)", level=2)
+        document.add_paragraph(data.notes.private)
     if internal and data.review:
         document.add_heading("Self-review", level=2)
         for n in sorted(data.review):
@@ -207,7 +240,7 @@ def docx(data: NotesData, internal: bool = True) -> bytes:
 
 def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None = None) -> bytes:
     """An e-mail draft to the attendees (invited and present): text and HTML parts and the
-    PDF attached. It goes to the client, so the KAM's internal assessment stays out."""
+    PDF attached. It goes to the client, so only the shareable part goes in."""
     # Fold only past RFC 5322's hard limit: Python's folding of long encoded words splits
     # multi-byte names (Cyrillic, Polish) so that readers show stray spaces inside them.
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))
@@ -230,6 +263,37 @@ def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None 
         filename=f"notes-{data.ctx.meeting.key}.pdf",
     )
     return message.as_bytes()
+
+
+@dataclass
+class EmlContents:
+    """What an e-mail draft holds, read back from its bytes (for the preview)."""
+
+    to: str
+    sender: str
+    subject: str
+    text: str
+    attachments: list[str]
+    html: bool  # an HTML alternative of the same text is included
+
+
+def describe_eml(content: bytes) -> EmlContents:
+    """Read a draft made by ``eml`` back: the headers as a mail reader shows them, the text
+    part (with the reader's line ends), and the attachments' names."""
+    from email import message_from_bytes
+    from email.message import EmailMessage as Parsed
+    from email.policy import default
+
+    message = message_from_bytes(content, _class=Parsed, policy=default)
+    body = message.get_body(preferencelist=("plain",))
+    return EmlContents(
+        to=str(message.get("To", "")),
+        sender=str(message.get("From", "")),
+        subject=str(message.get("Subject", "")),
+        text=body.get_content().replace("\r\n", "\n") if body is not None else "",
+        attachments=[part.get_filename() or "" for part in message.iter_attachments()],
+        html=message.get_body(preferencelist=("html",)) is not None,
+    )
 
 
 def export(data: NotesData, fmt: str, locale: str, sender: str = "") -> bytes:

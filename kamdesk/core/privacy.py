@@ -299,6 +299,8 @@ def _texts(session: Session, client_id: int, skip_person: int | None) -> Iterato
     for nid, n in notes.items():
         head, key = head_of(nid)
         yield _Text("meeting_notes", nid, "summary", f"{head}: {_('summary')}", n.summary, key)
+        where = f"{head}: {_('private remarks')}"
+        yield _Text("meeting_notes", nid, "private", where, n.private, key)
         for i, decision in enumerate(n.decisions):
             where = f"{head}: {_('decision')}"
             yield _Text("meeting_notes", nid, f"decisions[{i}]", where, decision, key)

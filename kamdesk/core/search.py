@@ -124,7 +124,7 @@ def reindex_client(session: Session, client_id: int) -> None:
                     "kind": "notes",
                     "ref_id": mt.id,
                     "title": mt.title,
-                    "body": _join(note.summary, *note.decisions),
+                    "body": _join(note.summary, note.private, *note.decisions),
                 }
             )
     if rows:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kamdesk.gui.mainwindow import MainWindow
 
 NO_SCREEN = (
     "kamdesk: no screen found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
@@ -21,8 +25,16 @@ def has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = None) -> int:
-    from kamdesk.core import demo
+def run_app(
+    db_path: Path,
+    load_demo: bool = False,
+    passphrase: str | None = None,
+    startup_check: bool = False,
+) -> int:
+    """The desktop app. ``startup_check``: open the main window, wait until it is shown with
+    the portfolio list filled, print "startup-check: N ms" and return 0 (gui/startup_check);
+    no dialog is ever shown then: a problem is printed and the return value is 1."""
+    from kamdesk.core import crypto, demo
     from kamdesk.core.errors import KamdeskError
 
     if not has_screen():
@@ -40,10 +52,24 @@ def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = Non
     from kamdesk.gui.dialogs.passphrase import open_database
 
     try:
+        path = db_path.expanduser().resolve()
+        if (
+            startup_check
+            and crypto.is_encrypted(path)
+            and not (passphrase or crypto.provided_passphrase(path))
+        ):
+            print(
+                f"kamdesk: {path} is encrypted; give its passphrase with $KAMDESK_PASSPHRASE "
+                "or --passphrase-file for --startup-check.",
+                file=sys.stderr,
+            )
+            return 1
         # an encrypted dossier: the passphrase given (or $KAMDESK_PASSPHRASE), else asked
         try:
-            db = open_database(db_path.expanduser().resolve(), passphrase)
+            db = open_database(path, passphrase)
         except DatabaseDamaged as exc:  # offer the newest good backup, then open again
+            if startup_check:
+                raise
             offer = backups.offer_restore(db_path.expanduser().resolve(), exc)
             if offer == "unavailable":
                 raise
@@ -53,7 +79,8 @@ def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = Non
             db = open_database(db_path.expanduser().resolve(), passphrase)
     except KamdeskError as exc:
         # locked by another window, read-only folder, newer schema, not a database…
-        QMessageBox.critical(None, "kamdesk", str(exc))
+        if not startup_check:
+            QMessageBox.critical(None, "kamdesk", str(exc))
         print(f"kamdesk: {exc}", file=sys.stderr)
         return 1
     if db is None:
@@ -65,6 +92,8 @@ def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = Non
 
         from kamdesk.gui.mainwindow import MainWindow
 
+        if startup_check:
+            return _startup_check(MainWindow(db), db.backup_warning)
         while True:
             window = MainWindow(db)
             window.show()
@@ -85,6 +114,20 @@ def run_app(db_path: Path, load_demo: bool = False, passphrase: str | None = Non
 
         shutdown_render_process()
         db.close()
+
+
+def _startup_check(window: MainWindow, backup_warning: str | None) -> int:
+    from kamdesk.gui.startup_check import measure
+
+    if backup_warning:
+        print(f"kamdesk: {backup_warning}", file=sys.stderr)
+    elapsed = measure(window)
+    window.close()  # saves pending edits (none) and waits for the worker
+    if elapsed is None:
+        print("kamdesk: the portfolio list was not filled within 120 s.", file=sys.stderr)
+        return 1
+    print(f"startup-check: {round(elapsed)} ms", flush=True)
+    return 0
 
 
 def _add_bundled_fonts() -> None:

@@ -60,6 +60,7 @@ from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.portfolio import PortfolioView
 from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
+from kamdesk.gui.widgets.listeditor import SheetView
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 from kamdesk.gui.workers import TaskRunner
 
@@ -204,10 +205,15 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on Linux
+        # Edit › Undo undoes the last saved change; what is still being typed is saved first,
+        # so it is that change. Ctrl+Z inside a text field or an open table cell never gets
+        # here: the widget's own undo takes it (Qt gives text widgets the shortcut first).
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action.triggered.disconnect()  # the stack's own connection: see undo()
+        self.undo_action.triggered.connect(self.undo)
         self.print_action = QAction(self.tr("&Print brief…"), self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.preview_action = QAction(self.tr("Pre&view brief"), self)
@@ -281,7 +287,9 @@ class MainWindow(QMainWindow):
             self.tr("read-only") if self.db.readonly else self.tr("changes are saved as you type")
         )
         self.statusBar().showMessage(f"{self.db.path} · {mode}")
-        self.resize(1280, 800)
+        # within the screen, frame included: at 1366x768 a taller window hid the status bar
+        available = self.screen().availableGeometry()
+        self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
@@ -568,13 +576,27 @@ class MainWindow(QMainWindow):
         workspace.sig_changed.connect(
             lambda: QTimer.singleShot(0, lambda: self._refresh_portfolio([client_id]))
         )
-        workspace.sig_outside_target.connect(self._outside_target)
+        # the workspace belongs to its client: its checklist opens that client's dossier
+        workspace.sig_outside_target.connect(lambda target: self._outside_target(target, client_id))
+        workspace.sig_changed.connect(lambda: self._name_tab(workspace))
         self.workspaces[key] = workspace
-        title = workspace.ctx.meeting.title
-        index = self.tabs.addTab(workspace, title if len(title) <= 32 else title[:31] + "…")
-        self.tabs.setTabToolTip(index, f"{workspace.ctx.client.name}: {title}")
+        index = self.tabs.addTab(workspace, "")
+        self._name_tab(workspace)
         self.tabs.setCurrentIndex(index)
         return workspace
+
+    def _name_tab(self, workspace: MeetingWorkspace) -> None:
+        """A workspace's tab names its client and its meeting: "Client – Meeting"."""
+        index = self.tabs.indexOf(workspace)
+        if index < 0:
+            return
+        client, title = workspace.ctx.client.name, workspace.ctx.meeting.title
+
+        def short(text: str, limit: int) -> str:
+            return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+        self.tabs.setTabText(index, f"{short(client, 22)} – {short(title, 30)}")
+        self.tabs.setTabToolTip(index, f"{client} – {title}")
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -643,7 +665,11 @@ class MainWindow(QMainWindow):
 
         db = self.db
         self.dossier_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Making the dossier of {key}…").format(key=client_key))
+        with db.session() as session:
+            name = session.exec(select(m.Client.name).where(m.Client.key == client_key)).first()
+        self.statusBar().showMessage(
+            self.tr("Making the dossier of {client}…").format(client=name or client_key)
+        )
 
         def html() -> str:
             with db.session() as session:
@@ -857,8 +883,15 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
 
-    def _outside_target(self, target: str) -> None:
-        """A checklist item points at the dossier: open the tab and the field that fixes it."""
+    def _outside_target(self, target: str, client_id: int | None = None) -> None:
+        """A checklist item of a meeting of ``client_id`` points at the dossier: show that
+        client (whoever is selected in the list), then the tab and the row or field that
+        fixes it. The message for a target not found names no internal id."""
+        if client_id is not None and not self._show_client_id(client_id):
+            self.statusBar().showMessage(
+                self.tr("The client of this meeting is no longer in the portfolio."), 8000
+            )
+            return
         kind, _, rest = target.partition(":") if ":" in target else ("", "", target)
         if kind == "stakeholder":
             person, _, column = rest.partition(".")
@@ -867,17 +900,24 @@ class MainWindow(QMainWindow):
                 return
         elif target.startswith("client."):
             column = target.split(".", 1)[1]
-            tab = {
-                "financials": "finances",
-                "needs": "needs",
-                "plans": "plans",
-                "stakeholders": None,
-            }.get(column, "")
-            if tab:
-                self.tabs.setCurrentWidget(self.lists[tab])
+            if column == "financials":  # the latest period, to bring it up to date
+                self.tabs.setCurrentWidget(self.lists["finances"])
+                finances = self.lists["finances"].editors[0]
+                rows = finances.model.rows
+                latest = max(rows, key=lambda r: r.period).id if rows else None
+                finances.select(latest, "period")
                 return
-            if tab is None:
+            if column in ("needs", "plans"):
+                self.tabs.setCurrentWidget(self.lists[column])
+                editor = self.lists[column].editors[0]
+                rows = editor.model.rows
+                if column == "plans":  # the check is about the client's development plans
+                    rows = [r for r in rows if r.kind == "client_development"] or rows
+                editor.select(rows[0].id if rows else None, "text")
+                return
+            if column == "stakeholders":
                 self.tabs.setCurrentWidget(self.people)
+                self.people.list.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
             self.tabs.setCurrentWidget(self.overview)
             if self.overview.focus_field(column):
@@ -888,12 +928,23 @@ class MainWindow(QMainWindow):
             if self.products.select_product(key, column):
                 return
         elif kind == "issue":
+            issue, _, column = rest.partition(".")
             self.tabs.setCurrentWidget(self.lists["issues"])
-            return
-        # finances, needs, plans, issues and products get their own editors later
+            if issue.isdigit() and self.lists["issues"].editors[0].select(int(issue), column):
+                return
         self.statusBar().showMessage(
-            self.tr("To fix this, edit {target} in the dossier.").format(target=target), 8000
+            self.tr("What this item points at is no longer in the dossier."), 8000
         )
+
+    def _show_client_id(self, client_id: int) -> bool:
+        """Select ``client_id`` in the portfolio list (clearing a filter that hides it)."""
+        if self.shown_client_id == client_id:
+            return True
+        self.select_client_id(client_id)
+        if self.shown_client_id != client_id:
+            self.filter_clear()
+            self.select_client_id(client_id)
+        return self.shown_client_id == client_id
 
     # -- window manners --
 
@@ -912,10 +963,7 @@ class MainWindow(QMainWindow):
             self.close()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        self.people.form.flush()
-        self.overview.form.flush()
-        for workspace in self.workspaces.values():
-            workspace.flush()
+        self.flush_edits()
         if isinstance(self.runner, TaskRunner):
             self.runner.wait(60000)
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())
@@ -926,11 +974,19 @@ class MainWindow(QMainWindow):
     # -- idle lock of an encrypted dossier (kamdesk/gui/idlelock.py); set up by gui/app.py --
 
     def flush_edits(self) -> None:
-        """Commit every edit still waiting for its autosave delay."""
-        self.people.form.flush()
-        self.overview.form.flush()
+        """Commit every edit still waiting: fields in their autosave delay (every form, the
+        meeting workspaces) and an open table cell."""
+        for view in self.findChildren(SheetView):
+            view.commit_editor()
+        for form in self.findChildren(RecordForm):
+            form.flush()
         for workspace in self.workspaces.values():
             workspace.flush()
+
+    def undo(self) -> None:
+        """Edit › Undo: the last saved change, after saving what is still being typed."""
+        self.flush_edits()
+        self.undo_stack.undo()
 
     def setup_idle_lock(self, idle_ms: int | None = None) -> None:
         """Lock after idle time when the dossier is encrypted: ``idle_ms``, else the settings'

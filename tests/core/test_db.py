@@ -280,3 +280,42 @@ def test_default_path_honours_the_environment(
     monkeypatch.delenv("KAMDESK_DB")
     path = dbmod.default_db_path()
     assert path.name == "kamdesk.db" and "kamdesk" in str(path.parent)
+
+
+def test_0008_old_notes_stay_private_until_marked_shared(tmp_path: Path) -> None:
+    """Notes written before the private part existed may hold private remarks in their
+    summary: after the upgrade none of them is shared, and nothing else changed."""
+    from alembic import command
+
+    from kamdesk.core import demo
+
+    path = tmp_path / "old.db"
+    with Database.open(path) as db:
+        demo.load_demo(db)
+    engine = dbmod._make_engine(path, foreign_keys=False)
+    with engine.connect() as conn:  # back to the schema before 0008, as an older kamdesk left it
+        cfg = dbmod._alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+        conn.commit()
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(meeting_notes)")]
+    assert "private" not in columns and "summary_shared" not in columns
+    before = conn.execute("SELECT id, summary, decisions FROM meeting_notes ORDER BY id").fetchall()
+    actions = conn.execute("SELECT count(*) FROM action_item").fetchone()[0]
+    conn.close()
+    assert before and actions
+
+    with Database.open(path) as db:
+        assert db.backup_path is not None  # the upgrade kept a copy first
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008"
+    after = conn.execute(
+        "SELECT id, summary, decisions, summary_shared, private FROM meeting_notes ORDER BY id"
+    ).fetchall()
+    assert [r[:3] for r in after] == before
+    assert {(r[3], r[4]) for r in after} == {(0, None)}
+    assert conn.execute("SELECT count(*) FROM action_item").fetchone()[0] == actions
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()

@@ -587,3 +587,39 @@ def test_key_reason_notes_need_their_reason(db: Database, sample: dict[str, Any]
     assert problems == [
         "clients[0].key_reason_notes.partner: a note needs the reason: add 'partner' to key_reasons"
     ]
+
+
+def test_notes_private_part_round_trips_and_older_files_stay_private(
+    db: Database, sample: dict[str, Any], tmp_path: Path
+) -> None:
+    """Round 2: ``notes.private`` and ``notes.summary_shared`` go out and come back; a file
+    from before them imports unchanged, its summaries not shared."""
+    from kamdesk.core import resources
+
+    exchange.import_text(db, json.dumps(sample), "sample")
+    with db.session() as session:
+        notes = exchange.export_document(session)["clients"][0]["meetings"][0]["notes"]
+    assert notes["private"] == "I spoke too fast about prices."
+    assert notes["summary_shared"] is True
+
+    older = copy.deepcopy(sample)
+    older_notes = older["clients"][0]["meetings"][0]["notes"]
+    del older_notes["private"], older_notes["summary_shared"]
+    schema = json.loads(resources.path("schema/portfolio-v1.schema.json").read_text("utf-8"))
+    jsonschema.validate(older, schema)
+    with Database.open(tmp_path / "older.db") as other:
+        exchange.import_text(other, json.dumps(older), "older")
+        with other.session() as session:
+            out = exchange.export_document(session)
+    jsonschema.validate(out, schema)
+    notes = out["clients"][0]["meetings"][0]["notes"]
+    assert notes["summary"] == "Good"
+    assert notes["summary_shared"] is False and notes["private"] is None
+
+    bad = copy.deepcopy(sample)
+    bad["clients"][0]["meetings"][0]["notes"]["summary_shared"] = "yes"
+    with pytest.raises(InvalidInput) as caught:
+        exchange.import_text(db, json.dumps(bad), "bad")
+    assert any(
+        "clients[0].meetings[0].notes.summary_shared" in str(p) for p in caught.value.problems
+    )

@@ -120,3 +120,63 @@ def test_absent_people_are_named(db: Database) -> None:
     assert "Invited, absent" in pdf_text, pdf_text[:400]
     assert data.ctx.attendees[1].name.split()[0] in pdf_text.split("Invited, absent")[1]
     assert m.NotesPresent.__tablename__ == "notes_present"
+
+
+PRIVATE = "addressed Dr De Santis as 'Signora'"  # the KAM's own remark (demo, Banca Adriatica)
+
+
+def _eml_parts(raw: bytes) -> dict[str, str]:
+    """Every part of a draft decoded: the text, the HTML and the attached PDF's text."""
+    message = email.message_from_bytes(raw, policy=policy.default)
+    (attachment,) = list(message.iter_attachments())
+    pdf = pypdf.PdfReader(io.BytesIO(attachment.get_content()))
+    return {
+        "text": message.get_body(("plain",)).get_content(),
+        "html": message.get_body(("html",)).get_content(),
+        "pdf": " ".join(" ".join(page.extract_text().split()) for page in pdf.pages),
+    }
+
+
+def test_the_email_carries_only_the_shareable_part(db: Database, tmp_path: Path) -> None:
+    from kamdesk.core import editing
+    from kamdesk.core import models as m
+
+    demo.load_demo(db)
+    key = "adriatica-welfare-review-2026"
+    with db.session() as session:
+        data = notes_export.load_notes(session, key)
+    assert PRIVATE in (data.notes.private or "") and data.notes.summary_shared
+    shared = "Dr Ferrà wants colorectal screening"  # a sentence of the shared summary
+    for name, part in _eml_parts(notes_export.eml(data, "en")).items():
+        assert PRIVATE not in part and "Signora" not in part, name
+        assert "Used first na" not in part, name  # a self-review comment
+        assert shared in part, name
+    # the KAM's own exports keep the private part
+    assert PRIVATE in notes_export.markdown(data)
+    assert "## Private remarks (not for the client)" in notes_export.markdown(data)
+    assert PRIVATE not in notes_export.markdown(data, internal=False)
+
+    # a summary not marked shareable stays out of the e-mail, and the KAM is told
+    assert data.notes.id is not None
+    editing.set_field(db, m.MeetingNotes, data.notes.id, "summary_shared", False)
+    with db.session() as session:
+        data = notes_export.load_notes(session, key)
+    raw = notes_export.eml(data, "en")
+    for name, part in _eml_parts(raw).items():
+        assert shared not in part and PRIVATE not in part, name
+        assert "Design a ColoScreen pilot" in part, name  # decisions are shared
+    assert data.left_out()[:2] == [
+        "the summary (not marked as shareable with the client)",
+        "your private remarks",
+    ]
+    seen = notes_export.describe_eml(raw)
+    assert seen.subject == data.title and seen.attachments == [f"notes-{key}.pdf"]
+    assert seen.text == _eml_parts(raw)["text"].replace("\r\n", "\n") and seen.html
+    assert all(p.name in seen.to for p in data.ctx.attendees if p.email)
+
+    # the command line writes the same draft
+    out = tmp_path / "notes.eml"
+    db.close()
+    assert main(["--db", str(db.path), "notes", key, "--format", "eml", "-o", str(out)]) == 0
+    for name, part in _eml_parts(out.read_bytes()).items():
+        assert shared not in part and PRIVATE not in part, name

@@ -414,3 +414,17 @@ def test_erase_needs_a_writable_database(db: Database) -> None:
     with Database.open(db.path, readonly=True) as ro, pytest.raises(DatabaseReadOnly):
         privacy.erase(ro, person_id, REASON)
     assert query(db, "SELECT count(*) FROM stakeholder WHERE id = ?", person_id) == 1
+
+
+def test_private_remarks_that_name_a_person_are_part_of_what_is_kept_about_them(
+    db: Database,
+) -> None:
+    """The KAM's private remarks are never sent to the client, but they are kept about the
+    person they name: listed in that person's export and before an erasure."""
+    with db.session() as session:
+        desantis = privacy.person_id(session, "banca-adriatica", "desantis")
+        export = privacy.collect(session, desantis)
+        preview = privacy.preview(session, desantis)
+    mention = next(x for x in export.mentions if x.field == "private")
+    assert mention.table == "meeting_notes" and "'Signora'" in mention.excerpt
+    assert any(x.field == "private" for x in preview.mentions)

@@ -91,8 +91,10 @@ def test_exporting_notes_and_the_calendar_from_the_app(window: MainWindow, tmp_p
         "JOIN client c ON c.id = m.client_id WHERE c.key = 'patika-lanc'",
     )
     assert notes.select_meeting(past) and not notes.export_button.isHidden()
-    for suffix in ("pdf", "docx", "md", "eml"):
+    for suffix in ("pdf", "docx", "md"):
         notes.export(tmp_path / f"notes.{suffix}")
+    _answer_email_preview(notes, accept=True)
+    notes.export(tmp_path / "notes.eml")
     assert (tmp_path / "notes.pdf").read_bytes().startswith(b"%PDF-")
     assert docx.Document(str(tmp_path / "notes.docx")).tables
     assert "## Summary" in (tmp_path / "notes.md").read_text("utf-8")
@@ -202,3 +204,92 @@ def test_an_autosaved_edit_is_committed_within_a_second(qtbot, window: MainWindo
         ),
         timeout=1000,
     )
+
+
+def _answer_email_preview(notes, accept: bool, seen: list | None = None) -> None:
+    """Answer the e-mail preview as soon as it shows (it is modal), with a real click."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+    from pytestqt.qtbot import QtBot
+
+    def answer() -> None:
+        dialog = getattr(notes, "email_preview", None)
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, answer)
+            return
+        if seen is not None:
+            seen.append(
+                {
+                    "to": dialog.fields["to"].text(),
+                    "subject": dialog.fields["subject"].text(),
+                    "text": dialog.body.toPlainText(),
+                    "left_out": dialog.left_out.text(),
+                    "attachments": dialog.attachments.text(),
+                }
+            )
+        button = dialog.buttons.button(
+            QDialogButtonBox.StandardButton.Ok if accept else QDialogButtonBox.StandardButton.Cancel
+        )
+        QtBot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    notes.email_preview = None
+    QTimer.singleShot(0, answer)
+
+
+def test_the_email_draft_is_previewed_and_leaves_the_private_part_out(
+    qtbot, demo_window, tmp_path: Path, monkeypatch
+) -> None:
+    import email
+    from email import policy
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    window = demo_window("Banca Adriatica S.p.A.")
+    window.tabs.setCurrentWidget(window.notes)
+    notes = window.notes
+    held = sql(window, "SELECT id FROM meeting WHERE key = 'adriatica-welfare-review-2026'")
+    assert notes.select_meeting(held)
+    private = notes.form.fields["private"].widget
+    assert "'Signora'" in private.toPlainText()
+    shared = notes.form.fields["summary_shared"].widget
+    assert shared.isChecked()
+    # the KAM adds a remark of their own: for them only
+    private.setPlainText(private.toPlainText() + " Dr Ferrà seemed tired of our slides.")
+    out = tmp_path / "to-client.eml"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "E-mail draft (*.eml)")
+    )
+
+    seen: list[dict[str, str]] = []
+    _answer_email_preview(notes, accept=False, seen=seen)
+    qtbot.mouseClick(notes.export_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1 and not out.exists()  # Cancel: nothing written
+    # the pending remark was saved before the draft was made (export flushes the form)
+    assert "tired of our slides" in str(
+        sql(window, f"SELECT private FROM meeting_notes WHERE id = {notes.notes}")
+    )
+    preview = seen[0]
+    assert "Dr Ferrà wants colorectal screening" in preview["text"]  # the shared summary
+    assert "Signora" not in preview["text"] and "tired of our slides" not in preview["text"]
+    assert "your private remarks" in preview["left_out"]
+    assert "the self-review" in preview["left_out"]
+    assert "notes-adriatica-welfare-review-2026.pdf" in preview["attachments"]
+
+    # the summary taken back from the client: the preview shows it gone
+    qtbot.mouseClick(shared, Qt.MouseButton.LeftButton, pos=shared.rect().center())
+    assert not shared.isChecked()
+    _answer_email_preview(notes, accept=True, seen=seen)
+    qtbot.mouseClick(notes.export_button, Qt.MouseButton.LeftButton)
+    assert out.exists()
+    preview = seen[1]
+    assert "Dr Ferrà wants colorectal screening" not in preview["text"]
+    assert "the summary (not marked as shareable with the client)" in preview["left_out"]
+    # what was written is what was shown
+    message = email.message_from_bytes(out.read_bytes(), policy=policy.default)
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == preview["text"]
+    assert str(message["Subject"]) == preview["subject"] and str(message["To"]) == preview["to"]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            assert "Signora" not in part.get_content()
+            assert "tired of our slides" not in part.get_content()

@@ -613,6 +613,10 @@ class MeetingWorkspace(QWidget):
             if column in self.ticks:
                 self.ticks[column].setFocus()
                 return
+            if column == "proposals":
+                self.proposals.select(None, "text")
+                self.findChild(QScrollArea).ensureWidgetVisible(self.proposals)
+                return
             field = self.fields.get(column)
             if field is not None:
                 field.widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -2,6 +2,10 @@
 objective was achieved, decisions, action items, the next meeting) and a self-review on the
 seven mistakes with a comment per point, so patterns show over time.
 
+The notes have a part for the client and a part for the KAM: the summary goes to the client
+only once ticked as shareable; the private remarks, the outcome and the self-review never do.
+Before the e-mail draft is written, a dialog shows exactly what it holds (dialogs/email_preview).
+
 Signals:
     sig_changed(): notes, actions or the self-review changed (or that was undone).
 """
@@ -72,6 +76,11 @@ class NotesView(QWidget):
         self.present.itemChanged.connect(self._present_changed)
         self.form.layout_.addRow(tr("Present"), self.present)
         self.form.add_text("summary", tr("Summary"), 110)
+        shared = self.form.add_bool("summary_shared", tr("Shareable"))
+        shared.setText(tr("The client may read the summary"))
+        shared.setToolTip(tr("Ticked: the summary goes into the e-mail draft to the client"))
+        private = self.form.add_text("private", tr("Private remarks"), 80)
+        private.setPlaceholderText(tr("Only for you: never sent to the client"))
         self.form.add_choice(
             "objective_achieved", tr("Objective"), [(v, tr(t)) for v, t in ACHIEVED]
         )
@@ -300,6 +309,8 @@ class NotesView(QWidget):
         from kamdesk.core import notes_export, settings
         from kamdesk.core.exchange import write_bytes_atomically
 
+        self.form.flush()  # what was typed a moment ago goes out too
+        self.next_form.flush()
         meeting_id = self._meeting_id()
         fmt = path.suffix.lower().lstrip(".")
         if meeting_id is None or fmt not in notes_export.FORMATS:
@@ -313,9 +324,19 @@ class NotesView(QWidget):
                 key = session.exec(select(m.Meeting.key).where(m.Meeting.id == meeting_id)).one()
                 data = notes_export.load_notes(session, key)
             content = notes_export.export(data, fmt, prefs.locale, sender=prefs.kam_name)
+            if fmt == "eml" and not self.confirm_email(data, content):
+                return
             write_bytes_atomically(path, content)
         except KamdeskError as exc:
             QMessageBox.critical(self, self.tr("Not exported"), str(exc))
+
+    def confirm_email(self, data: Any, content: bytes) -> bool:
+        """Show what the e-mail draft holds (read back from ``content``); True: write it."""
+        from kamdesk.core.notes_export import describe_eml
+        from kamdesk.gui.dialogs.email_preview import EmailPreviewDialog
+
+        self.email_preview = EmailPreviewDialog(describe_eml(content), data.left_out(), self)
+        return self.email_preview.exec() == EmailPreviewDialog.DialogCode.Accepted
 
     def write_notes(self) -> None:
         meeting_id = self._meeting_id()

@@ -4,6 +4,17 @@ complaints and objections…) as a table, in place, with undo.
 A cell is validated like the exchange format; a refused value is explained under the table and
 not saved. Adding and deleting rows are undoable too (a deleted row comes back with its id).
 
+The table behaves like a spreadsheet, and never moves or rewrites what the user is typing:
+- Tab / Shift+Tab commit the cell and move to the next / previous cell (wrapping to the next
+  or previous row); Enter commits and moves down; Escape drops the edit and keeps the old value.
+  Moving opens no editor: typing on a cell replaces its value, F2 or a double-click edits it.
+- A reload (after a save here, an autosave elsewhere, an undo) updates the rows in place and
+  announces only the cells whose value changed, so an open editor keeps its text and its cell.
+  A reload that adds, removes or reorders rows waits until the open editor is closed; the
+  current cell then follows its row (by id), not its position.
+- Ctrl+Z inside an open cell undoes the typing in that cell (the editor's own undo); once the
+  cell is saved, Edit › Undo undoes the saved change.
+
 Signals:
     ListEditor.sig_changed(): a row was edited, added or deleted (or that was undone).
 """
@@ -23,8 +34,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -74,13 +87,36 @@ class ListModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self.parent_id: int | None = None
 
-    def load(self, parent_id: int | None) -> None:
-        self.beginResetModel()
-        self.parent_id = parent_id
-        self.rows = (
-            editing.list_rows(self.db, self.model, parent_id) if parent_id is not None else []
-        )
-        self.endResetModel()
+    def fetch(self, parent_id: int | None) -> list[Any]:
+        return editing.list_rows(self.db, self.model, parent_id) if parent_id is not None else []
+
+    def same_rows(self, parent_id: int | None, rows: list[Any]) -> bool:
+        """``rows`` are the rows shown now (same parent, same ids in the same order)."""
+        return parent_id == self.parent_id and [r.id for r in rows] == [r.id for r in self.rows]
+
+    def load(
+        self,
+        parent_id: int | None,
+        rows: list[Any] | None = None,
+        relabelled: Sequence[int] = (),
+        keep: QModelIndex | None = None,
+    ) -> None:
+        """Show ``rows`` (read when not given) of ``parent_id``. The same rows are updated in
+        place: only changed cells are announced (and the cells of ``relabelled`` columns, whose
+        choice labels changed, except ``keep``), so an open editor elsewhere is left alone."""
+        rows = self.fetch(parent_id) if rows is None else rows
+        if not self.same_rows(parent_id, rows):
+            self.beginResetModel()
+            self.parent_id, self.rows = parent_id, rows
+            self.endResetModel()
+            return
+        old, self.rows = self.rows, rows
+        for i, (before, after) in enumerate(zip(old, rows, strict=True)):
+            for j, column in enumerate(self.columns):
+                changed = getattr(before, column.name) != getattr(after, column.name)
+                index = self.index(i, j)
+                if changed or (j in relabelled and index != keep):
+                    self.dataChanged.emit(index, index)
 
     def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self.rows)
@@ -162,6 +198,90 @@ def _convert(column: Column, value: Any) -> Any:
             return None
         return value
     return value
+
+
+class SheetView(QTableView):
+    """A table that moves like a spreadsheet (see the module's docstring). ``row_id`` and
+    ``row_of`` map a row to its id and back, so a move follows the row, not its position.
+
+    Signals:
+        sig_editor_closed(): an editor closed (after its value was saved), before the move; the
+            owner may reload the rows then.
+    """
+
+    sig_editor_closed = Signal()
+
+    MOVES = {
+        QAbstractItemDelegate.EndEditHint.EditNextItem: "next",
+        QAbstractItemDelegate.EndEditHint.EditPreviousItem: "previous",
+        QAbstractItemDelegate.EndEditHint.SubmitModelCache: "down",  # Enter / Return
+    }
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.row_id: Callable[[int], int | None] = lambda _row: None
+        self.row_of: Callable[[int], int | None] = lambda _row_id: None
+
+    def editing(self) -> bool:
+        return self.state() == QAbstractItemView.State.EditingState
+
+    def open_editor(self) -> QWidget | None:
+        return self.indexWidget(self.currentIndex()) if self.editing() else None
+
+    def commit_editor(self) -> None:
+        """Save and close the open editor, if any (before the rows change under it)."""
+        editor = self.open_editor()
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def closeEditor(  # noqa: N802 - Qt API
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        current = self.currentIndex()
+        row_id = self.row_id(current.row()) if current.isValid() else None
+        move = self.MOVES.get(hint)
+        # Qt would move by position and open the next editor with its text selected; the move
+        # is made here instead, by row id, after any reload that waited for this editor
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move else hint)
+        self.sig_editor_closed.emit()
+        if move is not None and row_id is not None:
+            self.move_from(row_id, current.column(), move)
+
+    def move_from(self, row_id: int, column: int, move: str) -> None:
+        row = self.row_of(row_id)
+        model = self.model()
+        if row is None or model is None:
+            return
+        rows, columns = model.rowCount(), model.columnCount()
+        if move == "down":
+            row = min(row + 1, rows - 1)
+        else:
+            position = row * columns + column + (1 if move == "next" else -1)
+            if 0 <= position < rows * columns:
+                row, column = divmod(position, columns)
+        self.setCurrentIndex(model.index(row, column))
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.editing()
+            and self.currentIndex().isValid()
+        ):
+            current = self.currentIndex()
+            row_id = self.row_id(current.row())
+            if row_id is not None:
+                self.move_from(row_id, current.column(), "down")
+                return
+        super().keyPressEvent(event)
+
+    def selectRow(self, row: int) -> None:  # noqa: N802 - Qt API
+        """Cells are selected one at a time: selecting a row makes its cell in the current
+        column (else the first) current."""
+        model = self.model()
+        if model is not None and 0 <= row < model.rowCount():
+            self.setCurrentIndex(model.index(row, max(0, self.currentIndex().column())))
 
 
 class _ChoiceDelegate(QStyledItemDelegate):
@@ -261,10 +381,15 @@ class ListEditor(QWidget):
         super().__init__(parent)
         self.db, self.title, self.undo_stack, self.new_row = db, title, undo_stack, new_row
         self.model = ListModel(db, model, columns, self._edit, self)
-        self.view = QTableView(self)
+        self._reload_waiting = False  # a reload that changes the rows waits for the open editor
+        self.view = SheetView(self)
         self.view.setModel(self.model)
+        self.view.row_id = self._row_id
+        self.view.row_of = self._row_of
+        self.view.sig_editor_closed.connect(self._editor_closed)
         self.view.setAccessibleName(title)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        # one cell at a time, as in a spreadsheet: the cell that typing changes is the one shown
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setWordWrap(True)
         self.view.verticalHeader().hide()
@@ -298,22 +423,69 @@ class ListEditor(QWidget):
         self.delete_button.clicked.connect(self.ask_delete)
 
     def load(self, parent_id: int | None) -> None:
+        """Show the rows of ``parent_id``, keeping an open editor and the current cell."""
+        if parent_id != self.model.parent_id:
+            self.view.commit_editor()  # it belongs to the rows being left
+        rows = self.model.fetch(parent_id)
+        editing_now = self.view.editing()
+        if editing_now and not self.model.same_rows(parent_id, rows):
+            self._reload_waiting = True  # done when the editor closes (_editor_closed)
+            return
+        self._reload_waiting = False
+        relabelled = []
         for i, column in enumerate(self.model.columns):
             if column.choices_for is not None and parent_id is not None:
+                choices = tuple(column.choices_for(parent_id))
+                if choices == tuple(column.choices):
+                    continue
+                if editing_now and self.view.currentIndex().column() == i:
+                    self._reload_waiting = True  # its combo is open: new choices after it
+                    continue
                 fresh = Column(
-                    column.name,
-                    column.label,
-                    "choice",
-                    tuple(column.choices_for(parent_id)),
-                    column.width,
-                    column.choices_for,
+                    column.name, column.label, "choice", choices, column.width, column.choices_for
                 )
                 self.model.columns[i] = fresh
+                relabelled.append(i)
                 self.view.setItemDelegateForColumn(i, _ChoiceDelegate(fresh.choices, self.view))
-        self.model.load(parent_id)
-        self.error.hide()
+        current = self.view.currentIndex()
+        row_id = self._row_id(current.row()) if current.isValid() else None
+        changes_rows = not self.model.same_rows(parent_id, rows)
+        self.model.load(parent_id, rows, relabelled, current if editing_now else None)
+        if changes_rows:
+            row = self._row_of(row_id) if row_id is not None else None
+            if row is not None:
+                self.view.setCurrentIndex(self.model.index(row, current.column()))
+            self.error.hide()
         self.add_button.setEnabled(parent_id is not None)
         self.view.resizeRowsToContents()
+
+    def _editor_closed(self) -> None:
+        if self._reload_waiting:
+            self.load(self.model.parent_id)
+
+    def _row_id(self, row: int) -> int | None:
+        rows = self.model.rows
+        return rows[row].id if 0 <= row < len(rows) else None
+
+    def _row_of(self, row_id: int) -> int | None:
+        return next((i for i, r in enumerate(self.model.rows) if r.id == row_id), None)
+
+    def select(self, row_id: int | None = None, column: str | None = None) -> bool:
+        """Make a cell current (the row ``row_id``, else the last one; the column ``column``,
+        else the first) and put the focus on the table: where a checklist item sends the user.
+        An empty list puts the focus on Add instead; a row not found returns False."""
+        if not self.model.rows:
+            self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return row_id is None
+        row = self._row_of(row_id) if row_id is not None else len(self.model.rows) - 1
+        if row is None:
+            return False
+        names = [c.name for c in self.model.columns]
+        index = self.model.index(row, names.index(column) if column in names else 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def refresh(self) -> None:
         self.load(self.model.parent_id)

@@ -107,7 +107,11 @@ class Field(QObject):
         if not self.loading:
             self.timer.start()
 
-    def show_value(self, value: Any) -> None:
+    def show_value(self, value: Any, force: bool = False) -> None:
+        """Show ``value``. A widget already showing it is left alone (unless ``force``): a
+        reload after an autosave must not move the cursor or clear the field's own undo."""
+        if not force and self.read() == value:
+            return
         self.loading = True
         try:
             self.write(value)
@@ -310,11 +314,13 @@ class RecordForm(QWidget):
             if field.timer.isActive():  # leaving a row: save what was being typed
                 field.timer.stop()
                 self.commit(field)
+        other_row = row_id != self.row_id
         self.row_id = row_id
         self.setEnabled(row_id is not None)
-        self.reload()
+        # another row: every widget is rewritten, so no field's undo reaches the previous row
+        self.reload(force=other_row)
 
-    def reload(self) -> None:
+    def reload(self, force: bool = False) -> None:
         if self.row_id is None:
             return
         with self.db.session() as session:
@@ -325,7 +331,7 @@ class RecordForm(QWidget):
             return
         for column, field in self.fields.items():
             if not field.timer.isActive():
-                field.show_value(getattr(row, column))
+                field.show_value(getattr(row, column), force)
                 field.show_error(None)
 
     def commit(self, field: Field) -> None:
