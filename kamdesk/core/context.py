@@ -29,6 +29,11 @@ class PastMeeting:
     meeting: m.Meeting
     notes: m.MeetingNotes | None
     actions: list[m.ActionItem]
+    reviews: list[m.SelfReview] = field(default_factory=list)  # the self-review, by mistake
+
+    @property
+    def slips(self) -> list[m.SelfReview]:
+        return sorted((r for r in self.reviews if r.verdict == "slip"), key=lambda r: r.mistake)
 
 
 @dataclass
@@ -53,6 +58,7 @@ class MeetingContext:
     previous: PastMeeting | None
     open_actions: list[tuple[m.Meeting, m.ActionItem]] = field(default_factory=list)
     positions: dict[int, tuple[float, float]] = field(default_factory=dict)  # relationship map
+    held: bool = False  # the meeting has its notes: it took place
 
     @property
     def person_by_id(self) -> dict[int, m.Stakeholder]:
@@ -145,6 +151,8 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
         open_actions += [(past, a) for a in actions if not a.done]
         if notes is not None:
             previous = PastMeeting(past, notes, actions)
+    if previous is not None and previous.notes is not None:
+        previous.reviews = _rows(session, m.SelfReview, "notes_id", previous.notes.id)
 
     return MeetingContext(
         meeting=meeting,
@@ -166,6 +174,10 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
         key_reasons=[r.reason for r in _rows(session, m.ClientKeyReason, "client_id", cid)],
         previous=previous,
         open_actions=open_actions,
+        held=session.exec(
+            select(m.MeetingNotes.id).where(m.MeetingNotes.meeting_id == meeting.id)
+        ).first()
+        is not None,
         positions={
             p.stakeholder_id: (p.x, p.y)
             for p in session.exec(
