@@ -1,4 +1,5 @@
-"""The brief: HTML and a real PDF parsed back; user text stays text; only packaged files are read."""
+"""The brief: HTML and a real PDF parsed back; user text stays text; only packaged files are read;
+the carry brief is two pages with the limits off page 1, the full brief has everything."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.readiness import evaluate
 from kamdesk.core.settings import Settings
+from tests.conftest import import_reviewed
 from tests.core.test_readiness import KEY, NOW
 
 HOSTILE = (
@@ -36,13 +38,13 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _render(
-    db: Database, doc: dict[str, Any], settings: Settings
+    db: Database, doc: dict[str, Any], settings: Settings, full: bool = False
 ) -> tuple[str, bytes, reports.ResourceOnlyFetcher]:
-    exchange.import_text(db, json.dumps(doc, ensure_ascii=False), "doc")
+    import_reviewed(db, doc)
     with db.session() as session:
         ctx = load_meeting_context(session, KEY)
     report = evaluate(ctx, settings, NOW)
-    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=NOW))
+    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=NOW, full=full))
     fetcher = reports.ResourceOnlyFetcher()
     return html, brief.build_pdf(html, fetcher), fetcher
 
@@ -51,7 +53,7 @@ def test_pdf_carries_names_leave_by_and_income_share(
     db: Database, ready_doc: dict[str, Any]
 ) -> None:
     settings = Settings(exchange_rates={"PLN": 0.25})
-    html, pdf, fetcher = _render(db, ready_doc, settings)
+    html, pdf, fetcher = _render(db, ready_doc, settings, full=True)
     assert pdf.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 3
@@ -76,7 +78,9 @@ def test_pdf_carries_names_leave_by_and_income_share(
 
 
 def test_locale_formats_numbers_and_dates(db: Database, ready_doc: dict[str, Any]) -> None:
-    html, _pdf, _f = _render(db, ready_doc, Settings(locale="pl", exchange_rates={"PLN": 0.25}))
+    html, _pdf, _f = _render(
+        db, ready_doc, Settings(locale="pl", exchange_rates={"PLN": 0.25}), full=True
+    )
     assert "2,9%" in html.replace("\u00a0", "").replace(" ", "")
     assert "środa, 25 lis 2026" in html  # Polish weekday and month (2026-11-25 is a Wednesday)
 
@@ -84,7 +88,7 @@ def test_locale_formats_numbers_and_dates(db: Database, ready_doc: dict[str, Any
 def test_user_text_stays_text_and_reads_no_file(db: Database, ready_doc: dict[str, Any]) -> None:
     ready_doc["clients"][0]["stakeholders"][0]["personal_notes"] = HOSTILE
     ready_doc["clients"][0]["meetings"][0]["objective"] = HOSTILE
-    html, pdf, fetcher = _render(db, ready_doc, Settings())
+    html, pdf, fetcher = _render(db, ready_doc, Settings(), full=True)
     assert (
         "<img src" not in html and "<script>" not in html and '<link rel="attachment"' not in html
     )
@@ -145,7 +149,7 @@ def test_not_ready_brief_is_marked_with_the_override(
     db: Database, ready_doc: dict[str, Any]
 ) -> None:
     ready_doc["clients"][0]["meetings"][0]["travel_min"] = None
-    exchange.import_text(db, json.dumps(ready_doc, ensure_ascii=False), "doc")
+    import_reviewed(db, ready_doc)
     with db.session() as session:
         ctx = load_meeting_context(session, KEY)
     report = evaluate(ctx, Settings(), NOW)
@@ -177,6 +181,15 @@ def test_cli_gate(
     src = tmp_path / "in.json"
     src.write_text(json.dumps(ready_doc, ensure_ascii=False))
     assert _cli(capsys, "--db", db, "import-json", str(src))[0] == 0
+    # the file's ticks are someone else's word until confirmed here
+    code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
+    assert code == 3, out
+    ticks = [c for c in json.loads(out)["checks"] if c["id"].startswith("tick.")]
+    assert all("imported, not reviewed here" in c["message"] for c in ticks)
+    code, out, _ = _cli(capsys, "--db", db, "confirm", KEY)
+    assert code == 0 and "route_checked, listening_plan, etiquette_reviewed" in out
+    assert "Nothing to confirm" in _cli(capsys, "--db", db, "confirm", KEY)[1]
+    assert _cli(capsys, "--db", db, "confirm", "no-such-meeting")[0] == 2
 
     code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
     assert code == 0, out
@@ -184,12 +197,17 @@ def test_cli_gate(
     assert data["status"] == "ready" and data["meeting"] == KEY
     code, out, _ = _cli(capsys, "--db", db, "readiness", KEY)
     assert code == 0 and "READY" in out and "Leave by 09:05" in out
+    assert "of 14 · 6 Bad manners: every attendee's manners known" in out  # the score explained
 
     pdf, html = tmp_path / "b.pdf", tmp_path / "b.html"
     code, out, err = _cli(capsys, "--db", db, "brief", KEY, "-o", str(pdf), "--html", str(html))
     assert code == 0, err
     assert "Андрей Соколов" in _pdf_text(pdf.read_bytes())
     assert "Андрей Соколов" in html.read_text("utf-8")
+    assert "Client snapshot" not in html.read_text("utf-8")  # the carry brief
+    full = tmp_path / "full.pdf"
+    assert _cli(capsys, "--db", db, "brief", KEY, "-o", str(full), "--full")[0] == 0
+    assert "Client snapshot" in _pdf_text(full.read_bytes())
 
     assert _cli(capsys, "--db", db, "readiness", "no-such-meeting")[0] == 2
     assert _cli(capsys, "--db", db, "brief", "no-such-meeting", "-o", str(pdf))[0] == 2
