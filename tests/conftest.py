@@ -54,9 +54,7 @@ SAMPLE: dict[str, Any] = {
             "name": "OncoPanel 12",
             "summary": "Tumour marker panel",
             "key_facts": ["12 markers in one run"],
-            "faqs": [
-                {"question": "Turnaround?", "answer": "Four hours.", "tags": ["turnaround"]}
-            ],
+            "faqs": [{"question": "Turnaround?", "answer": "Four hours.", "tags": ["turnaround"]}],
             "reviewed_on": "2026-10-01",
         },
     ],

@@ -105,7 +105,9 @@ def junk_phone() -> dict[str, Any]:
     client = doc["clients"][0]
     doc["products"] = []
     client["needs"] = [{"key": "n1", "text": "x"}]
-    client["issues"] = [{"kind": "complaint", "text": "x", "raised_by": "vip", "status": "resolved"}]
+    client["issues"] = [
+        {"kind": "complaint", "text": "x", "raised_by": "vip", "status": "resolved"}
+    ]
     client["meetings"] = [
         {
             "key": JUNK_PHONE_KEY,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pypdf
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core import brief, exchange, reports
+from kamdesk.core import brief, reports
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.readiness import evaluate
@@ -272,3 +273,117 @@ def test_formatter_money_and_percent() -> None:
     assert "zł" in fmt.money(1234567.5, "PLN")
     assert fmt.money(None, "PLN") == "—"
     assert reports.Formatter("it").date(dt.date(2026, 12, 2)) == "2 dic 2026"
+
+
+# --- the carry brief --------------------------------------------------------------------------
+
+DEMO_DAY = dt.date(2026, 11, 22)  # the demo's own day: loaded then, nothing moves
+DEMO_NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+DEMO_KEY = "pomorze-tender-2027"
+
+
+def _demo_brief(db: Database, settings: Settings, full: bool = False) -> tuple[str, bytes]:
+    from kamdesk.core import demo
+
+    demo.load_demo(db, today=DEMO_DAY)
+    with db.session() as session:
+        ctx = load_meeting_context(session, DEMO_KEY)
+    report = evaluate(ctx, settings, DEMO_NOW)
+    assert report.ready, [c.message for c in report.blockers()]
+    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=DEMO_NOW, full=full))
+    return html, brief.build_pdf(html)
+
+
+def _positions(pdf: bytes, needle: str) -> list[tuple[int, float, float]]:
+    """(page index, height of the text's baseline from the bottom, page height) of each run of
+    text containing ``needle``."""
+    found: list[tuple[int, float, float]] = []
+    for index, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+        height = float(page.mediabox.height)
+
+        def visit(text: str, cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+            if needle in text:
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((index, y, height))  # noqa: B023 - used at once
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_demo_negotiations_carry_brief_is_two_pages_with_the_limits_off_page_one(
+    db: Database,
+) -> None:
+    _html, pdf = _demo_brief(db, Settings())
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    first, second = (page.extract_text() for page in reader.pages)
+    flat = " ".join(first.split())
+    # page 1: the meeting, the client's tender and plan that bear on it, the last slip
+    assert "9:05 AM" in flat  # leave by: 10:00 − 35 min travel − 20 min buffer
+    assert "Win the 2027–2031 laboratory framework tender" in flat
+    assert "Support PGS in opening the Słupsk oncology extension" in flat
+    assert "Slip last time: 3. Interrupting" in flat
+    assert "Let each person finish, Dr Szczęsna above all" in flat
+    assert "Two weeks of consignment stock" in flat  # a proposal
+    assert "Agree that a single cutover would be risky" in flat  # a prepared response
+    # page 2: the people, manners first, and the products on the agenda
+    flat2 = " ".join(second.split())
+    assert "Pani Dyrektor" in flat2 and "Who you will meet" in flat2
+    assert "Vireo LIS 4 laboratory information system" in flat2
+    # the limits: not on page 1 at all, in their own box on page 2
+    assert "10 %" not in first and "14.60 PLN" not in first and "Walk away" not in first
+    boxes = _positions(pdf, "FOR YOUR EYES ONLY")
+    assert boxes and all(page == 1 for page, _y, _h in boxes)
+    assert not [b for b in boxes if b[0] == 0 and b[1] > b[2] / 2]
+    assert "14.60 PLN" in flat2
+
+
+def test_the_limits_can_go_on_a_separate_sheet(db: Database) -> None:
+    _html, pdf = _demo_brief(db, Settings(brief_limits_sheet=True))
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 3
+    assert "FOR YOUR EYES ONLY" in pages[2] and "Who you will meet" not in pages[2]
+    assert not any("Walk away" in text for text in pages[:2])
+
+
+def test_the_carry_brief_prints_only_answers_tagged_to_the_meetings_needs(db: Database) -> None:
+    html, pdf = _demo_brief(db, Settings())
+    text = " ".join(_pdf_text(pdf).split())
+    # tagged "reference ranges", "cost per reportable result", "migrated", "patient portal"
+    assert "Can we keep our current reference ranges when we migrate?" in text
+    assert "How is the price per reportable result calculated?" in text
+    assert "How do you cut over without stopping the laboratory?" in text
+    # tagged "uptime", "installation", "autovalidation": no need of this meeting names them
+    assert "during a night shift" not in text
+    assert "How long do installation and validation take?" not in text
+    assert "Who owns the autovalidation rules?" not in text
+    # products tied to a need but not on the agenda are left to the full brief
+    assert "ColoScreen" not in text
+    full = " ".join(_pdf_text(_demo_brief_again(full=True)).split())
+    assert "How long do installation and validation take?" in full
+    assert "Who owns the autovalidation rules?" in full
+
+
+def _demo_brief_again(full: bool) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, Database.open(Path(folder) / "d.db") as db:
+        return _demo_brief(db, Settings(), full=full)[1]
+
+
+def test_missing_values_are_left_out_and_dates_share_one_style(
+    db: Database, ready_doc: dict[str, Any]
+) -> None:
+    # Wróbel has no department, e-mail, phone, interests…; the proposal's need is its only
+    # link; nothing of it may print as a dash
+    for full in (False, True):
+        html, pdf, _f = _render(db, ready_doc, Settings(), full=full)
+        text = _pdf_text(pdf)
+        assert "—" not in text.replace("Tender 2027 negotiation —", ""), full
+        assert "say: ·" not in text and "None" not in text
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.findall(r"\d{4}-\d{2}-\d{2}", text)
+        assert "Nov 25, 2026" in text  # Babel's medium date of the locale, everywhere
+    # in Polish: the same style in the messages of the checks too
+    ready_doc["clients"][0]["stakeholders"][0]["last_contact_on"] = "2026-10-02"
+    html, _pdf, _f = _render(db, ready_doc, Settings(locale="pl"), full=False)
+    assert "2 paź 2026" in html and "2026-10-02" not in html

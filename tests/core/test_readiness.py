@@ -581,7 +581,11 @@ RULES: list[tuple[str, Mutation, Fix, str, Level]] = [
         "questions x x x",
         lambda d: _meeting(d).update(questions=["x", "x", "x"]),
         lambda d: _meeting(d).update(
-            questions=["What would make 2027 a success?", "How do you compare offers?", "Who else decides?"]
+            questions=[
+                "What would make 2027 a success?",
+                "How do you compare offers?",
+                "Who else decides?",
+            ]
         ),
         "substance.interrupting.questions",
         Level.BLOCK,
@@ -764,7 +768,9 @@ def test_a_placeholder_says_what_a_real_answer_looks_like(
     db: Database, ready: dict[str, Any]
 ) -> None:
     _meeting(ready)["objective"] = "x"
-    check = next(c for c in report_for(db, ready).checks if c.id == "substance.unprepared.objective")
+    check = next(
+        c for c in report_for(db, ready).checks if c.id == "substance.unprepared.objective"
+    )
     assert "“x”" in check.message and "0 of 3 meaningful words" in check.message
     assert "e.g. 'Agree the 2027 volumes and prices'" in check.message
     assert check.target == "meeting.objective"
