@@ -69,7 +69,6 @@ MISTAKES = {
 }
 
 
-
 def mistake_title(number: int) -> str:
     """A mistake's name, translated (the literals are here for extraction)."""
     return {
@@ -134,9 +133,7 @@ class ScoreLine:
     text: str
 
     def __str__(self) -> str:
-        return (
-            f"+{self.points} of {self.of} · {self.mistake} {mistake_title(self.mistake)}: {self.text}"
-        )
+        return f"+{self.points} of {self.of} · {self.mistake} {mistake_title(self.mistake)}: {self.text}"
 
 
 @dataclass
