@@ -73,19 +73,24 @@ class LessonsEditor(QWidget):
 
     def __init__(self, slips: dict[int, str], parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QFormLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         self.lines: dict[int, QLineEdit] = {}
         for number, comment in sorted(slips.items()):
+            title = readiness.mistake_title(number)
+            said = self.tr("{n}. {mistake}").format(n=number, mistake=title)
+            if comment:
+                said += " — " + self.tr("you noted: {comment}").format(comment=comment)
+            caption = QLabel(said, self)
+            caption.setWordWrap(True)
             line = QLineEdit(self)
             line.setObjectName(f"lesson_{number}")
-            title = readiness.mistake_title(number)
             line.setAccessibleName(self.tr("This time, on {mistake}").format(mistake=title))
-            line.setPlaceholderText(self.tr("What you will do differently"))
-            if comment:
-                line.setToolTip(self.tr("You noted last time: {comment}").format(comment=comment))
+            line.setPlaceholderText(self.tr("What you will do differently this time"))
             line.textEdited.connect(self.sig_edited)
-            layout.addRow(f"{number}. {title}", line)
+            layout.addWidget(caption)
+            layout.addWidget(line)
             self.lines[number] = line
 
     def value(self) -> dict[str, str]:
@@ -389,8 +394,8 @@ class MeetingWorkspace(QWidget):
             m.Proposal,
             [
                 Column("text", tr("Proposal")),
-                Column("need_id", tr("Answers the need"), "choice", need_choices, 260),
-                Column("no_product", tr("No product"), "bool", width=90),
+                Column("need_id", tr("Answers the need"), "choice", need_choices, 190),
+                Column("no_product", tr("No product"), "bool", width=78),
             ],
             tr("Proposals"),
             self.undo_stack,
