@@ -27,6 +27,7 @@ lint: setup
 ## Figures: briefs, demo import, large-portfolio import/export, database size, GUI stalls.
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/brief.py
 	$(BIN)/python benchmarks/portfolio.py
 	$(BIN)/python benchmarks/dossier.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py --large

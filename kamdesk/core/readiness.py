@@ -217,8 +217,10 @@ class _Rules:
         self.now = now
         self.fmt = Formatter(settings.locale)
         self.checks: list[Check] = []
-        self.ticks = confirmations.reviewed(ctx.meeting, ctx.attendees)
-        self.imported = confirmations.unreviewed(ctx.meeting, ctx.attendees)
+        counting = confirmations.effective(ctx.meeting, ctx.attendees)
+        pending = set(ctx.meeting.ticks_unreviewed or [])
+        self.ticks = {n: counting[n] and n not in pending for n in confirmations.NAMES}
+        self.imported = [n for n in confirmations.NAMES if counting[n] and n in pending]
         self.langs = substance.languages(
             [settings.locale[:2], *(p.language for p in ctx.attendees)]
         )
@@ -1018,7 +1020,8 @@ class _Rules:
                 ),
                 "meeting.proposals",
             )
-        good = [p for p in ctx.proposals if p not in thin]
+        dropped = {id(p) for p in thin}
+        good = [p for p in ctx.proposals if id(p) not in dropped]
         tied = [p for p in good if p.need_id is not None]
         if not ctx.proposals or good:
             self.need(
@@ -1309,7 +1312,8 @@ class _Rules:
                 if not substance.is_placeholder(f.question)
                 and substance.count(f.answer) >= self.words.faq_answer
             ]
-            thin = [f for f in info.faqs if f not in good]
+            kept = {id(f) for f in good}  # identity: rows compare by value, slowly
+            thin = [f for f in info.faqs if id(f) not in kept]
             if thin:
                 self.add(
                     7,

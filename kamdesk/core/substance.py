@@ -19,8 +19,9 @@ Pure functions over strings; the thresholds come from the settings.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlparse
 
 from kamdesk.core.search import words
@@ -83,14 +84,17 @@ def _folded(text: str) -> frozenset[str]:
     return frozenset(w for item in text.split() for w in words(item))
 
 
+@cache
 def _placeholders() -> frozenset[str]:
     return _folded(_PLACEHOLDERS)
 
 
+@cache
 def _alone() -> frozenset[str]:
     return _folded(_ALONE)
 
 
+@cache
 def _stopwords() -> frozenset[str]:
     return frozenset().union(*(_folded(t) for t in _STOPWORDS.values()))
 
@@ -101,8 +105,11 @@ def _interrogatives(language: str) -> frozenset[str]:
 
 def meaningful_words(text: str | None) -> list[str]:
     """The words that carry meaning (see the module's notes)."""
-    if not text:
-        return []
+    return list(_meaningful(text)) if text else []
+
+
+@lru_cache(maxsize=4096)  # the gate reads the same texts on every keystroke in the workspace
+def _meaningful(text: str) -> tuple[str, ...]:
     placeholders, stopwords = _placeholders(), _stopwords()
     found = [
         w
@@ -113,11 +120,11 @@ def meaningful_words(text: str | None) -> list[str]:
         and len(set(w)) > 1  # "xxxx", "aaaa", "1111"
     ]
     alone = _alone()
-    return [] if all(w in alone for w in found) else found
+    return () if all(w in alone for w in found) else tuple(found)
 
 
 def count(text: str | None) -> int:
-    return len(meaningful_words(text))
+    return len(_meaningful(text)) if text else 0
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -127,7 +134,13 @@ def is_placeholder(text: str | None) -> bool:
 
 def near_duplicates(items: Sequence[str], ratio: float) -> list[tuple[int, int]]:
     """Pairs (i, j), i < j, of entries that say the same thing (each j reported once)."""
+    return list(_near_duplicates(tuple(items), ratio))
+
+
+@lru_cache(maxsize=256)  # the workspace re-checks the same lists after every edit
+def _near_duplicates(items: tuple[str, ...], ratio: float) -> tuple[tuple[int, int], ...]:
     keys = [" ".join(words(item)) for item in items]
+    letters = [Counter(key) for key in keys]
     pairs: list[tuple[int, int]] = []
     taken: set[int] = set()
     for j in range(len(keys)):
@@ -136,13 +149,22 @@ def near_duplicates(items: Sequence[str], ratio: float) -> list[tuple[int, int]]
         for i in range(j):
             if i in taken or not keys[i]:
                 continue
-            if keys[i] == keys[j] or (
-                difflib.SequenceMatcher(None, keys[i], keys[j]).ratio() >= ratio
-            ):
+            if keys[i] == keys[j] or _alike(keys[i], keys[j], letters[i], letters[j], ratio):
                 pairs.append((i, j))
                 taken.add(j)
                 break
-    return pairs
+    return tuple(pairs)
+
+
+def _alike(a: str, b: str, letters_a: Counter[str], letters_b: Counter[str], ratio: float) -> bool:
+    """difflib's ratio, after two cheap upper bounds of it (most pairs stop there): the
+    lengths, and the letters both have (difflib's quick_ratio, with the counts made once)."""
+    total = len(a) + len(b)
+    if 2 * min(len(a), len(b)) / total < ratio:
+        return False
+    if 2 * sum((letters_a & letters_b).values()) / total < ratio:
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ratio
 
 
 def _named(codes: Iterable[str | None]) -> tuple[str, ...]:
