@@ -133,7 +133,13 @@ class ScoreLine:
     text: str
 
     def __str__(self) -> str:
-        return f"+{self.points} of {self.of} · {self.mistake} {mistake_title(self.mistake)}: {self.text}"
+        return _("+{points} of {of} · {n} {mistake}: {text}").format(
+            points=self.points,
+            of=self.of,
+            n=self.mistake,
+            mistake=mistake_title(self.mistake),
+            text=self.text,
+        )
 
 
 @dataclass
