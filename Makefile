@@ -28,6 +28,7 @@ lint: setup
 ## start-up beside a bare PySide6 window.
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/brief.py
 	$(BIN)/python benchmarks/portfolio.py
 	$(BIN)/python benchmarks/dossier.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/gui_stall.py --large

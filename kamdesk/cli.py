@@ -87,9 +87,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
     p.add_argument("--html", type=Path, help="also write the brief as HTML")
     p.add_argument(
+        "--full",
+        action="store_true",
+        help="everything (client snapshot, every product and answer) instead of the two-page "
+        "carry brief",
+    )
+    p.add_argument(
         "--override-reason",
         metavar="TEXT",
         help="print a brief for a meeting that is not ready; the reason is stored and printed",
+    )
+    p = sub.add_parser(
+        "confirm",
+        help="confirm ticks you have checked yourself (default: those an import brought, "
+        "shown as 'imported, not reviewed here')",
+    )
+    p.add_argument("meeting")
+    p.add_argument(
+        "ticks",
+        nargs="*",
+        metavar="TICK",  # checked in _confirm: argparse refuses "*" with choices when empty
+        help="route_checked, listening_plan or etiquette_reviewed",
     )
     p = sub.add_parser(
         "notes", help="export a meeting's notes (Markdown, DOCX, PDF or an e-mail draft)"
@@ -376,6 +394,8 @@ def _run(args: argparse.Namespace) -> int:
         return _readiness(path, args)
     if args.command == "brief":
         return _brief(path, args)
+    if args.command == "confirm":
+        return _confirm(path, args)
     if args.command == "notes":
         from kamdesk.core import notes_export, settings
         from kamdesk.core.exchange import write_bytes_atomically
@@ -522,6 +542,8 @@ def _readiness(path: Path, args: argparse.Namespace) -> int:
     else:
         status = "READY" if report.ready else "NOT READY"
         print(f"{report.meeting_key}: {status} (score {report.score}/100)")
+        for line in report.score_lines():
+            print(f"  {line}")
         if report.leave_by:
             print(
                 f"Leave by {report.leave_by.strftime('%H:%M')} (UTC{report.leave_by.strftime('%z')})"
@@ -567,12 +589,42 @@ def _brief(path: Path, args: argparse.Namespace) -> int:
                 "kamdesk: the meeting is ready; the override reason was not needed or stored.",
                 file=sys.stderr,
             )
-    html = brief.build_html(ctx, report, prefs, brief.BriefOptions(override_reason=reason))
+    html = brief.build_html(
+        ctx, report, prefs, brief.BriefOptions(override_reason=reason, full=args.full)
+    )
     if args.html:
         write_atomically(args.html, html)
     write_bytes_atomically(args.output, brief.build_pdf(html))
     state = "ready" if report.ready else "NOT READY, overridden"
     print(f"Brief for {args.meeting} ({state}) written to {args.output}")
+    return EXIT_OK
+
+
+def _confirm(path: Path, args: argparse.Namespace) -> int:
+    """The KAM vouches for ticks in this dossier: each then counts for the meeting as it is now
+    (what an import brought stops being 'imported, not reviewed here')."""
+    from kamdesk.core import confirmations, editing
+    from kamdesk.core.context import load_meeting_context
+
+    unknown = [t for t in args.ticks if t not in confirmations.NAMES]
+    if unknown:
+        return _fail(
+            f"{unknown[0]!r} is not a tick (route_checked, listening_plan, etiquette_reviewed)",
+            EXIT_INVALID,
+        )
+    with Database.open(path) as db:
+        with db.session() as session:
+            ctx = load_meeting_context(session, args.meeting)
+        names = list(dict.fromkeys(args.ticks)) or confirmations.unreviewed(
+            ctx.meeting, ctx.attendees
+        )
+        if not names:
+            print(f"Nothing to confirm: no imported tick of {args.meeting} waits for review.")
+            return EXIT_OK
+        assert ctx.meeting.id is not None
+        for name in names:
+            editing.set_tick(db, ctx.meeting.id, name, True)
+    print(f"Confirmed for {args.meeting}: {', '.join(names)}.")
     return EXIT_OK
 
 

@@ -54,7 +54,7 @@ SAMPLE: dict[str, Any] = {
             "name": "OncoPanel 12",
             "summary": "Tumour marker panel",
             "key_facts": ["12 markers in one run"],
-            "faqs": [{"question": "Turnaround?", "answer": "Four hours."}],
+            "faqs": [{"question": "Turnaround?", "answer": "Four hours.", "tags": ["turnaround"]}],
             "reviewed_on": "2026-10-01",
         },
     ],
@@ -85,7 +85,12 @@ SAMPLE: dict[str, Any] = {
                 }
             ],
             "targets": [{"period": "2026-Q4", "target": 900000}],
-            "credit": {"limit": 500000, "payment_terms_days": 45, "rating": "A-"},
+            "credit": {
+                "limit": 500000,
+                "payment_terms_days": 45,
+                "rating": "A-",
+                "previous_rating": "A-",
+            },
             "discount_policy": {"standard_pct": 5, "max_pct": 12},
             "needs": [{"key": "n1", "text": "Faster oncology panels", "products": ["P-ONC-12"]}],
             "plans": [
@@ -159,7 +164,9 @@ SAMPLE: dict[str, Any] = {
                     "duration_min": 90,
                     "mode": "in_person",
                     "location": "Łódź HQ",
+                    "on_site": False,
                     "video_link": None,
+                    "phone": None,
                     "travel_min": 40,
                     "buffer_min": 15,
                     "attendees": ["sokolov", "wrobel"],
@@ -167,14 +174,22 @@ SAMPLE: dict[str, Any] = {
                     "commitment_sought": "Signed letter of intent",
                     "agenda": ["Volumes", "Prices"],
                     "questions": ["What would make 2027 a success for you?"],
-                    "proposals": [{"text": "Three-year panel supply", "need": "n1"}],
-                    "limits": {"max_discount_pct": 9, "walk_away": "below 7% margin"},
+                    "proposals": [
+                        {"text": "Three-year panel supply", "need": "n1", "no_product": False}
+                    ],
+                    "limits": {
+                        "max_discount_pct": 9,
+                        "walk_away": "below 7% margin",
+                        "credit_line": None,
+                    },
                     "products": ["P-ONC-12"],
                     "confirmations": {
                         "route_checked": True,
                         "listening_plan": True,
                         "etiquette_reviewed": False,
                     },
+                    "confirmations_seal": None,
+                    "lessons": {},
                     "override_reason": None,
                     "notes": {
                         "summary": "Good",
@@ -208,6 +223,17 @@ SAMPLE: dict[str, Any] = {
         }
     ],
 }
+
+
+def import_reviewed(db: Any, document: dict[str, Any], source: str = "test") -> Any:
+    """Import a document as a KAM who then reviewed its ticks here (an import alone leaves
+    them "imported, not reviewed here"; see core.confirmations)."""
+    import json
+
+    from kamdesk.core import exchange
+
+    text = json.dumps(document, ensure_ascii=False)
+    return exchange.import_text(db, text, source, trusted_ticks=True)
 
 
 @pytest.fixture

@@ -1,5 +1,22 @@
 """The pre-meeting brief: a view of a meeting's context, rendered to HTML and PDF.
 
+Two versions from one template:
+- the **carry brief** (the default): at most two A4 pages for up to four attendees. Page 1 is
+  the meeting: when, leave-by, the seven mistakes, objective and commitment, agenda, questions,
+  proposals with the needs they answer, prepared responses, the client's open plans and
+  tenders (not yet past), and since last time (outcome, decisions, slips with what you will
+  do differently, open actions). Page 2 is the people, manners first, and the relationship
+  map, then the facts of the products on the agenda and only the prepared answers tagged to
+  the needs the proposals answer. The negotiation limits sit in a "for your eyes only" box at
+  the foot of page 2, never on page 1, which may lie on the client's table (or on a separate
+  last sheet: ``Settings.brief_limits_sheet``).
+- the **full brief** (``full=True``, ``kamdesk brief --full``): everything, with the client
+  snapshot (why key, income share, plan, growth, receivables, competitors), every product in
+  play and every prepared answer.
+
+A value that is not known is left out, never printed as a dash. Dates are Babel's medium
+format of the settings' locale, the readiness messages included.
+
 ``build_html`` and ``build_pdf`` are pure functions of (context, report, settings, time), so
 the GUI can run them on a worker thread.
 """
@@ -10,10 +27,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kamdesk.core import analytics, reports
-from kamdesk.core.context import MeetingContext
+from kamdesk.core import analytics, reports, substance
+from kamdesk.core import models as m
+from kamdesk.core.context import MeetingContext, ProductInfo
 from kamdesk.core.i18n import _
-from kamdesk.core.readiness import MISTAKES, Level, Report
+from kamdesk.core.readiness import MISTAKES, Level, Report, mistake_title
 from kamdesk.core.relmap import relationship_svg
 from kamdesk.core.settings import Settings
 
@@ -28,7 +46,7 @@ def labels() -> dict[str, dict[str | None, str]]:
             "coach": _("Coach"),
             "gatekeeper": _("Gatekeeper"),
             "other": _("Other"),
-            None: "—",
+            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
         },
         "attitude": {
             "champion": _("Champion"),
@@ -36,7 +54,7 @@ def labels() -> dict[str, dict[str | None, str]]:
             "neutral": _("Neutral"),
             "skeptic": _("Skeptic"),
             "opponent": _("Opponent"),
-            None: "—",
+            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
         },
         "stage": {
             "unknown": _("Unknown"),
@@ -44,7 +62,7 @@ def labels() -> dict[str, dict[str | None, str]]:
             "acquainted": _("Acquainted"),
             "loyal": _("Loyal"),
             "close": _("Close"),
-            None: "—",
+            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
         },
         "key_reason": {
             "income_share": _("Income share"),
@@ -58,14 +76,14 @@ def labels() -> dict[str, dict[str | None, str]]:
             "company": _("Company level"),
             "director": _("Sales-director level"),
             "department": _("Department level"),
-            None: "—",
+            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
         },
         "dependency": {
             "below_threshold": _("below the key threshold"),
             "key": _("key client"),
             "critical": _("critical dependency"),
             "mono_client": _("mono-client"),
-            None: "—",
+            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
         },
         "mode": {"in_person": _("In person"), "video": _("Video call"), "phone": _("Phone call")},
         "kind": {
@@ -75,6 +93,16 @@ def labels() -> dict[str, dict[str | None, str]]:
             "event": _("Event"),
         },
         "issue_kind": {"complaint": _("Complaint"), "objection": _("Objection")},
+        "plan_kind": {
+            "client_development": _("Client plan"),
+            "tender": _("Tender"),
+            "account_goal": _("Our goal"),
+        },
+        "achieved": {
+            "not": _("objective not achieved"),
+            "partly": _("objective partly achieved"),
+            "fully": _("objective achieved"),
+        },
     }
 
 
@@ -93,6 +121,46 @@ REMINDERS = {
 class BriefOptions:
     override_reason: str | None = None
     now: dt.datetime | None = None
+    full: bool = False  # everything, instead of the two-page carry brief
+
+
+@dataclass
+class ProductView:
+    info: ProductInfo
+    faqs: list[m.ProductFaq]
+
+
+def relevant_plans(ctx: MeetingContext) -> list[m.Plan]:
+    """The client's own plans and tenders that bear on the meeting: open, and not due before
+    it (tenders first)."""
+    day = ctx.reference_day
+    plans = [
+        p
+        for p in ctx.plans
+        if p.kind in ("tender", "client_development")
+        and p.status == "open"
+        and (p.due is None or p.due >= day)
+    ]
+    return sorted(plans, key=lambda p: (p.kind != "tender", p.due or dt.date.max))
+
+
+def products_in_play(ctx: MeetingContext, full: bool) -> list[ProductView]:
+    """The carry brief's products are those on the agenda, each with only the answers tagged
+    to a need the meeting's proposals answer; the full brief has every product and answer."""
+    needs = ctx.need_by_id
+    texts = [needs[p.need_id].text for p in ctx.proposals if p.need_id in needs]
+    out = []
+    for info in ctx.products:
+        if full:
+            out.append(ProductView(info, list(info.faqs)))
+        elif info.on_agenda:
+            faqs = [
+                f
+                for f in info.faqs
+                if any(substance.tag_matches(tag, text) for tag in f.tags for text in texts)
+            ]
+            out.append(ProductView(info, faqs))
+    return out
 
 
 def view(
@@ -122,6 +190,20 @@ def view(
     proposals = [
         {"text": p.text, "need": needs.get(p.need_id) if p.need_id else None} for p in ctx.proposals
     ]
+    lessons = meeting.lessons or {}
+    slips = (
+        [
+            {
+                "mistake": r.mistake,
+                "title": mistake_title(r.mistake),
+                "comment": r.comment,
+                "lesson": lessons.get(str(r.mistake)),
+            }
+            for r in ctx.previous.slips
+        ]
+        if ctx.previous
+        else []
+    )
     share = analytics.income_share(
         client, ctx.financials, ctx.company, settings.exchange_rates, day
     )
@@ -132,7 +214,7 @@ def view(
     qoq = analytics.growth(ctx.financials, "quarter")
     grouped = report.by_mistake()
     mistakes = []
-    for number, title in MISTAKES.items():
+    for number in MISTAKES:
         checks = grouped[number]
         worst = (
             Level.BLOCK
@@ -144,7 +226,7 @@ def view(
         mistakes.append(
             {
                 "number": number,
-                "title": _(title),
+                "title": mistake_title(number),
                 "level": worst.value,
                 "reminder": _(REMINDERS[number]),
                 "issues": [c for c in checks if c.level is not Level.OK],
@@ -181,13 +263,21 @@ def view(
         "relmap": relationship_svg(
             ctx.attendees,
             ctx.relations,
-            height=270,
+            height=270 if options.full else 230,
             title=_("Relationship map of the attendees"),
             positions=ctx.positions,
         ),
         "proposals": proposals,
         "issues": issues,
-        "products": ctx.products,
+        "products": products_in_play(ctx, options.full),
+        "full": options.full,
+        "plans": relevant_plans(ctx),
+        "slips": slips,
+        "limits_sheet": settings.brief_limits_sheet,
+        "negotiation": meeting.kind == "negotiation",
+        "has_limits": meeting.max_discount_pct is not None
+        or bool(meeting.walk_away)
+        or bool(meeting.credit_line),
     }
 
 

@@ -29,6 +29,11 @@ class PastMeeting:
     meeting: m.Meeting
     notes: m.MeetingNotes | None
     actions: list[m.ActionItem]
+    reviews: list[m.SelfReview] = field(default_factory=list)  # the self-review, by mistake
+
+    @property
+    def slips(self) -> list[m.SelfReview]:
+        return sorted((r for r in self.reviews if r.verdict == "slip"), key=lambda r: r.mistake)
 
 
 @dataclass
@@ -53,6 +58,7 @@ class MeetingContext:
     previous: PastMeeting | None
     open_actions: list[tuple[m.Meeting, m.ActionItem]] = field(default_factory=list)
     positions: dict[int, tuple[float, float]] = field(default_factory=dict)  # relationship map
+    held: bool = False  # the meeting has its notes: it took place
 
     @property
     def person_by_id(self) -> dict[int, m.Stakeholder]:
@@ -122,13 +128,23 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
             agenda_ids + [pid for nid in answered_needs for pid in need_products.get(nid, [])]
         )
     )
-    products = []
-    for pid in product_ids:
-        product = session.get(m.Product, pid)
-        assert product is not None
-        products.append(
-            ProductInfo(product, _rows(session, m.ProductFaq, "product_id", pid), pid in agenda_ids)
-        )
+    # the products and their answers: one query each (not one per product)
+    found = (
+        {p.id: p for p in session.exec(select(m.Product).where(col(m.Product.id).in_(product_ids)))}
+        if product_ids
+        else {}
+    )
+    faqs: dict[int, list[m.ProductFaq]] = defaultdict(list)
+    if product_ids:
+        for faq in session.exec(
+            select(m.ProductFaq)
+            .where(col(m.ProductFaq.product_id).in_(product_ids))
+            .order_by(col(m.ProductFaq.id))
+        ):
+            faqs[faq.product_id].append(faq)
+    products = [
+        ProductInfo(found[pid], faqs.get(pid, []), pid in agenda_ids) for pid in product_ids
+    ]
 
     previous = None
     open_actions: list[tuple[m.Meeting, m.ActionItem]] = []
@@ -137,14 +153,32 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
     if start is not None:
         earlier_stmt = earlier_stmt.where(col(m.Meeting.starts_at_utc) < start)
     earlier = list(session.exec(earlier_stmt.order_by(col(m.Meeting.starts_at_utc))))
+    # the notes of the earlier meetings and of this one, their actions: one query each
+    notes_of = {
+        n.meeting_id: n
+        for n in session.exec(
+            select(m.MeetingNotes).where(
+                col(m.MeetingNotes.meeting_id).in_([p.id for p in earlier] + [meeting.id])
+            )
+        )
+    }
+    actions_of: dict[int, list[m.ActionItem]] = defaultdict(list)
+    past_notes = [n.id for mid, n in notes_of.items() if mid != meeting.id]
+    if past_notes:
+        for action in session.exec(
+            select(m.ActionItem)
+            .where(col(m.ActionItem.notes_id).in_(past_notes))
+            .order_by(col(m.ActionItem.id))
+        ):
+            actions_of[action.notes_id].append(action)
     for past in earlier:
-        notes = session.exec(
-            select(m.MeetingNotes).where(m.MeetingNotes.meeting_id == past.id)
-        ).first()
-        actions = _rows(session, m.ActionItem, "notes_id", notes.id) if notes else []
+        notes = notes_of.get(past.id) if past.id is not None else None
+        actions = actions_of.get(notes.id, []) if notes and notes.id is not None else []
         open_actions += [(past, a) for a in actions if not a.done]
         if notes is not None:
             previous = PastMeeting(past, notes, actions)
+    if previous is not None and previous.notes is not None:
+        previous.reviews = _rows(session, m.SelfReview, "notes_id", previous.notes.id)
 
     return MeetingContext(
         meeting=meeting,
@@ -166,6 +200,7 @@ def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
         key_reasons=[r.reason for r in _rows(session, m.ClientKeyReason, "client_id", cid)],
         previous=previous,
         open_actions=open_actions,
+        held=meeting.id in notes_of,
         positions={
             p.stakeholder_id: (p.x, p.y)
             for p in session.exec(

@@ -42,6 +42,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
         "credit_limit": (doc.Credit, "limit"),
         "payment_terms_days": (doc.Credit, "payment_terms_days"),
         "credit_rating": (doc.Credit, "rating"),
+        "previous_credit_rating": (doc.Credit, "previous_rating"),
         "discount_standard_pct": (doc.DiscountPolicy, "standard_pct"),
         "discount_max_pct": (doc.DiscountPolicy, "max_pct"),
     },
@@ -55,6 +56,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
         "starts_at": (doc.Meeting, "starts_at"),
         "max_discount_pct": (doc.Limits, "max_discount_pct"),
         "walk_away": (doc.Limits, "walk_away"),
+        "credit_line": (doc.Limits, "credit_line"),
     },
     m.Product: {
         c: (doc.Product, c) for c in doc.Product.model_fields if c in m.Product.model_fields
@@ -68,7 +70,7 @@ _VALIDATED_BY: dict[type[SQLModel], dict[str, tuple[type[doc.Doc], str]]] = {
     m.RelationshipStep: {c: (doc.RelationshipStep, c) for c in doc.RelationshipStep.model_fields},
     m.Company: {c: (doc.Company, c) for c in doc.Company.model_fields},
     m.Relation: {"kind": (doc.Relation, "kind")},
-    m.Proposal: {"text": (doc.Proposal, "text")},
+    m.Proposal: {"text": (doc.Proposal, "text"), "no_product": (doc.Proposal, "no_product")},
     m.ProductFaq: {c: (doc.Faq, c) for c in doc.Faq.model_fields},
     m.MeetingNotes: {
         "summary": (doc.Notes, "summary"),
@@ -116,7 +118,10 @@ def validate(model: type[SQLModel], column: str, value: Any) -> Any:
     ):
         value = value.strip() or None  # an emptied optional text field means "not known"
     try:
-        return _adapter(model, column).validate_python(value, strict=True)
+        clean = _adapter(model, column).validate_python(value, strict=True)
+        if isinstance(clean, doc.Lessons):  # stored as {"3": "…"}, emptied lines dropped
+            return {str(n): t.strip() for n, t in clean.as_dict().items() if t.strip()}
+        return clean
     except ValidationError as exc:
         from kamdesk.core.exchange import _message
 
@@ -174,16 +179,17 @@ def get_field(db: Database, model: type[SQLModel], row_id: int, column: str) -> 
 
 
 def set_tick(db: Database, meeting_id: int, name: str, value: bool) -> bool:
-    """Give (or withdraw) a tick: it vouches for the meeting as it is now. Returns whether the
-    tick counted before."""
+    """Give (or withdraw) a tick: it vouches for the meeting as it is now, reviewed here (an
+    imported tick given again is confirmed). Returns whether the tick counted before."""
     if name not in confirmations.NAMES:
         raise FieldError(name, "not one of the three ticks")
     with db.transaction() as session:
         meeting = _row(session, m.Meeting, meeting_id)
         attendees = meeting_attendees(session, meeting_id)
-        before = confirmations.effective(meeting, attendees)[name]
+        before = confirmations.reviewed(meeting, attendees)[name]
         for column, fp in confirmations.stamped(meeting, attendees, {name: value}).items():
             setattr(meeting, column, fp)
+        meeting.ticks_unreviewed = [n for n in meeting.ticks_unreviewed or [] if n != name]
         session.add(meeting)
     return before
 

@@ -390,7 +390,8 @@ def _columns(table: type[SQLModel], model: type[BaseModel]) -> tuple[str, ...]:
 CLIENT_COLS = _columns(m.Client, doc.Client)
 PRODUCT_COLS = _columns(m.Product, doc.Product)
 PERSON_COLS = _columns(m.Stakeholder, doc.Stakeholder)
-MEETING_COLS = _columns(m.Meeting, doc.Meeting)
+# lessons: a JSON column from a nested object (written apart)
+MEETING_COLS = tuple(c for c in _columns(m.Meeting, doc.Meeting) if c != "lessons")
 FINANCE_COLS = _columns(m.FinancialPeriod, doc.FinancialPeriod)
 
 # Nested objects of the format stored as columns of their parent: (attribute, column) pairs.
@@ -398,9 +399,14 @@ CREDIT_COLS = (
     ("limit", "credit_limit"),
     ("payment_terms_days", "payment_terms_days"),
     ("rating", "credit_rating"),
+    ("previous_rating", "previous_credit_rating"),
 )
 DISCOUNT_COLS = (("standard_pct", "discount_standard_pct"), ("max_pct", "discount_max_pct"))
-LIMIT_COLS = (("max_discount_pct", "max_discount_pct"), ("walk_away", "walk_away"))
+LIMIT_COLS = (
+    ("max_discount_pct", "max_discount_pct"),
+    ("walk_away", "walk_away"),
+    ("credit_line", "credit_line"),
+)
 
 
 def _has(src: BaseModel, name: str, is_new: bool) -> bool:
@@ -434,9 +440,11 @@ class _Writer:
     client for new rows (with RETURNING for the ids children need), an UPDATE per existing
     row carrying only the fields the document gives, and one DELETE per replaced list."""
 
-    def __init__(self, session: Session, summary: ImportSummary):
+    def __init__(self, session: Session, summary: ImportSummary, trusted_ticks: bool = False):
         self.s = session
         self.summary = summary
+        self.trusted_ticks = trusted_ticks
+        self.secret = confirmations.dossier_secret(session)
         self.product_ids = _key_ids(session, select(m.Product.key, m.Product.id))
 
     # -- primitives --
@@ -514,7 +522,7 @@ class _Writer:
         self._insert(
             m.ProductFaq,
             [
-                {"product_id": pid, "question": f.question, "answer": f.answer}
+                {"product_id": pid, "question": f.question, "answer": f.answer, "tags": f.tags}
                 for pid, src in replace
                 for f in src.faqs
             ],
@@ -687,6 +695,8 @@ class _Writer:
                     int(offset.total_seconds() // 60) if offset is not None else None
                 )
             values |= _nested(src, "limits", LIMIT_COLS, is_new)
+            if _has(src, "lessons", is_new):
+                values["lessons"] = {str(n): t for n, t in src.lessons.as_dict().items()}
             items.append((have.get(src.key), values))
         ids = self._upsert(m.Meeting, "meeting", items)
         pairs = list(zip(ids, meetings, strict=True))
@@ -724,7 +734,12 @@ class _Writer:
         self._insert(
             m.Proposal,
             [
-                {"meeting_id": mid, "text": pr.text, "need_id": needs[pr.need] if pr.need else None}
+                {
+                    "meeting_id": mid,
+                    "text": pr.text,
+                    "need_id": needs[pr.need] if pr.need else None,
+                    "no_product": pr.no_product,
+                }
                 for mid, mt in rows
                 for pr in mt.proposals
             ],
@@ -771,7 +786,8 @@ class _Writer:
             ],
         )
 
-        # Ticks given in the file vouch for the state just written.
+        # Ticks given in the file vouch for the state just written; they count only once
+        # reviewed here, unless the file's seal shows they come from this dossier's export.
         ticks = {
             mid: {
                 n: getattr(mt.confirmations, n)
@@ -782,16 +798,37 @@ class _Writer:
         }
         # (new meetings start unticked: only ticks given as true need stamping there)
         ticks = {mid: t for mid, t in ticks.items() if mid in existing_ids or any(t.values())}
+        source = dict(pairs)
         for mid, tick in ticks.items():
             meeting = self.s.get(m.Meeting, mid)
             assert meeting is not None
+            values = confirmations.stamped(meeting, meeting_attendees(self.s, mid), tick)
+            fps = {n: values[f"{n}_fp"] or "" for n, v in tick.items() if v}
+            received = source[mid].confirmations_seal
+            sealed = self.trusted_ticks or (
+                received is not None
+                and confirmations.seal_matches(self.secret, source[mid].key, fps, received)
+            )
+            pending = set(meeting.ticks_unreviewed or []) - set(tick)
+            if not sealed:
+                pending |= set(fps)
             self._update(
-                m.Meeting, mid, confirmations.stamped(meeting, meeting_attendees(self.s, mid), tick)
+                m.Meeting,
+                mid,
+                {
+                    **values,
+                    "ticks_unreviewed": [n for n in confirmations.NAMES if n in pending],
+                    "ticks_seal": received,
+                },
             )
 
 
-def import_text(db: Database, text: str, source: str) -> ImportSummary:
-    """Validate a whole document, then merge it in one transaction (all-or-nothing)."""
+def import_text(
+    db: Database, text: str, source: str, *, trusted_ticks: bool = False
+) -> ImportSummary:
+    """Validate a whole document, then merge it in one transaction (all-or-nothing).
+    ``trusted_ticks``: the ticks count as reviewed here (the demo, which we wrote ourselves);
+    otherwise only a file sealed by this dossier's own export brings reviewed ticks."""
     portfolio = parse(text, source)
     with db.session() as session:
         problems = check_references(portfolio, _Known.load(session))
@@ -800,7 +837,7 @@ def import_text(db: Database, text: str, source: str) -> ImportSummary:
     backup.before_import(db)
     summary = ImportSummary()
     with db.transaction() as session:
-        writer = _Writer(session, summary)
+        writer = _Writer(session, summary, trusted_ticks)
         if portfolio.company is not None:
             writer.company(portfolio.company)
         writer.products(portfolio.products)
@@ -867,7 +904,10 @@ def _header(session: Session, now: dt.datetime | None) -> dict[str, Any]:
                 "name": p.name,
                 "summary": p.summary,
                 "key_facts": list(p.key_facts),
-                "faqs": [{"question": f.question, "answer": f.answer} for f in _kids(faqs, p.id)],
+                "faqs": [
+                    {"question": f.question, "answer": f.answer, "tags": list(f.tags)}
+                    for f in _kids(faqs, p.id)
+                ],
                 "reviewed_on": _date(p.reviewed_on),
             }
             for p in session.exec(select(m.Product).order_by(col(m.Product.id)))
@@ -934,6 +974,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
     need_key = {n.id: n.key for rows in needs.values() for n in rows}
 
     person_by_id = {p.id: p for rows in people.values() for p in rows}
+    secret = confirmations.dossier_secret(session)
 
     def ticks(mt: m.Meeting) -> dict[str, bool]:
         """Ticks as they count now: a tick whose state has changed since is exported false."""
@@ -945,6 +986,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
     def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
         start = mt.starts_at
         nt = notes.get(mt.id) if mt.id is not None else None
+        counting = ticks(mt)
         return {
             "key": mt.key,
             "title": mt.title,
@@ -953,7 +995,9 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             "duration_min": mt.duration_min,
             "mode": mt.mode,
             "location": mt.location,
+            "on_site": mt.on_site,
             "video_link": mt.video_link,
+            "phone": mt.phone,
             "travel_min": mt.travel_min,
             "buffer_min": mt.buffer_min,
             "attendees": [person_key[a.stakeholder_id] for a in _kids(attendees, mt.id)],
@@ -962,12 +1006,22 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             "agenda": list(mt.agenda),
             "questions": list(mt.questions),
             "proposals": [
-                {"text": pr.text, "need": need_key.get(pr.need_id) if pr.need_id else None}
+                {
+                    "text": pr.text,
+                    "need": need_key.get(pr.need_id) if pr.need_id else None,
+                    "no_product": pr.no_product,
+                }
                 for pr in _kids(proposals, mt.id)
             ],
-            "limits": {"max_discount_pct": _num(mt.max_discount_pct), "walk_away": mt.walk_away},
+            "limits": {
+                "max_discount_pct": _num(mt.max_discount_pct),
+                "walk_away": mt.walk_away,
+                "credit_line": mt.credit_line,
+            },
             "products": [product_key[p.product_id] for p in _kids(meeting_products, mt.id)],
-            "confirmations": ticks(mt),
+            "confirmations": counting,
+            "confirmations_seal": confirmations.export_seal(mt, counting, secret),
+            "lessons": {n: mt.lessons[n] for n in sorted(mt.lessons or {})},
             "override_reason": mt.override_reason,
             "notes": None
             if nt is None
@@ -1027,6 +1081,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             "limit": _num(c.credit_limit),
             "payment_terms_days": c.payment_terms_days,
             "rating": c.credit_rating,
+            "previous_rating": c.previous_credit_rating,
         }
         out["discount_policy"] = {
             "standard_pct": _num(c.discount_standard_pct),

@@ -161,6 +161,7 @@ class Company(Doc):
 class Faq(Doc):
     question: Text
     answer: Text
+    tags: list[Text] = []  # topic words; the carry brief prints answers tagged to its needs
 
 
 class Product(Doc):
@@ -190,6 +191,7 @@ class Credit(Doc):
     limit: NonNegMoney | None = None
     payment_terms_days: TermDays | None = None
     rating: Text | None = None
+    previous_rating: Text | None = None  # before the current one: a downgrade is a warning
 
 
 class DiscountPolicy(Doc):
@@ -268,11 +270,27 @@ class Relation(Doc):
 class Proposal(Doc):
     text: Text
     need: Key | None = None
+    no_product: bool = False  # explicitly offers no product (a service, a process change…)
 
 
 class Limits(Doc):
     max_discount_pct: Percent | None = None
     walk_away: Text | None = None
+    credit_line: Text | None = None  # how you handle overdue debt or a downgraded rating
+
+
+SEAL_PATTERN = r"^[0-9a-f]{64}$"
+
+
+def _seal_ok(value: str) -> str:
+    if not re.match(SEAL_PATTERN, value):
+        raise PydanticCustomError(
+            "bad_seal", "not a confirmations seal (64 hexadecimal digits written by an export)"
+        )
+    return value
+
+
+Seal = Annotated[str, AfterValidator(_seal_ok), Field(json_schema_extra={"pattern": SEAL_PATTERN})]
 
 
 class Confirmations(Doc):
@@ -303,6 +321,22 @@ class SelfReview(Doc):
 
 class SelfReviewComments(Doc):
     """The KAM's comment on a verdict of the self-review, by mistake number."""
+
+    m1: Text | None = Field(default=None, alias="1")
+    m2: Text | None = Field(default=None, alias="2")
+    m3: Text | None = Field(default=None, alias="3")
+    m4: Text | None = Field(default=None, alias="4")
+    m5: Text | None = Field(default=None, alias="5")
+    m6: Text | None = Field(default=None, alias="6")
+    m7: Text | None = Field(default=None, alias="7")
+
+    def as_dict(self) -> dict[int, str]:
+        return {n: value for n in range(1, 8) if (value := getattr(self, f"m{n}")) is not None}
+
+
+class Lessons(Doc):
+    """What the KAM will do differently this time, by mistake number: the answer to a slip in
+    the previous meeting's self-review."""
 
     m1: Text | None = Field(default=None, alias="1")
     m2: Text | None = Field(default=None, alias="2")
@@ -357,7 +391,9 @@ class Meeting(Doc):
     duration_min: Duration | None = None
     mode: MeetingMode = "in_person"
     location: Text | None = None
+    on_site: bool = False  # in person where you already are: no travel time needed
     video_link: Text | None = None
+    phone: Text | None = None  # the number to call, or to be called on
     travel_min: TravelMinutes | None = None
     buffer_min: BufferMinutes | None = None
     attendees: list[Key] = []
@@ -369,6 +405,10 @@ class Meeting(Doc):
     limits: Limits = Limits()
     products: list[Key] = []
     confirmations: Confirmations = Confirmations()
+    # HMAC of the ticks above under the exporting dossier's secret: only that dossier takes
+    # them as reviewed on import; anywhere else they are "imported, not reviewed here".
+    confirmations_seal: Seal | None = None
+    lessons: Lessons = Lessons()
     override_reason: Text | None = None
     notes: Notes | None = None
 

@@ -117,6 +117,9 @@ class ProductFaq(SQLModel, table=True):
     product_id: int = fk("product.id")
     question: str
     answer: str
+    # Topic words ("price", "turnaround", "LIS migration"): the carry brief prints an answer
+    # only when a tag occurs in a need the meeting's proposals answer.
+    tags: list[str] = json_list()
 
 
 # --- the client -----------------------------------------------------------------------------
@@ -149,6 +152,9 @@ class Client(SQLModel, table=True):
     credit_limit: float | None = None
     payment_terms_days: int | None = None
     credit_rating: str | None = None
+    # The rating before the current one: with both on a letter scale (AAA … D), a downgrade
+    # is seen by the readiness gate (core.readiness, credit rule).
+    previous_credit_rating: str | None = None
     discount_standard_pct: float | None = None
     discount_max_pct: float | None = None
 
@@ -375,11 +381,25 @@ class Meeting(SQLModel, table=True):
     questions: list[str] = json_list()
     max_discount_pct: float | None = None
     walk_away: str | None = None
+    # The prepared line on the client's credit situation (overdue debt, a downgraded rating).
+    credit_line: str | None = None
+    # In person, but where you already are (your own office, the client's site you work at):
+    # no travel time needed.
+    on_site: bool = False
+    phone: str | None = None  # the number to call, or to be called on, for a phone meeting
+    # What you will do differently this time, by mistake number ("3": "let them finish"):
+    # answers the slips of the previous meeting's self-review.
+    lessons: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # The three ticks. Each holds a fingerprint of what it vouched for when given (None: not
     # given); it counts only while that fingerprint still matches (core.confirmations).
     route_checked_fp: str | None = Field(default=None, max_length=64)
     listening_plan_fp: str | None = Field(default=None, max_length=64)
     etiquette_reviewed_fp: str | None = Field(default=None, max_length=64)
+    # Ticks that came from an import and were not confirmed in this dossier since: they are
+    # shown as "imported, not reviewed here" and do not count (core.confirmations). The seal
+    # that came with them is kept to be written back unchanged on export.
+    ticks_unreviewed: list[str] = json_list()
+    ticks_seal: str | None = Field(default=None, max_length=200)
     override_reason: str | None = None
     # Where an imported meeting came from (core.calendar_import): the iCalendar UID and, for
     # one meeting of a series, the original start of that occurrence in UTC
@@ -436,6 +456,7 @@ class Proposal(SQLModel, table=True):
     meeting_id: int = fk("meeting.id")
     text: str
     need_id: int | None = fk("need.id", ondelete="SET NULL", nullable=True)
+    no_product: bool = False  # explicitly offers no product (a service, a process change…)
 
 
 class MeetingNotes(SQLModel, table=True):
@@ -516,6 +537,21 @@ class MapPosition(SQLModel, table=True):
     )
     x: float
     y: float
+
+
+# --- bookkeeping --------------------------------------------------------------------------------
+
+
+class DossierSecret(SQLModel, table=True):
+    """This dossier's own random key (one row, made by the migration that added it): export
+    seals each meeting's ticks with an HMAC under it, so an import can tell its own export's
+    ticks from anyone else's (core.confirmations). Never exported."""
+
+    __tablename__ = "dossier_secret"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: int | None = Field(default=1, primary_key=True)
+    secret: str = Field(max_length=64)
 
 
 # --- personal-data rights -----------------------------------------------------------------------

@@ -20,6 +20,51 @@ from kamdesk.core.errors import KamdeskError
 SETTINGS_VERSION = 1
 
 
+class MinWords(BaseModel):
+    """How many meaningful words (core.substance: two letters or more, not a stopword or a
+    placeholder such as "x", "tbd", "..." in en, pl, ru, it, hu) a text needs before the
+    readiness gate relies on it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    objective: Annotated[int, Field(ge=1, le=50)] = Field(
+        3, description="The meeting's objective, e.g. 'Agree the 2027 volumes and prices'."
+    )
+    commitment: Annotated[int, Field(ge=1, le=50)] = Field(
+        3, description="The commitment you will ask for, e.g. 'Signed letter of intent'."
+    )
+    place: Annotated[int, Field(ge=1, le=50)] = Field(
+        2, description="The place of an in-person meeting, e.g. 'Łódź HQ, board room'."
+    )
+    agenda_item: Annotated[int, Field(ge=1, le=50)] = Field(1, description="Each agenda item.")
+    question: Annotated[int, Field(ge=1, le=50)] = Field(2, description="Each open question.")
+    proposal: Annotated[int, Field(ge=1, le=50)] = Field(3, description="Each proposal.")
+    response: Annotated[int, Field(ge=1, le=50)] = Field(
+        3, description="Each prepared response to a complaint or objection."
+    )
+    client_profile: Annotated[int, Field(ge=1, le=50)] = Field(
+        2, description="What the client does, its history, each need and development plan."
+    )
+    person_field: Annotated[int, Field(ge=1, le=50)] = Field(
+        1,
+        description="Each attendee's position, form of address, pronunciation, language, "
+        "etiquette and communication style.",
+    )
+    key_fact: Annotated[int, Field(ge=1, le=50)] = Field(2, description="Each product key fact.")
+    faq_answer: Annotated[int, Field(ge=1, le=50)] = Field(
+        2, description="Each prepared answer about a product."
+    )
+    walk_away: Annotated[int, Field(ge=1, le=50)] = Field(
+        2, description="The walk-away point of a negotiation."
+    )
+    credit_line: Annotated[int, Field(ge=1, le=50)] = Field(
+        3, description="The line prepared on overdue debt or a downgraded rating."
+    )
+    lesson: Annotated[int, Field(ge=1, le=50)] = Field(
+        3, description="What you will do differently after a slip in the last self-review."
+    )
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -37,6 +82,37 @@ class Settings(BaseModel):
     )
     product_review_max_age_days: Annotated[int, Field(ge=1, le=3650)] = Field(
         180, description="Product facts reviewed longer ago than this are stale."
+    )
+    min_words: MinWords = Field(
+        default_factory=MinWords,
+        description="Meaningful words a text needs before the readiness gate relies on it.",
+    )
+    near_duplicate_ratio: Annotated[float, Field(ge=0.5, le=1.0)] = Field(
+        0.85,
+        description="Two questions or agenda items whose folded words are at least this "
+        "similar (0.5-1.0, difflib's ratio) count as one: a duplicate blocks.",
+    )
+    min_questions: Annotated[int, Field(ge=1, le=20)] = Field(
+        3, description="Fewer distinct open questions than this is a warning."
+    )
+    phone_min_digits: Annotated[int, Field(ge=3, le=20)] = Field(
+        6, description="Digits a phone number needs to count as a number to call."
+    )
+    credit_overdue_max_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.10,
+        description="Overdue debt above this share of receivables (latest period) is a credit "
+        "situation: a warning on any meeting, a blocker for a negotiation without a prepared "
+        "line. So are receivables over the credit limit and a downgraded rating.",
+    )
+    red_flags_block: bool = Field(
+        False,
+        description="Red flags from the stakeholder map (no coach, economic buyer absent, a "
+        "strong opponent, a cold attendee, a VIP/KOL due a contact) block instead of warning.",
+    )
+    brief_limits_sheet: bool = Field(
+        False,
+        description="Print the negotiation limits on a separate last sheet of the brief "
+        "instead of a 'for your eyes only' box at the foot of page 2.",
     )
     exchange_rates: dict[str, Annotated[float, Field(gt=0)]] = Field(
         default_factory=dict,

@@ -1,10 +1,12 @@
-"""The brief: HTML and a real PDF parsed back; user text stays text; only packaged files are read."""
+"""The brief: HTML and a real PDF parsed back; user text stays text; only packaged files are read;
+the carry brief is two pages with the limits off page 1, the full brief has everything."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,12 @@ import pypdf
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core import brief, exchange, reports
+from kamdesk.core import brief, reports
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.readiness import evaluate
 from kamdesk.core.settings import Settings
+from tests.conftest import import_reviewed
 from tests.core.test_readiness import KEY, NOW
 
 HOSTILE = (
@@ -36,13 +39,13 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _render(
-    db: Database, doc: dict[str, Any], settings: Settings
+    db: Database, doc: dict[str, Any], settings: Settings, full: bool = False
 ) -> tuple[str, bytes, reports.ResourceOnlyFetcher]:
-    exchange.import_text(db, json.dumps(doc, ensure_ascii=False), "doc")
+    import_reviewed(db, doc)
     with db.session() as session:
         ctx = load_meeting_context(session, KEY)
     report = evaluate(ctx, settings, NOW)
-    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=NOW))
+    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=NOW, full=full))
     fetcher = reports.ResourceOnlyFetcher()
     return html, brief.build_pdf(html, fetcher), fetcher
 
@@ -51,7 +54,7 @@ def test_pdf_carries_names_leave_by_and_income_share(
     db: Database, ready_doc: dict[str, Any]
 ) -> None:
     settings = Settings(exchange_rates={"PLN": 0.25})
-    html, pdf, fetcher = _render(db, ready_doc, settings)
+    html, pdf, fetcher = _render(db, ready_doc, settings, full=True)
     assert pdf.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert 1 <= len(reader.pages) <= 3
@@ -76,7 +79,9 @@ def test_pdf_carries_names_leave_by_and_income_share(
 
 
 def test_locale_formats_numbers_and_dates(db: Database, ready_doc: dict[str, Any]) -> None:
-    html, _pdf, _f = _render(db, ready_doc, Settings(locale="pl", exchange_rates={"PLN": 0.25}))
+    html, _pdf, _f = _render(
+        db, ready_doc, Settings(locale="pl", exchange_rates={"PLN": 0.25}), full=True
+    )
     assert "2,9%" in html.replace("\u00a0", "").replace(" ", "")
     assert "środa, 25 lis 2026" in html  # Polish weekday and month (2026-11-25 is a Wednesday)
 
@@ -84,7 +89,7 @@ def test_locale_formats_numbers_and_dates(db: Database, ready_doc: dict[str, Any
 def test_user_text_stays_text_and_reads_no_file(db: Database, ready_doc: dict[str, Any]) -> None:
     ready_doc["clients"][0]["stakeholders"][0]["personal_notes"] = HOSTILE
     ready_doc["clients"][0]["meetings"][0]["objective"] = HOSTILE
-    html, pdf, fetcher = _render(db, ready_doc, Settings())
+    html, pdf, fetcher = _render(db, ready_doc, Settings(), full=True)
     assert (
         "<img src" not in html and "<script>" not in html and '<link rel="attachment"' not in html
     )
@@ -145,7 +150,7 @@ def test_not_ready_brief_is_marked_with_the_override(
     db: Database, ready_doc: dict[str, Any]
 ) -> None:
     ready_doc["clients"][0]["meetings"][0]["travel_min"] = None
-    exchange.import_text(db, json.dumps(ready_doc, ensure_ascii=False), "doc")
+    import_reviewed(db, ready_doc)
     with db.session() as session:
         ctx = load_meeting_context(session, KEY)
     report = evaluate(ctx, Settings(), NOW)
@@ -177,6 +182,15 @@ def test_cli_gate(
     src = tmp_path / "in.json"
     src.write_text(json.dumps(ready_doc, ensure_ascii=False))
     assert _cli(capsys, "--db", db, "import-json", str(src))[0] == 0
+    # the file's ticks are someone else's word until confirmed here
+    code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
+    assert code == 3, out
+    ticks = [c for c in json.loads(out)["checks"] if c["id"].startswith("tick.")]
+    assert all("imported, not reviewed here" in c["message"] for c in ticks)
+    code, out, _ = _cli(capsys, "--db", db, "confirm", KEY)
+    assert code == 0 and "route_checked, listening_plan, etiquette_reviewed" in out
+    assert "Nothing to confirm" in _cli(capsys, "--db", db, "confirm", KEY)[1]
+    assert _cli(capsys, "--db", db, "confirm", "no-such-meeting")[0] == 2
 
     code, out, _ = _cli(capsys, "--db", db, "readiness", KEY, "--json")
     assert code == 0, out
@@ -184,12 +198,17 @@ def test_cli_gate(
     assert data["status"] == "ready" and data["meeting"] == KEY
     code, out, _ = _cli(capsys, "--db", db, "readiness", KEY)
     assert code == 0 and "READY" in out and "Leave by 09:05" in out
+    assert "of 14 · 6 Bad manners: every attendee's manners known" in out  # the score explained
 
     pdf, html = tmp_path / "b.pdf", tmp_path / "b.html"
     code, out, err = _cli(capsys, "--db", db, "brief", KEY, "-o", str(pdf), "--html", str(html))
     assert code == 0, err
     assert "Андрей Соколов" in _pdf_text(pdf.read_bytes())
     assert "Андрей Соколов" in html.read_text("utf-8")
+    assert "Client snapshot" not in html.read_text("utf-8")  # the carry brief
+    full = tmp_path / "full.pdf"
+    assert _cli(capsys, "--db", db, "brief", KEY, "-o", str(full), "--full")[0] == 0
+    assert "Client snapshot" in _pdf_text(full.read_bytes())
 
     assert _cli(capsys, "--db", db, "readiness", "no-such-meeting")[0] == 2
     assert _cli(capsys, "--db", db, "brief", "no-such-meeting", "-o", str(pdf))[0] == 2
@@ -254,3 +273,117 @@ def test_formatter_money_and_percent() -> None:
     assert "zł" in fmt.money(1234567.5, "PLN")
     assert fmt.money(None, "PLN") == "—"
     assert reports.Formatter("it").date(dt.date(2026, 12, 2)) == "2 dic 2026"
+
+
+# --- the carry brief --------------------------------------------------------------------------
+
+DEMO_DAY = dt.date(2026, 11, 22)  # the demo's own day: loaded then, nothing moves
+DEMO_NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+DEMO_KEY = "pomorze-tender-2027"
+
+
+def _demo_brief(db: Database, settings: Settings, full: bool = False) -> tuple[str, bytes]:
+    from kamdesk.core import demo
+
+    demo.load_demo(db, today=DEMO_DAY)
+    with db.session() as session:
+        ctx = load_meeting_context(session, DEMO_KEY)
+    report = evaluate(ctx, settings, DEMO_NOW)
+    assert report.ready, [c.message for c in report.blockers()]
+    html = brief.build_html(ctx, report, settings, brief.BriefOptions(now=DEMO_NOW, full=full))
+    return html, brief.build_pdf(html)
+
+
+def _positions(pdf: bytes, needle: str) -> list[tuple[int, float, float]]:
+    """(page index, height of the text's baseline from the bottom, page height) of each run of
+    text containing ``needle``."""
+    found: list[tuple[int, float, float]] = []
+    for index, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+        height = float(page.mediabox.height)
+
+        def visit(text: str, cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+            if needle in text:
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((index, y, height))  # noqa: B023 - used at once
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_demo_negotiations_carry_brief_is_two_pages_with_the_limits_off_page_one(
+    db: Database,
+) -> None:
+    _html, pdf = _demo_brief(db, Settings())
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    first, second = (page.extract_text() for page in reader.pages)
+    flat = " ".join(first.split())
+    # page 1: the meeting, the client's tender and plan that bear on it, the last slip
+    assert "9:05 AM" in flat  # leave by: 10:00 − 35 min travel − 20 min buffer
+    assert "Win the 2027–2031 laboratory framework tender" in flat
+    assert "Support PGS in opening the Słupsk oncology extension" in flat
+    assert "Slip last time: 3. Interrupting" in flat
+    assert "Let each person finish, Dr Szczęsna above all" in flat
+    assert "Two weeks of consignment stock" in flat  # a proposal
+    assert "Agree that a single cutover would be risky" in flat  # a prepared response
+    # page 2: the people, manners first, and the products on the agenda
+    flat2 = " ".join(second.split())
+    assert "Pani Dyrektor" in flat2 and "Who you will meet" in flat2
+    assert "Vireo LIS 4 laboratory information system" in flat2
+    # the limits: not on page 1 at all, in their own box on page 2
+    assert "10 %" not in first and "14.60 PLN" not in first and "Walk away" not in first
+    boxes = _positions(pdf, "FOR YOUR EYES ONLY")
+    assert boxes and all(page == 1 for page, _y, _h in boxes)
+    assert not [b for b in boxes if b[0] == 0 and b[1] > b[2] / 2]
+    assert "14.60 PLN" in flat2
+
+
+def test_the_limits_can_go_on_a_separate_sheet(db: Database) -> None:
+    _html, pdf = _demo_brief(db, Settings(brief_limits_sheet=True))
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 3
+    assert "FOR YOUR EYES ONLY" in pages[2] and "Who you will meet" not in pages[2]
+    assert not any("Walk away" in text for text in pages[:2])
+
+
+def test_the_carry_brief_prints_only_answers_tagged_to_the_meetings_needs(db: Database) -> None:
+    html, pdf = _demo_brief(db, Settings())
+    text = " ".join(_pdf_text(pdf).split())
+    # tagged "reference ranges", "cost per reportable result", "migrated", "patient portal"
+    assert "Can we keep our current reference ranges when we migrate?" in text
+    assert "How is the price per reportable result calculated?" in text
+    assert "How do you cut over without stopping the laboratory?" in text
+    # tagged "uptime", "installation", "autovalidation": no need of this meeting names them
+    assert "during a night shift" not in text
+    assert "How long do installation and validation take?" not in text
+    assert "Who owns the autovalidation rules?" not in text
+    # products tied to a need but not on the agenda are left to the full brief
+    assert "ColoScreen" not in text
+    full = " ".join(_pdf_text(_demo_brief_again(full=True)).split())
+    assert "How long do installation and validation take?" in full
+    assert "Who owns the autovalidation rules?" in full
+
+
+def _demo_brief_again(full: bool) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, Database.open(Path(folder) / "d.db") as db:
+        return _demo_brief(db, Settings(), full=full)[1]
+
+
+def test_missing_values_are_left_out_and_dates_share_one_style(
+    db: Database, ready_doc: dict[str, Any]
+) -> None:
+    # Wróbel has no department, e-mail, phone, interests…; the proposal's need is its only
+    # link; nothing of it may print as a dash
+    for full in (False, True):
+        html, pdf, _f = _render(db, ready_doc, Settings(), full=full)
+        text = _pdf_text(pdf)
+        assert "—" not in text.replace("Tender 2027 negotiation —", ""), full
+        assert "say: ·" not in text and "None" not in text
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.findall(r"\d{4}-\d{2}-\d{2}", text)
+        assert "Nov 25, 2026" in text  # Babel's medium date of the locale, everywhere
+    # in Polish: the same style in the messages of the checks too
+    ready_doc["clients"][0]["stakeholders"][0]["last_contact_on"] = "2026-10-02"
+    html, _pdf, _f = _render(db, ready_doc, Settings(locale="pl"), full=False)
+    assert "2 paź 2026" in html and "2026-10-02" not in html

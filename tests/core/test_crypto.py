@@ -43,10 +43,14 @@ def _sha(path: Path) -> str:
 
 
 def _export(path: Path, passphrase: str | None = None) -> str:
-    """The whole portfolio as export-json writes it, less its time stamp."""
+    """The whole portfolio as export-json writes it, less its time stamp and the ticks' seals
+    (each dossier seals its ticks under its own secret)."""
     with Database.open(path, readonly=True, passphrase=passphrase) as db, db.session() as s:
         doc = exchange.export_document(s)
     doc.pop("exported_at")
+    for client in doc["clients"]:
+        for meeting in client["meetings"]:
+            meeting.pop("confirmations_seal")
     return json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
 

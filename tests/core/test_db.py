@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -310,7 +311,9 @@ def test_0008_old_notes_stay_private_until_marked_shared(tmp_path: Path) -> None
     with Database.open(path) as db:
         assert db.backup_path is not None  # the upgrade kept a copy first
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008"
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
+        dbmod.head_revision()
+    )
     after = conn.execute(
         "SELECT id, summary, decisions, summary_shared, private FROM meeting_notes ORDER BY id"
     ).fetchall()
@@ -319,3 +322,49 @@ def test_0008_old_notes_stay_private_until_marked_shared(tmp_path: Path) -> None
     assert conn.execute("SELECT count(*) FROM action_item").fetchone()[0] == actions
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_the_substance_migration_fills_old_rows_and_makes_the_dossier_secret(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier written before revision 0009 (at 0008) keeps its rows, gets the new columns
+    with their defaults, and a secret of its own for sealing exported ticks."""
+    old = tmp_path / "old-migrations"
+    shutil.copytree(dbmod.MIGRATIONS_DIR, old, ignore=shutil.ignore_patterns("__pycache__"))
+    (old / "versions" / "0009_substance_and_sealed_ticks.py").unlink()
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", old)
+    with Database.open(db_path):
+        assert dbmod.head_revision() == "0008"
+    monkeypatch.undo()
+    # rows as that version wrote them (today's code would write today's columns)
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO client (key, name) VALUES ('old', 'Old client')")
+    conn.execute(
+        "INSERT INTO meeting (key, client_id, title, kind, mode, agenda, questions) "
+        "VALUES ('old-m', 1, 'Old meeting', 'meeting', 'in_person', '[]', '[]')"
+    )
+    conn.execute("INSERT INTO product (key, name, key_facts) VALUES ('P', 'Product', '[]')")
+    conn.execute("INSERT INTO product_faq (product_id, question, answer) VALUES (1, 'Q?', 'A.')")
+    conn.execute("INSERT INTO proposal (meeting_id, text) VALUES (1, 'An offer')")
+    conn.commit()
+    conn.close()
+    with Database.open(db_path) as db:
+        assert db.backup_path is not None  # the usual copy before an upgrade
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0009"
+    assert conn.execute(
+        "SELECT on_site, lessons, ticks_unreviewed, phone, credit_line FROM meeting"
+    ).fetchone() == (0, "{}", "[]", None, None)
+    assert conn.execute("SELECT no_product FROM proposal").fetchone() == (0,)
+    assert conn.execute("SELECT tags FROM product_faq").fetchone() == ("[]",)
+    (secret,) = conn.execute("SELECT secret FROM dossier_secret").fetchall()
+    assert re.fullmatch(r"[0-9a-f]{64}", secret[0])
+    conn.close()
+    with Database.open(db_path, readonly=True) as db, db.session() as session:
+        exported = exchange.export_document(session)
+    assert exported["clients"][0]["meetings"][0]["lessons"] == {}
+    # another dossier has a secret of its own
+    with Database.open(tmp_path / "other.db") as other, other.session() as session:
+        from kamdesk.core import confirmations
+
+        assert confirmations.dossier_secret(session) not in (None, secret[0])

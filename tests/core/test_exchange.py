@@ -623,3 +623,65 @@ def test_notes_private_part_round_trips_and_older_files_stay_private(
     assert any(
         "clients[0].meetings[0].notes.summary_shared" in str(p) for p in caught.value.problems
     )
+
+
+def test_the_gates_optional_fields_round_trip(
+    db: Database, tmp_path: Path, sample: dict[str, Any]
+) -> None:
+    """on_site, phone, lessons, limits.credit_line, credit.previous_rating, a proposal's
+    no_product and FAQ tags: given, they come back as given; left out, an older file imports
+    as before and gets the defaults."""
+    meeting = sample["clients"][0]["meetings"][0]
+    meeting.update(
+        on_site=True,
+        phone="+48 42 555 12 12",
+        lessons={"2": "Acknowledge first, then show the figures", "7": "Carry the spec sheet"},
+    )
+    meeting["limits"]["credit_line"] = "Volumes only once the overdue 35k are paid"
+    meeting["proposals"].append({"text": "A training day", "need": None, "no_product": True})
+    sample["clients"][0]["credit"]["previous_rating"] = "AA (internal)"
+    sample["products"][0]["faqs"][0]["tags"] = ["turnaround", "result times"]
+    exchange.import_text(db, json.dumps(sample, ensure_ascii=False), "sample")
+    with db.session() as session:
+        out = exchange.export_document(session)
+    got = out["clients"][0]["meetings"][0]
+    for name in ("on_site", "phone", "lessons", "limits", "proposals"):
+        assert got[name] == meeting[name], name
+    assert out["clients"][0]["credit"]["previous_rating"] == "AA (internal)"
+    assert out["products"][0]["faqs"][0]["tags"] == ["turnaround", "result times"]
+    schema = json.loads(SCHEMA_FILE.read_text("utf-8"))
+    jsonschema.validate(out, schema, cls=jsonschema.Draft202012Validator)
+    # an older file without them, into a fresh dossier: the defaults
+    old = copy.deepcopy(sample)
+    meeting = old["clients"][0]["meetings"][0]
+    for name in ("on_site", "phone", "lessons", "confirmations_seal"):
+        meeting.pop(name)
+    meeting["limits"].pop("credit_line")
+    for proposal in meeting["proposals"]:
+        proposal.pop("no_product")
+    old["clients"][0]["credit"].pop("previous_rating")
+    old["products"][0]["faqs"][0].pop("tags")
+    with Database.open(tmp_path / "old.db") as other:
+        exchange.import_text(other, json.dumps(old, ensure_ascii=False), "older file")
+        with other.session() as session:
+            got = exchange.export_document(session)["clients"][0]["meetings"][0]
+    assert got["on_site"] is False and got["phone"] is None and got["lessons"] == {}
+    assert got["limits"]["credit_line"] is None
+    assert [p["no_product"] for p in got["proposals"]] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("lessons", {"8": "x"}, "lessons.8"),
+        ("confirmations_seal", "not-a-seal", "not a confirmations seal"),
+        ("on_site", "yes", "on_site"),
+    ],
+)
+def test_the_new_fields_are_validated(
+    db: Database, sample: dict[str, Any], path: str, value: Any, message: str
+) -> None:
+    sample["clients"][0]["meetings"][0][path] = value
+    with pytest.raises(InvalidInput) as err:
+        exchange.import_text(db, json.dumps(sample), "bad")
+    assert message in str(err.value) + " ".join(str(p) for p in err.value.problems)

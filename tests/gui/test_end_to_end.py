@@ -48,11 +48,27 @@ def test_prepare_a_not_ready_meeting_until_ready_and_save_the_brief(
     qtbot.waitUntil(
         lambda: {c.id: c.level for c in ws.report.checks}["interrupting.open_questions"] is Level.OK
     )
+    # the last meeting's slip (arguing) needs an answer, the overdue debt a prepared line
+    qtbot.keyClicks(
+        ws.lessons.lines[2], "Ask how they count the balance before showing our figures"
+    )
+    qtbot.keyClicks(
+        ws.fields["credit_line"].widget,
+        "Listing only with the repayment schedule kept; new orders on 30-day terms",
+    )
+    qtbot.waitUntil(lambda: {c.id: c.level for c in ws.report.checks}["slip.2"] is Level.OK)
     ws.flush()
     ws.proposals.add()
-    need_col = next(i for i, c in enumerate(ws.proposals.model.columns) if c.name == "need_id")
-    need = next(v for v, _ in ws.proposals.model.columns[need_col].choices if v is not None)
+    columns = ws.proposals.model.columns
+    need_col = next(i for i, c in enumerate(columns) if c.name == "need_id")
+    text_col = next(i for i, c in enumerate(columns) if c.name == "text")
+    need = next(v for v, _ in columns[need_col].choices if v is not None)
     assert ws.proposals.model.setData(ws.proposals.model.index(0, need_col), need)
+    # the new row's own text says nothing yet ("New proposal"): the gate asks for a real one
+    assert "substance.unprepared.proposals" in {c.id for c in ws.report.blockers()}
+    assert ws.proposals.model.setData(
+        ws.proposals.model.index(0, text_col), "QuickCRP listed in 150 pharmacies with free readers"
+    )
     for name in ("route_checked", "listening_plan", "etiquette_reviewed"):
         box = ws.ticks[name]
         if not box.isChecked():  # click the box itself, as a user does (not the row's far end)

@@ -300,3 +300,49 @@ def test_proposals_tied_to_needs_clear_the_preparation_blocker(
     )
     window.undo_action.trigger()  # the need link
     assert _level(ws, "unprepared.proposal") is Level.BLOCK
+
+
+def test_an_imported_tick_is_shown_as_such_until_confirmed_with_a_click(
+    qtbot, tmp_path: Path
+) -> None:
+    """A colleague's export brings the three ticks of the demo negotiation: the boxes say
+    "imported, not reviewed here" and the meeting is not ready until each is clicked."""
+    import json
+
+    from PySide6.QtCore import QPoint
+
+    from kamdesk.core import exchange
+
+    with Database.open(tmp_path / "colleague.db") as theirs:
+        demo.load_demo(theirs)
+        with theirs.session() as session:
+            text = json.dumps(exchange.export_document(session), ensure_ascii=False)
+    db = Database.open(tmp_path / "mine.db")
+    exchange.import_text(db, text, "colleague's export")
+    win = MainWindow(db, runner=SyncRunner())
+    qtbot.addWidget(win)
+    win.show()
+    ws = win.open_meeting("pomorze-tender-2027")
+    assert not ws.report.ready
+    for name, box in ws.ticks.items():
+        assert "imported, not reviewed here" in box.text(), name
+        assert "imported, not reviewed here" in box.accessibleName()
+        item = ws.checklist.item_for(f"tick.{name}")
+        assert item is not None and "imported, not reviewed here" in item.text(0)
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        if not box.isChecked():  # it showed checked: the first click withdrew it
+            qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        qtbot.waitUntil(lambda n=name: _level(ws, f"tick.{n}") is Level.OK)
+        assert "imported" not in box.text()
+    assert ws.report.ready
+    win.close()
+    db.close()
+
+
+def test_the_checklist_explains_the_score(qtbot, window: MainWindow) -> None:
+    ws = window.open_meeting(KEY)
+    why = ws.checklist.tree.topLevelItem(ws.checklist.tree.topLevelItemCount() - 1)
+    assert why.text(0) == f"Why {ws.report.score}/100"
+    lines = [why.child(i).text(0) for i in range(why.childCount())]
+    assert len(lines) == 7 and lines[5].startswith("+") and "6 Bad manners" in lines[5]
+    assert sum(int(line[1:].split(" ")[0]) for line in lines) == ws.report.score

@@ -61,3 +61,18 @@ def test_add_and_delete_products_with_undo(window: MainWindow, monkeypatch) -> N
     assert sql(window, links) == 0
     window.undo_action.trigger()
     assert sql(window, links) == before
+
+
+def test_an_answers_tags_are_edited_as_comma_separated_words(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.products)
+    faqs = window.products.faqs
+    assert faqs.model.rowCount() > 0
+    column = next(i for i, c in enumerate(faqs.model.columns) if c.name == "tags")
+    index = faqs.model.index(0, column)
+    row_id = faqs.model.rows[0].id
+    assert faqs.model.data(index) == ", ".join(faqs.model.rows[0].tags)
+    assert faqs.model.setData(index, " price,  turnaround time ,, ")
+    assert sql(window, f"SELECT tags FROM product_faq WHERE id = {row_id}") == (
+        '["price", "turnaround time"]'
+    )
+    assert faqs.model.data(faqs.model.index(0, column)) == "price, turnaround time"

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import col, select
 
-from kamdesk.core import brief, editing, readiness, settings
+from kamdesk.core import brief, confirmations, editing, readiness, settings
 from kamdesk.core import models as m
 from kamdesk.core.context import MeetingContext, load_meeting_context
 from kamdesk.core.db import Database
@@ -59,6 +59,46 @@ UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class LessonsEditor(QWidget):
+    """What you will do differently this time: one line per mistake the last meeting's
+    self-review marked as a slip (and any lesson already written).
+
+    Signals:
+        sig_edited(): a line was typed in.
+    """
+
+    sig_edited = Signal()
+
+    def __init__(self, slips: dict[int, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.lines: dict[int, QLineEdit] = {}
+        for number, comment in sorted(slips.items()):
+            title = readiness.mistake_title(number)
+            said = self.tr("{n}. {mistake}").format(n=number, mistake=title)
+            if comment:
+                said += " — " + self.tr("you noted: {comment}").format(comment=comment)
+            caption = QLabel(said, self)
+            caption.setWordWrap(True)
+            line = QLineEdit(self)
+            line.setObjectName(f"lesson_{number}")
+            line.setAccessibleName(self.tr("This time, on {mistake}").format(mistake=title))
+            line.setPlaceholderText(self.tr("What you will do differently this time"))
+            line.textEdited.connect(self.sig_edited)
+            layout.addWidget(caption)
+            layout.addWidget(line)
+            self.lines[number] = line
+
+    def value(self) -> dict[str, str]:
+        return {str(n): line.text() for n, line in self.lines.items() if line.text().strip()}
+
+    def set_value(self, lessons: dict[str, str] | None) -> None:
+        for number, line in self.lines.items():
+            line.setText((lessons or {}).get(str(number), ""))
 
 
 class MeetingWorkspace(QWidget):
@@ -192,6 +232,15 @@ class MeetingWorkspace(QWidget):
             lambda v: location.setText(v or ""),
             location.textEdited,
         )
+        on_site = QCheckBox(tr("On site: I am already there (no travel)"))
+        add(
+            tr("On site"),
+            "on_site",
+            on_site,
+            on_site.isChecked,
+            lambda v: on_site.setChecked(bool(v)),
+            on_site.toggled,
+        )
         link = QLineEdit()
         add(
             tr("Video link"),
@@ -200,6 +249,16 @@ class MeetingWorkspace(QWidget):
             link.text,
             lambda v: link.setText(v or ""),
             link.textEdited,
+        )
+        phone = QLineEdit()
+        phone.setPlaceholderText(tr("for a phone meeting: the number to call or to be called on"))
+        add(
+            tr("Number to call"),
+            "phone",
+            phone,
+            phone.text,
+            lambda v: phone.setText(v or ""),
+            phone.textEdited,
         )
         travel = self._spin(-1, 24 * 60, tr("minutes"))
         add(
@@ -285,6 +344,30 @@ class MeetingWorkspace(QWidget):
             lambda v: walk.setText(v or ""),
             walk.textEdited,
         )
+        credit = QLineEdit()
+        credit.setPlaceholderText(tr("how you handle overdue debt or a downgraded rating"))
+        add(
+            tr("Credit line"),
+            "credit_line",
+            credit,
+            credit.text,
+            lambda v: credit.setText(v or ""),
+            credit.textEdited,
+        )
+        previous = self.ctx.previous
+        slips = {r.mistake: r.comment or "" for r in previous.slips} if previous else {}
+        for number in self.ctx.meeting.lessons or {}:
+            slips.setdefault(int(number), "")
+        self.lessons = LessonsEditor(slips, form_host)
+        if slips:
+            add(
+                tr("Slips last time"),
+                "lessons",
+                self.lessons,
+                self.lessons.value,
+                self.lessons.set_value,
+                self.lessons.sig_edited,
+            )
         products = QListWidget()
         products.setMaximumHeight(110)
         add(
@@ -311,7 +394,8 @@ class MeetingWorkspace(QWidget):
             m.Proposal,
             [
                 Column("text", tr("Proposal")),
-                Column("need_id", tr("Answers the need"), "choice", need_choices, 260),
+                Column("need_id", tr("Answers the need"), "choice", need_choices, 190),
+                Column("no_product", tr("No product"), "bool", width=78),
             ],
             tr("Proposals"),
             self.undo_stack,
@@ -324,12 +408,14 @@ class MeetingWorkspace(QWidget):
         ticks = QGroupBox(tr("Your confirmations"))
         tick_layout = QVBoxLayout(ticks)
         self.ticks: dict[str, QCheckBox] = {}
+        self._tick_labels: dict[str, str] = {}
         for name, text in (
             ("route_checked", tr("Route / connection checked")),
             ("listening_plan", tr("Listening plan reviewed")),
             ("etiquette_reviewed", tr("Etiquette reviewed")),
         ):
             box = QCheckBox(text)
+            self._tick_labels[name] = text
             box.setObjectName(f"tick_{name}")
             box.setAccessibleName(text)
             tick_layout.addWidget(box)
@@ -442,10 +528,16 @@ class MeetingWorkspace(QWidget):
             "questions": list(mt.questions),
             "max_discount_pct": mt.max_discount_pct,
             "walk_away": mt.walk_away,
+            "credit_line": mt.credit_line,
+            "on_site": mt.on_site,
+            "phone": mt.phone,
+            "lessons": dict(mt.lessons or {}),
             "products": [info.product.id for info in self.ctx.products if info.on_agenda],
         }
         for column, value in values.items():
-            field = self.fields[column]
+            field = self.fields.get(column)
+            if field is None:  # e.g. no slips last time: no lessons to write
+                continue
             if not field.timer.isActive():  # never overwrite what is being typed
                 field.show_value(value)
         if self.proposals.model.parent_id != self.meeting_id:
@@ -454,11 +546,21 @@ class MeetingWorkspace(QWidget):
 
     def refresh_readiness(self) -> None:
         self.report = readiness.evaluate(self.ctx, self.prefs)
+        imported = confirmations.unreviewed(self.ctx.meeting, self.ctx.attendees)
         for name, box in self.ticks.items():
             counted = {c.id: c.level for c in self.report.checks}.get(f"tick.{name}")
             box.blockSignals(True)
             box.setChecked(
                 bool(getattr(self.ctx.meeting, f"{name}_fp")) and counted is readiness.Level.OK
+            )
+            # an imported tick: shown, but it counts only once confirmed here (a click)
+            label = self._tick_labels[name]
+            if name in imported:
+                label += " — " + self.tr("imported, not reviewed here")
+            box.setText(label)
+            box.setAccessibleName(label)
+            box.setToolTip(
+                self.tr("Click to confirm you checked it yourself.") if name in imported else ""
             )
             box.blockSignals(False)
         self.checklist.show_report(self.report)
@@ -584,7 +686,7 @@ class MeetingWorkspace(QWidget):
     def _tick(self, name: str, checked: bool) -> None:
         # the box showed the opposite before the click: that is what undo restores
         command = FieldCommand(
-            self.tr("Tick {name}").format(name=self.ticks[name].text()),
+            self.tr("Tick {name}").format(name=self._tick_labels[name]),
             lambda v: editing.set_tick(self.db, self.meeting_id, name, v),
             not checked,
             checked,

@@ -62,7 +62,12 @@ class ProductsView(QWidget):
         self.faqs = ListEditor(
             db,
             m.ProductFaq,
-            [Column("question", tr("Likely question")), Column("answer", tr("Prepared answer"))],
+            [
+                Column("question", tr("Likely question")),
+                Column("answer", tr("Prepared answer")),
+                # topic words: the carry brief prints an answer whose tag a meeting's need names
+                Column("tags", tr("Tags (comma-separated)"), "tags", width=160),
+            ],
             tr("Questions and answers"),
             undo_stack,
             lambda pid: {"product_id": pid, "question": tr("New question"), "answer": tr("Answer")},

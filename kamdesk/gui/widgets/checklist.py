@@ -96,6 +96,16 @@ class ChecklistPanel(QWidget):
                 if first
                 else f"mistake.{number}" in expanded or worst is Level.BLOCK
             )
+        # why the score is what it is: one line per mistake ("+14 of 14 · 6 Bad manners: …")
+        why = QTreeWidgetItem([self.tr("Why {score}/100").format(score=report.score)])
+        why.setData(0, CheckIdRole, "score")
+        for line in report.score_lines():
+            child = QTreeWidgetItem([str(line)])
+            child.setData(0, CheckIdRole, f"score.{line.mistake}")
+            child.setToolTip(0, str(line))
+            why.addChild(child)
+        self.tree.addTopLevelItem(why)
+        why.setExpanded("score" in expanded)
 
     def item_for(self, check_id: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):

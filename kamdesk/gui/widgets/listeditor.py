@@ -64,7 +64,7 @@ _ROOT = QModelIndex()
 class Column:
     name: str
     label: str
-    kind: str = "text"  # text | int | float | date | bool | choice
+    kind: str = "text"  # text | int | float | date | bool | choice | tags (a list, comma-separated)
     choices: Sequence[tuple[Any, str]] = field(default_factory=tuple)
     width: int | None = None
     # choices that depend on the parent (e.g. the client's people), asked on every load
@@ -149,6 +149,11 @@ class ListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
             return None
+        if column.kind == "tags" and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+        ):
+            return ", ".join(value or [])
         if role == Qt.ItemDataRole.EditRole:
             if column.kind == "date":
                 return QDate(value.year, value.month, value.day) if value else QDate.currentDate()
@@ -188,6 +193,8 @@ def _convert(column: Column, value: Any) -> Any:
         return dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
     if isinstance(value, str):
         text = value.strip()
+        if column.kind == "tags":
+            return [tag.strip() for tag in text.split(",") if tag.strip()]
         if column.kind in ("int", "float") and text:
             try:
                 number = float(text.replace(" ", "").replace(",", ""))
