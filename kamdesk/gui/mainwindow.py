@@ -912,6 +912,9 @@ class MainWindow(QMainWindow):
             self.close()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        # a search still waiting for its delay would run on a dossier closed by then, opening
+        # a connection nobody closes
+        self.search_timer.stop()
         self.people.form.flush()
         self.overview.form.flush()
         for workspace in self.workspaces.values():
