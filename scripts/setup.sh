@@ -199,11 +199,15 @@ want_stamp=$(
   } | "$VENV/bin/python" -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())'
 )
 stamp="$VENV/.kamdesk-installed"
-# Packages deleted or half-removed since: pip's own check of every requirement (~0.5 s) and
-# an import of the command line.
+# Packages deleted or half-removed since: files missing from what a package installed
+# (scripts/venv_check.py, ~0.2 s), pip's own check of every requirement (~0.5 s) and an import
+# of the command line.
+BROKEN=()
 incomplete() {
   local problems
-  if ! problems=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1); then
+  if ! problems=$("$VENV/bin/python" scripts/venv_check.py 2>&1); then
+    echo "files missing from ${problems//$'\n'/, }"
+  elif ! problems=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1); then
     echo "${problems//$'\n'/; }"
   elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli' 2>&1); then
     echo "${problems##*$'\n'}"
@@ -217,16 +221,24 @@ else
   [[ -z "$problems" ]] || reason="$VENV is incomplete ($problems): repairing it"
 fi
 if [[ -n "$reason" ]]; then
+  # installed on paper, files gone: pip reinstalls those only when told to
+  mapfile -t BROKEN < <("$VENV/bin/python" scripts/venv_check.py 2>/dev/null | grep -v "^kamdesk==" || true)
+fi
+if [[ -n "$reason" ]]; then
   say "$reason"
   rm -f "$stamp"
   pip=("$VENV/bin/python" -m pip --disable-pip-version-check)
   # PIP_CONSTRAINT also pins what builds kamdesk itself (setuptools, in pip's build env)
   export PIP_CONSTRAINT="$PWD/$CONSTRAINTS"
   "${pip[@]}" install -q --upgrade pip
+  if ((${#BROKEN[@]})); then
+    # by name: the version comes from the constraints (a venv's own pip or setuptools may differ)
+    "${pip[@]}" install -q --force-reinstall --no-deps "${BROKEN[@]%%==*}"
+  fi
   "${pip[@]}" install -q -e '.[test]'
   unset PIP_CONSTRAINT
-  if ! "${pip[@]}" check; then
-    warn "$VENV still has broken requirements (above)."
+  if ! "${pip[@]}" check || ! "$VENV/bin/python" scripts/venv_check.py >/dev/null; then
+    warn "$VENV is still incomplete (above; scripts/venv_check.py lists packages missing files)."
     exit 1
   fi
   "$VENV/bin/python" -c "import kamdesk.cli, PySide6.QtWidgets, weasyprint, sqlmodel"
