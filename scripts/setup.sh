@@ -200,13 +200,13 @@ want_stamp=$(
 )
 stamp="$VENV/.kamdesk-installed"
 # Packages deleted or half-removed since: files missing from what a package installed
-# (scripts/venv_check.py, ~0.2 s), pip's own check of every requirement (~0.5 s) and an import
+# (scripts/venv_check.py, ~0.7 s), pip's own check of every requirement (~0.5 s) and an import
 # of the command line.
 BROKEN=()
 incomplete() {
   local problems
   if ! problems=$("$VENV/bin/python" scripts/venv_check.py 2>&1); then
-    echo "files missing from ${problems//$'\n'/, }"
+    echo "files missing from: ${problems//$'\n'/, }"
   elif ! problems=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1); then
     echo "${problems//$'\n'/; }"
   elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli' 2>&1); then
@@ -222,7 +222,7 @@ else
 fi
 if [[ -n "$reason" ]]; then
   # installed on paper, files gone: pip reinstalls those only when told to
-  mapfile -t BROKEN < <("$VENV/bin/python" scripts/venv_check.py 2>/dev/null | grep -v "^kamdesk==" || true)
+  mapfile -t BROKEN < <("$VENV/bin/python" scripts/venv_check.py 2>/dev/null | grep -vx "kamdesk" || true)
 fi
 if [[ -n "$reason" ]]; then
   say "$reason"
@@ -231,9 +231,12 @@ if [[ -n "$reason" ]]; then
   # PIP_CONSTRAINT also pins what builds kamdesk itself (setuptools, in pip's build env)
   export PIP_CONSTRAINT="$PWD/$CONSTRAINTS"
   "${pip[@]}" install -q --upgrade pip
-  if ((${#BROKEN[@]})); then
+  if [[ " ${BROKEN[*]} " == *" * "* ]]; then
+    # a module is gone that no package claims any more: reinstall them all
+    "${pip[@]}" install -q --force-reinstall -e '.[test]'
+  elif ((${#BROKEN[@]})); then
     # by name: the version comes from the constraints (a venv's own pip or setuptools may differ)
-    "${pip[@]}" install -q --force-reinstall --no-deps "${BROKEN[@]%%==*}"
+    "${pip[@]}" install -q --force-reinstall --no-deps "${BROKEN[@]}"
   fi
   "${pip[@]}" install -q -e '.[test]'
   unset PIP_CONSTRAINT
