@@ -12,9 +12,15 @@ How it runs (POSIX only: SIGKILL and fork):
   (``add_row``, ``set_field``, ``add_stakeholder``), writing one line ``E <kind> <row>
   <token>`` to stdout after each edit returned (that is, after its commit). Forking from a
   warm process makes a restart cost milliseconds instead of the interpreter's 0.6 s;
-- the parent (this module's :func:`run`) kills the writer with SIGKILL after a random delay
-  (which can fall in ``Database.open`` itself, in its daily backup or between an edit's
-  commit and its report), reopens the file and checks it.
+- the parent (this module's :func:`run`) kills the writer with SIGKILL, reopens the file and
+  checks it. Half the rounds kill after a random delay from the fork (which can fall in
+  ``Database.open`` itself, in its daily backup or between an edit's commit and its report);
+  the other half after a random number of reported edits plus a random few milliseconds, so
+  that acknowledged edits pile up however slow the machine is (on a busy machine the open
+  alone can outlast any fixed delay);
+- it goes on until it has made at least ``kills`` kills and seen ``min_edits`` acknowledged
+  edits, or until ``time_limit`` seconds have passed (``Result.timed_out``: the caller decides
+  what an incomplete run means; what was checked still counts).
 
 Tokens carry a sequence number that grows across rounds. An added row must exist. A field
 overwritten again and again must hold the last reported value or a later one (an edit
@@ -120,6 +126,7 @@ class Result:
     writer_failures: list[str] = field(default_factory=list)  # writers that died on their own
     seconds: float = 0.0
     killed_before_first_edit: int = 0
+    timed_out: bool = False  # the time limit came before the kills and edits asked for
 
 
 class _Zygote:
@@ -192,14 +199,20 @@ def run(
     kills: int,
     seed: int = 0,
     max_delay: float = 0.25,
+    *,
+    min_edits: int = 0,
+    time_limit: float | None = None,
 ) -> Result:
-    """``kills`` rounds of: fork a writer, let it work for a random time (up to
-    ``max_delay`` s, first edit or not), SIGKILL it, reopen and check. ``db_path`` must
-    already hold a dossier with at least one client and one person."""
+    """Rounds of: fork a writer, let it work (for a random time up to ``max_delay`` s, or for
+    a random number of reported edits), SIGKILL it, reopen and check; until there were
+    ``kills`` kills and ``min_edits`` reported edits, or ``time_limit`` s have passed.
+    ``db_path`` must already hold a dossier with at least one client and one person."""
     rng = random.Random(seed)
     result = Result()
     adds: dict[str, set[str]] = {"plan": set(), "person": set()}
     last_set: dict[tuple[str, int], int] = {}
+    start = time.monotonic()
+    stop_at = None if time_limit is None else start + time_limit
 
     def record(edit: str) -> None:
         """An edit the writer reported committed: an added row, or the latest value set."""
@@ -210,22 +223,36 @@ def run(
         else:
             last_set[(what, int(row))] = int(token[1:])
 
-    start = time.perf_counter()
+    def waiting(limit: float) -> float:
+        """How long to wait for the writer's next line: ``limit``, less near the time limit
+        (but a few seconds at least, so a round in flight can end cleanly)."""
+        if stop_at is None:
+            return limit
+        return max(5.0, min(limit, stop_at - time.monotonic()))
+
     zyg = _Zygote(db_path)
     try:
-        for round_no in range(1, kills + 1):
+        round_no = 0
+        while result.kills < kills or result.committed < min_edits:
+            if stop_at is not None and time.monotonic() >= stop_at:
+                result.timed_out = True
+                break
+            round_no += 1
             zyg.send(f"go {round_no} {rng.randrange(2**31)}")
             pid = None
             edits = 0
-            deadline = time.monotonic() + rng.uniform(0.0, max_delay)
+            by_count = rng.random() < 0.5
+            want_edits = rng.randint(1, 20)
+            deadline = None if by_count else time.monotonic() + rng.uniform(0.0, max_delay)
             gone = False
             while True:
-                if pid is not None and time.monotonic() >= deadline:
+                if pid is not None and deadline is not None and time.monotonic() >= deadline:
                     break
-                line = zyg.read_line(max(0.0, deadline - time.monotonic()))
+                timeout = waiting(30) if deadline is None else deadline - time.monotonic()
+                line = zyg.read_line(max(0.0, timeout))
                 if line is None:
                     if pid is not None:
-                        break  # the moment has come
+                        break  # the moment has come (or the time limit is near)
                     line = zyg.read_line(30)  # the writer must start first
                     if line is None:
                         raise RuntimeError("the writer did not start")
@@ -235,6 +262,9 @@ def run(
                 elif kind == "E":
                     edits += 1
                     record(rest)
+                    if by_count and edits >= want_edits and deadline is None:
+                        # a few ms more: the kill may land inside the next edit's commit
+                        deadline = time.monotonic() + rng.uniform(0.0, max_delay / 10)
                 elif kind == "F":
                     result.writer_failures.append(rest)
                 elif kind == "X":
@@ -262,9 +292,11 @@ def run(
             except Exception as exc:  # noqa: BLE001 - counted, and the run goes on
                 result.integrity_failures += 1
                 result.writer_failures.append(f"check after round {round_no}: {exc}")
+            if gone:
+                break  # the writer died on its own (a writer failure): no point going on
     finally:
         zyg.close()
-    result.seconds = time.perf_counter() - start
+    result.seconds = time.monotonic() - start
     return result
 
 

@@ -472,7 +472,11 @@ class Database:
             from kamdesk.core import encryption
 
             # what an interrupted encrypt/decrypt left beside the file (safe with the lock)
-            encryption.clear_leftovers(path)
+            try:
+                encryption.clear_leftovers(path)
+            except BaseException:
+                db.close()
+                raise
         return db
 
     @classmethod
@@ -499,19 +503,24 @@ class Database:
             f"{path} is already open for writing in another kamdesk window or process. "
             "Close it there first (or open this one read-only).",
         )
+        engine = None
         try:
             backup = None
             if revision != head_revision():
                 if revision is not None:
                     backup = _backup_copy(path, revision)
                 _migrate(path, key)
-            db = cls(path, _make_engine(path, key=key), lock)
+            engine = _make_engine(path, key=key)
+            db = cls(path, engine, lock)
             db.key = key
             db.backup_path = backup
             db._ensure_search_index()
             _daily_backup(db)
             return db
         except BaseException:
+            # a refused open leaves nothing behind: the pooled connection closed, the lock freed
+            if engine is not None:
+                engine.dispose()
             lock.release()
             raise
 

@@ -2,14 +2,19 @@
 
 The file ``resources/demo/portfolio.json`` is written as of its ``exported_at`` day. When it is
 loaded, every date moves forward by the whole weeks since then (weekdays stay weekdays) and
-every financial period by the whole years since then, so the meetings are always upcoming and
-the financials as fresh as on the day the demo was written.
+every financial period by the whole calendar periods of its kind between that day and today
+(years by years, quarters by quarters, months by months), so the meetings are always upcoming
+and the financials as fresh as on the day the demo was written: the newest full year is last
+year, the newest quarter the last one that ended. (Shifting periods by the years elapsed
+instead left the quarters up to a year stale, and the flagship meeting blocked as
+"uninformed" for most of each year.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import func, select
@@ -28,19 +33,52 @@ DATETIME_FIELDS = {"starts_at"}
 PERIOD_FIELDS = {"period"}
 
 
+def _raw() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(resources.path("demo", "portfolio.json").read_text("utf-8"))
+    return raw
+
+
+def written_on(raw: dict[str, Any] | None = None) -> dt.date:
+    """The day the demo file is written as of (its ``exported_at``)."""
+    stamp = (raw or _raw())["exported_at"]
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
+
+
 def demo_document(today: dt.date | None = None) -> dict[str, Any]:
-    raw = json.loads(resources.path("demo", "portfolio.json").read_text("utf-8"))
-    anchor = dt.datetime.fromisoformat(raw["exported_at"].replace("Z", "+00:00")).date()
+    raw = _raw()
+    anchor = written_on(raw)
     today = today or dt.date.today()
     weeks = (today - anchor).days // 7
     shift = dt.timedelta(weeks=weeks)
-    years = (today - anchor).days // 365
-    return _shift(raw, shift, years)
+    months = (today.year - anchor.year) * 12 + today.month - anchor.month
+    quarters = (today.year - anchor.year) * 4 + (today.month - 1) // 3 - (anchor.month - 1) // 3
+    periods = _PeriodShift(today.year - anchor.year, quarters, months)
+    return _shift(raw, shift, periods)
 
 
-def _shift(node: Any, shift: dt.timedelta, years: int) -> Any:
+@dataclass(frozen=True)
+class _PeriodShift:
+    """How many calendar years, quarters and months lie between the demo's day and today."""
+
+    years: int
+    quarters: int
+    months: int
+
+    def apply(self, label: str) -> str:
+        """``2025`` + years, ``2026-Q3`` + quarters, ``2026-07`` + months."""
+        year = int(label[:4])
+        if len(label) == 4:
+            return str(year + self.years)
+        if label[5] == "Q":
+            index = year * 4 + int(label[6]) - 1 + self.quarters
+            return f"{index // 4}-Q{index % 4 + 1}"
+        index = year * 12 + int(label[5:7]) - 1 + self.months
+        return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def _shift(node: Any, shift: dt.timedelta, periods: _PeriodShift) -> Any:
     if isinstance(node, list):
-        return [_shift(item, shift, years) for item in node]
+        return [_shift(item, shift, periods) for item in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
@@ -49,10 +87,10 @@ def _shift(node: Any, shift: dt.timedelta, years: int) -> Any:
             value = (dt.date.fromisoformat(value) + shift).isoformat()
         elif isinstance(value, str) and name in DATETIME_FIELDS:
             value = (dt.datetime.fromisoformat(value) + shift).isoformat()
-        elif isinstance(value, str) and name in PERIOD_FIELDS and years:
-            value = f"{int(value[:4]) + years}{value[4:]}"
+        elif isinstance(value, str) and name in PERIOD_FIELDS:
+            value = periods.apply(value)
         else:
-            value = _shift(value, shift, years)
+            value = _shift(value, shift, periods)
         out[name] = value
     return out
 

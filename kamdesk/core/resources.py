@@ -1,8 +1,9 @@
 """The one place that finds packaged resources (templates, styles, fonts, demo data, schema).
 
-Works from a checkout or editable install (``<repo>/resources``) and from the PyInstaller
-bundle (``sys._MEIPASS/resources``). ``$KAMDESK_RESOURCES`` overrides both (for tests of a
-bundle layout).
+Works from an installed wheel (``pip install .``: ``kamdesk/resources`` inside the package,
+put there by the build's force-include), a checkout or editable install (``<repo>/resources``)
+and the PyInstaller bundle (``sys._MEIPASS/resources``). ``$KAMDESK_RESOURCES`` overrides them
+all (for tests of a bundle layout).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ def root() -> Path:
         candidates.append(Path(env))
     if bundle := getattr(sys, "_MEIPASS", None):
         candidates.append(Path(bundle) / "resources")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources")
+    package = Path(__file__).resolve().parents[1]
+    candidates.append(package / "resources")  # an installed wheel
+    candidates.append(package.parent / "resources")  # a checkout (or an editable install)
     for candidate in candidates:
         if (candidate / "demo").is_dir():
             return candidate

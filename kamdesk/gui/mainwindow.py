@@ -963,6 +963,9 @@ class MainWindow(QMainWindow):
             self.close()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        # a search still waiting for its delay would run on a dossier closed by then, opening
+        # a connection nobody closes
+        self.search_timer.stop()
         self.flush_edits()
         if isinstance(self.runner, TaskRunner):
             self.runner.wait(60000)

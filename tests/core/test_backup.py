@@ -55,11 +55,17 @@ def filled(db_path: Path, sample: dict[str, Any]) -> Path:
 # --- taking backups ---------------------------------------------------------------------------
 
 
-def test_first_open_of_the_day_takes_a_verified_daily_backup(filled: Path) -> None:
+# Backups are named by the local clock; tests that look at "today's" travel to a fixed noon
+# (time-machine) so that neither the calendar nor a run across midnight changes the answer.
+NOON = dt.datetime(2026, 11, 22, 12, 0).astimezone()
+
+
+def test_first_open_of_the_day_takes_a_verified_daily_backup(filled: Path, time_machine) -> None:
+    time_machine.move_to(NOON)
     with Database.open(filled) as db:
         assert db.backup_warning is None
     (daily,) = backup.list_backups(filled)
-    assert daily.reason == "daily" and daily.taken_at.date() == dt.date.today()
+    assert daily.reason == "daily" and daily.taken_at.date() == NOON.date()
     assert daily.path.parent == filled.parent / "backups"
     assert daily.path.name.startswith("dossier-") and daily.path.name.endswith("-daily.db")
     # a self-contained, checked copy: one file in rollback-journal mode, same content
@@ -194,8 +200,11 @@ def test_backup_while_another_process_writes(filled: Path) -> None:
 # --- rotation ---------------------------------------------------------------------------------
 
 
-def test_rotation_keeps_seven_days_four_weeks_and_five_of_the_others(filled: Path) -> None:
-    day = dt.date(2026, 11, 22)  # a Sunday: ISO week 47 is 16-22 November
+def test_rotation_keeps_seven_days_four_weeks_and_five_of_the_others(
+    filled: Path, time_machine
+) -> None:
+    day = NOON.date()  # a Sunday: ISO week 47 is 16-22 November
+    time_machine.move_to(NOON)  # the open below takes no backup of its own: one exists today
     for back in range(39, -1, -1):
         when = dt.datetime.combine(day - dt.timedelta(days=back), dt.time(9, 0))
         backup.take_backup(filled, "daily", now=when)
@@ -322,7 +331,8 @@ def test_damaged_dossier_is_refused_naming_the_newest_good_backup(filled: Path) 
     Database.open(filled).close()  # today's daily backup
     (good,) = backup.list_backups(filled)
     # a newer backup that is itself damaged is skipped when looking for a good one
-    bad = good.path.with_name(f"dossier-{dt.date.today():%Y%m%d}-235959-manual.db")
+    newer = good.taken_at + dt.timedelta(seconds=1)
+    bad = good.path.with_name(f"dossier-{newer:%Y%m%d-%H%M%S}-manual.db")
     bad.write_bytes(good.path.read_bytes())
     _corrupt(bad)
     assert backup.list_backups(filled)[0].path == bad

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,12 @@ import pytest
 
 from kamdesk import __version__
 from kamdesk.cli import main
+
+
+def _count(db: str, query: str) -> int:
+    """One number read straight from the file, the connection closed (not left to the GC)."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(query).fetchone()[0]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -98,7 +106,6 @@ def test_cli_follow_ups_portfolio_and_calendar_import(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import csv
-    import sqlite3
 
     import pypdf
 
@@ -107,13 +114,11 @@ def test_cli_follow_ups_portfolio_and_calendar_import(
     capsys.readouterr()
     assert main(["--db", db, "follow-ups"]) == 0
     out = capsys.readouterr().out
-    open_items = (
-        sqlite3.connect(db).execute("SELECT count(*) FROM action_item WHERE NOT done").fetchone()[0]
-    )
+    open_items = _count(db, "SELECT count(*) FROM action_item WHERE NOT done")
     assert f"{open_items} follow-ups" in out
     assert main(["--db", db, "follow-ups", "--all", "--csv", str(tmp_path / "f.csv")]) == 0
     rows = list(csv.reader((tmp_path / "f.csv").read_text("utf-8-sig").splitlines()))
-    total = sqlite3.connect(db).execute("SELECT count(*) FROM action_item").fetchone()[0]
+    total = _count(db, "SELECT count(*) FROM action_item")
     assert len(rows) == total + 1
 
     assert main(["--db", db, "portfolio"]) == 0
@@ -124,13 +129,13 @@ def test_cli_follow_ups_portfolio_and_calendar_import(
 
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
     invite = fixture / "outlook2010-request-vtimezone-attendees.ics"
-    before = sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0]
+    before = _count(db, "SELECT count(*) FROM meeting")
     args = ["--db", db, "import-ics", str(invite), "--client", "banca-adriatica"]
     assert main([*args, "--dry-run"]) == 0
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before
+    assert _count(db, "SELECT count(*) FROM meeting") == before
     assert main(args) == 0
     assert "Team Meeting" in capsys.readouterr().out
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before + 1
+    assert _count(db, "SELECT count(*) FROM meeting") == before + 1
     assert main(args) == 0  # again: matched by its UID, nothing new
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM meeting").fetchone()[0] == before + 1
+    assert _count(db, "SELECT count(*) FROM meeting") == before + 1
     assert main([*args[:-1], "nobody"]) == 2

@@ -181,6 +181,34 @@ def test_read_only_database_gives_a_clear_error(db_path: Path, sample: dict[str,
         assert exchange.export_document(session)["clients"][0]["name"] == "Wisła Pharma S.A."
 
 
+def test_a_refused_open_leaves_no_connection_open(
+    db_path: Path, sample: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open that fails after the engine was made (here: the step after the search index)
+    closes the engine's pooled connection and frees the lock; Python 3.13 reported the
+    connection left behind as an unclosed database."""
+    with Database.open(db_path) as filled:
+        exchange.import_text(filled, json.dumps(sample), "sample")
+    engines = []
+    real_make_engine = dbmod._make_engine
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        engines.append(real_make_engine(*args, **kwargs))
+        return engines[-1]
+
+    def failing_backup(_db: Database) -> None:
+        raise errors.EnvironmentProblem("no backup today")
+
+    monkeypatch.setattr(dbmod, "_make_engine", recording)
+    monkeypatch.setattr(dbmod, "_daily_backup", failing_backup)
+    with pytest.raises(errors.EnvironmentProblem, match="no backup today"):
+        Database.open(db_path)
+    (engine,) = engines
+    assert engine.pool.checkedin() == 0 and engine.pool.checkedout() == 0
+    monkeypatch.undo()
+    Database.open(db_path).close()  # the lock was freed
+
+
 def test_readonly_open_of_missing_file(tmp_path: Path) -> None:
     with pytest.raises(errors.EnvironmentProblem, match="no database"):
         Database.open(tmp_path / "missing.db", readonly=True)

@@ -84,12 +84,15 @@ def render(db: Database, key: str, settings: Settings, now: dt.datetime | None =
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rendered, Any]]:
     """The demo's flagship client, rendered once for the module (a render takes ~2 s)."""
-    document = demo.demo_document(dt.date.today())
+    # the demo as on the day it was written, printed that day: its figures are known
+    day = demo.written_on()
+    document = demo.demo_document(day)
     path = tmp_path_factory.mktemp("dossier") / "demo.db"
     with Database.open(path) as db:
         exchange.import_text(db, json.dumps(document, ensure_ascii=False), "demo")
         settings = Settings(exchange_rates=demo.DEMO_RATES, kam_name="Anna Kowalska")
-        rendered = render(db, FLAGSHIP, settings)
+        now = dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.UTC)
+        rendered = render(db, FLAGSHIP, settings, now)
     client = next(c for c in document["clients"] if c["key"] == FLAGSHIP)
     yield rendered, client
 

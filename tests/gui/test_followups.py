@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 
 from kamdesk.gui.views.followups import DONE_COLUMN
@@ -20,7 +18,7 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
     clients = {view.table.item(r, 1).text() for r in range(view.table.rowCount())}
     assert len(clients) >= 3  # every client, not just the selected one
     # overdue first, and they say so
-    today = dt.date.today()
+    today = view.today  # the view's own day (no second reading of the clock)
     overdue = sql(
         window, f"SELECT count(*) FROM action_item WHERE NOT done AND due < '{today.isoformat()}'"
     )

@@ -78,3 +78,15 @@ def test_search_finds_people_across_scripts_and_opens_them(qtbot, tmp_path: Path
         )
         assert window.table.model().rowCount() == 0
         window.close()
+
+
+def test_a_search_pending_at_close_does_not_reopen_the_closed_dossier(qtbot, demo_window) -> None:
+    """The search runs 150 ms after the last key; a window closed (and its dossier closed)
+    before then must not run it: it would open a connection nobody closes."""
+    window = demo_window("Pomorska Grupa Szpitalna S.A.")
+    qtbot.keyClicks(window.search, "lodz")
+    assert window.search_timer.isActive()
+    window.close()
+    window.db.close()
+    qtbot.wait(window.search_timer.interval() * 3)
+    assert window.db.engine.pool.checkedin() == 0
