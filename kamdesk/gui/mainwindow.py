@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.hits.setMaximumHeight(180)
         self.hits.hide()
         left_layout.addWidget(self.hits)
+        self._closing = False  # set in closeEvent: refreshes queued before it are dropped
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
@@ -491,6 +492,10 @@ class MainWindow(QMainWindow):
     def _refresh_portfolio(self, client_ids: list[int] | None = None) -> None:
         """Recompute the portfolio's figures: only ``client_ids`` (rows updated in place), or
         every client (the model is reset; the selection is kept)."""
+        if self._closing:
+            # queued by the last edits saved while closing: the dossier is closed by now, and a
+            # session opened on it would leave a connection nobody closes
+            return
         with self.db.session() as session:
             rows = portfolio_rows(
                 session, rates=settings.load().exchange_rates, client_ids=client_ids
@@ -967,6 +972,7 @@ class MainWindow(QMainWindow):
         # a connection nobody closes
         self.search_timer.stop()
         self.flush_edits()
+        self._closing = True
         if isinstance(self.runner, TaskRunner):
             self.runner.wait(60000)
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())

@@ -8,6 +8,7 @@ from kamdesk.core import demo
 from kamdesk.core.db import Database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.models.portfolio import ClientKeyRole
+from tests.gui.conftest import sql
 
 
 def test_portfolio_list_shows_the_demo_and_filters(qtbot, tmp_path: Path) -> None:
@@ -89,4 +90,21 @@ def test_a_search_pending_at_close_does_not_reopen_the_closed_dossier(qtbot, dem
     window.close()
     window.db.close()
     qtbot.wait(window.search_timer.interval() * 3)
+    assert window.db.engine.pool.checkedin() == 0
+
+
+def test_an_edit_saved_while_closing_does_not_reopen_the_closed_dossier(
+    qtbot, demo_window
+) -> None:
+    """Closing saves the edit still in its autosave delay, which queues a refresh of the
+    portfolio list; that refresh runs after the dossier is closed and must be dropped: it would
+    open a connection nobody closes (Python 3.13 warns when it is collected)."""
+    window = demo_window("Pomorska Grupa Szpitalna S.A.")
+    window.overview.form.fields["history"].widget.setPlainText("Founded in Gdańsk in 1945.")
+    window.close()
+    window.db.close()
+    qtbot.wait(50)  # the queued refresh gets its turn
+    assert sql(window, "SELECT history FROM client WHERE key = 'szpital-pomorze'") == (
+        "Founded in Gdańsk in 1945."
+    )
     assert window.db.engine.pool.checkedin() == 0
