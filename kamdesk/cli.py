@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > 200:
             print(f"  … and {len(exc.problems) - 200} more", file=sys.stderr)
         return EXIT_INVALID
-    except errors.UnknownKey as exc:
+    except (errors.UnknownKey, errors.OutputRefused) as exc:
         return _fail(str(exc), EXIT_INVALID)
     except errors.KamdeskError as exc:
         return _fail(str(exc), EXIT_ENVIRONMENT)
@@ -342,6 +342,18 @@ def _run(args: argparse.Namespace) -> int:
         return _fail("--startup-check opens the app: give it no command", EXIT_INVALID)
 
     path = _db_path(args)
+    from kamdesk.core import backup, files
+
+    # for the whole command, not only while the database is open: most commands close it
+    # before they write their output (kamdesk.core.files)
+    files.protect(path, backup.backup_dir(path))
+    try:
+        return _run_command(path, args)
+    finally:
+        files.unprotect(path)
+
+
+def _run_command(path: Path, args: argparse.Namespace) -> int:
     if args.command in ("encrypt", "decrypt", "change-passphrase"):
         return _encryption_command(path, args)
     if args.command == "demo":

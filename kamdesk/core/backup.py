@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from kamdesk.core import crypto, errors
+from kamdesk.core import crypto, errors, files
 from kamdesk.core import settings as settings_mod
 
 if TYPE_CHECKING:
@@ -378,14 +378,15 @@ def backup_now(db: Database, reason: str = "manual", target: Path | str | None =
     ``target`` (written atomically, never rotated; an older file there is replaced)."""
     if target is None:
         return take_backup(db.path, reason)
-    target = Path(target).expanduser().resolve()
-    if _same_file_as_database(target, db.path):
-        raise errors.EnvironmentProblem(
+    # the output policy (core.files): never the dossier, a device or a folder; a symlink is
+    # replaced by the backup, never followed to overwrite what it points at
+    target = files.check_output(target)
+    target = target.parent.resolve() / target.name
+    if _same_file_as_database(target, Path(db.path).resolve()):
+        raise errors.OutputRefused(
             f"{target} is the database itself (or one of its companion files); "
             "choose another name for the backup."
         )
-    if target.is_dir():
-        raise errors.EnvironmentProblem(f"{target} is a folder; give a file name.")
     tmp, _revision = _verified_copy(db.path, target.parent, "read", str(db.path))
     try:
         os.replace(tmp, target)

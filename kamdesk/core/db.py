@@ -36,7 +36,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
-from kamdesk.core import crypto, errors
+from kamdesk.core import crypto, errors, files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
@@ -417,6 +417,11 @@ class Database:
         self.path = path
         self.engine = engine
         self._lock = lock
+        from kamdesk.core import backup  # db <-> backup: the cycle issue 15 breaks
+
+        # no export may write over this file, its companions or its backups (core.files)
+        files.protect(path, backup.backup_dir(path))
+        self._protected = True
         self.backup_path: Path | None = None
         # the key of an encrypted dossier (None: a plain file); see kamdesk.core.crypto
         self.key: crypto.Key | None = None
@@ -535,6 +540,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if getattr(self, "_protected", False):
+            files.unprotect(self.path)
+            self._protected = False
         if self.key is not None and not getattr(self, "_key_forgotten", False):
             crypto.forget(self.key)
             self._key_forgotten = True

@@ -68,6 +68,11 @@ class WrongPassphrase(EnvironmentProblem):
     """The passphrase does not open the encrypted dossier."""
 
 
+class OutputRefused(KamdeskError):
+    """The output path the user gave would destroy something (the dossier, a backup) or is
+    not a file kamdesk can replace (``kamdesk.core.files``); nothing was written."""
+
+
 class UnknownKey(KamdeskError):
     pass
 

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import backup, confirmations, search
+from kamdesk.core import backup, confirmations, files, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -1140,8 +1140,10 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 
 def write_chunks_atomically(path: Path, chunks: Iterable[str | bytes]) -> None:
     """A temporary file beside ``path``, fsynced, then renamed over it. On any error the
-    temporary file is removed and the old file is untouched."""
-    path = Path(path)
+    temporary file is removed and the old file is untouched. The path must pass the output
+    policy of :mod:`kamdesk.core.files` (never the dossier, its backups, a device or a folder;
+    a symlink is replaced, its target untouched)."""
+    path = files.check_output(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)

@@ -165,9 +165,10 @@ def test_manual_backup_to_a_file_and_not_over_the_database(filled: Path, tmp_pat
     with Database.open(filled, readonly=True) as db:
         target = backup.backup_now(db, "manual", tmp_path / "elsewhere.db")
         assert backup.check_file(target) == dbmod.head_revision()
-        with pytest.raises(errors.EnvironmentProblem, match="database itself"):
+        # the output-path policy (core.files): refused as bad input, nothing written
+        with pytest.raises(errors.OutputRefused, match="dossier's database"):
             backup.backup_now(db, "manual", filled)
-        with pytest.raises(errors.EnvironmentProblem, match="database itself"):
+        with pytest.raises(errors.OutputRefused, match="dossier's database"):
             backup.backup_now(db, "manual", Path(str(filled) + "-wal"))
     assert not list(tmp_path.glob(".*.tmp"))
 
