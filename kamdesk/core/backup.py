@@ -515,6 +515,7 @@ def restore(
     backup_file = Path(backup_file).expanduser().resolve()
     if backup_file == db_path or _same_file_as_database(backup_file, db_path):
         raise errors.EnvironmentProblem(f"{backup_file} is the database itself.")
+    _refuse_encryption_change(db_path, backup_file)
     check_file(backup_file)
     from kamdesk.core.db import writer_lock
 
@@ -535,6 +536,25 @@ def restore(
     finally:
         lock.release()
     return RestoreResult(db_path, replaced, revision)
+
+
+def _refuse_encryption_change(db_path: Path, backup_file: Path) -> None:
+    """A restore never undoes or adds encryption without a word: a plain backup would leave an
+    encrypted dossier readable by anyone with the file, an encrypted one would lock a plain
+    dossier behind the backup's passphrase. Both are refused, saying how to do it on purpose."""
+    current, restored = crypto.file_kind(db_path), crypto.file_kind(backup_file)
+    if current == "encrypted" and restored == "plain":
+        raise errors.RestoreRefused(
+            f"{db_path} is encrypted and the backup {backup_file} is not: restoring it would "
+            "leave the dossier unencrypted. Nothing was changed. To restore it on purpose, run "
+            "`kamdesk decrypt`, then `restore`, then `kamdesk encrypt` again."
+        )
+    if current == "plain" and restored == "encrypted":
+        raise errors.RestoreRefused(
+            f"{backup_file} is encrypted and the dossier {db_path} is not: restoring it would "
+            "lock the dossier behind the backup's passphrase. Nothing was changed. To restore "
+            "it on purpose, run `kamdesk encrypt` with that passphrase first, then `restore`."
+        )
 
 
 def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:

@@ -73,6 +73,10 @@ class OutputRefused(KamdeskError):
     not a file kamdesk can replace (``kamdesk.core.files``); nothing was written."""
 
 
+class RestoreRefused(KamdeskError):
+    """The backup would change whether the dossier is encrypted; nothing was changed."""
+
+
 class UnknownKey(KamdeskError):
     pass
 

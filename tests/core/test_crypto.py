@@ -373,3 +373,33 @@ def test_names_in_the_dossier_are_still_found_after_conversion(tmp_path: Path) -
         assert search.search(session, "gdansk")
         people = session.exec(select(m.Stakeholder.name).order_by(col(m.Stakeholder.id))).all()
         assert set(PEOPLE) <= set(people)
+
+
+def test_a_restore_never_undoes_or_adds_encryption_without_a_word(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A plain backup taken before `encrypt` would make the dossier plain SQLite again; an
+    encrypted backup would lock a plain dossier. Both are refused (exit 2, one line each way),
+    the dossier byte-identical and nothing set aside."""
+    path = tmp_path / "dossier.db"
+    with Database.open(path) as db:
+        demo.load_demo(db)
+        plain_backup = backup.backup_now(db, "manual", tmp_path / "before-encrypt.db")
+    encryption.encrypt(path, "a long passphrase")
+    before = _sha(path)
+    code = main(["--db", str(path), "restore", str(plain_backup)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "would leave the dossier unencrypted" in err and "kamdesk decrypt" in err
+    assert _sha(path) == before and crypto.file_kind(path) == "encrypted"
+    assert not list(tmp_path.glob("*.replaced-*"))
+
+    with Database.open(path, passphrase="a long passphrase") as db:
+        encrypted_backup = backup.backup_now(db, "manual", tmp_path / "encrypted.db")
+    plain = tmp_path / "plain.db"
+    shutil_copy = plain.write_bytes(plain_backup.read_bytes())
+    assert shutil_copy > 0
+    kept = _sha(plain)
+    with pytest.raises(errors.RestoreRefused, match="lock the dossier"):
+        backup.restore(plain, encrypted_backup)
+    assert _sha(plain) == kept and crypto.file_kind(plain) == "plain"
