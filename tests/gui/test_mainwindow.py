@@ -93,9 +93,7 @@ def test_a_search_pending_at_close_does_not_reopen_the_closed_dossier(qtbot, dem
     assert window.db.engine.pool.checkedin() == 0
 
 
-def test_an_edit_saved_while_closing_does_not_reopen_the_closed_dossier(
-    qtbot, demo_window
-) -> None:
+def test_an_edit_saved_while_closing_does_not_reopen_the_closed_dossier(qtbot, demo_window) -> None:
     """Closing saves the edit still in its autosave delay, which queues a refresh of the
     portfolio list; that refresh runs after the dossier is closed and must be dropped: it would
     open a connection nobody closes (Python 3.13 warns when it is collected)."""
