@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import tempfile
 from collections import defaultdict
@@ -54,12 +55,11 @@ def read_text(path: Path) -> str:
     """The file's text, or InvalidInput naming what is wrong with the bytes."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InvalidInput(
-                source, [Problem("", f"the file is {size:,} bytes; the limit is 1 GiB")]
-            )
-        raw = path.read_bytes()
+        # measured by what is read, not by st_size: a device or a pipe says 0 (/dev/zero)
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise InvalidInput(source, [Problem("", "the file is larger than the limit of 1 GiB")])
     except FileNotFoundError:
         raise InvalidInput(source, [Problem("", "no such file")]) from None
     except IsADirectoryError:
@@ -72,6 +72,10 @@ def read_text(path: Path) -> str:
 def decode(raw: bytes, source: str) -> str:
     if not raw.strip():
         raise InvalidInput(source, [Problem("", "the file is empty")])
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InvalidInput(
+            source, [Problem("", "the file is UTF-32; save it as UTF-8 and import it again")]
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InvalidInput(
             source, [Problem("", "the file is UTF-16; save it as UTF-8 and import it again")]
@@ -106,50 +110,122 @@ def format_path(loc: Iterable[Any]) -> str:
 
 
 _DUPS = "\x00duplicates"
+MAX_DEPTH = 64  # the format nests about 8 deep; a file nested deeper is not a portfolio
+MAX_NUMBER_CHARS = 40  # digits, sign, point and exponent of one number
+
+
+class _BadNumber:
+    """A number JSON allows but the format does not: non-finite or absurdly long. Kept in
+    place while parsing so that the walk below can name its path."""
+
+    def __init__(self, text: str, why: str):
+        self.text = text if len(text) <= 20 else text[:17] + "…"
+        self.why = why
+
+
+def _int(text: str) -> int | _BadNumber:
+    if len(text) > MAX_NUMBER_CHARS:
+        return _BadNumber(text, f"a number of {len(text):,} digits is too long")
+    return int(text)
+
+
+def _float(text: str) -> float | _BadNumber:
+    if len(text) > MAX_NUMBER_CHARS:
+        return _BadNumber(text, f"a number of {len(text):,} characters is too long")
+    value = float(text)
+    if not math.isfinite(value):
+        return _BadNumber(text, "the number is too large (numbers must be finite)")
+    return value
+
+
+def _constant(text: str) -> _BadNumber:
+    return _BadNumber(text, f"{text} is not a number the format allows (numbers must be finite)")
 
 
 def _load_json(text: str, source: str) -> Any:
     # A repeated name inside one object is recorded under a marker key that no JSON text can
     # produce as a real field (it is removed from nothing else: the structure stage re-reads
-    # the text), then reported with its path.
-    found_duplicates = False
+    # the text), then reported with its path; so are numbers that are not finite or too long
+    # (NaN, Infinity, 1e999, a 5,000-digit integer) and nesting deeper than MAX_DEPTH.
+    found = False
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal found_duplicates
+        nonlocal found
         obj: dict[str, Any] = {}
         for name, value in pairs:
             if name in obj:
-                found_duplicates = True
+                found = True
                 obj.setdefault(_DUPS, []).append(name)
             obj[name] = value
         return obj
 
+    def bad(make: Any) -> Any:
+        def parse(text: str) -> Any:
+            nonlocal found
+            value = make(text)
+            found = found or isinstance(value, _BadNumber)
+            return value
+
+        return parse
+
     try:
-        data = json.loads(text, object_pairs_hook=hook)
+        data = json.loads(
+            text,
+            object_pairs_hook=hook,
+            parse_int=bad(_int),
+            parse_float=bad(_float),
+            parse_constant=bad(_constant),
+        )
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             source,
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")],
         ) from None
-    if found_duplicates:
-        problems: list[Problem] = []
+    except RecursionError:
+        raise InvalidInput(
+            source, [Problem("", f"the JSON is nested deeper than {MAX_DEPTH} levels")]
+        ) from None
+    problems: list[Problem] = []
 
-        def walk(node: Any, loc: list[Any]) -> None:
-            if isinstance(node, dict):
-                for name in node.get(_DUPS, []):
-                    problems.append(
-                        Problem(format_path([*loc, name]), "field given twice in one object")
-                    )
-                for name, value in node.items():
-                    if name != _DUPS:
-                        walk(value, [*loc, name])
-            elif isinstance(node, list):
-                for i, value in enumerate(node):
-                    walk(value, [*loc, i])
+    def walk(node: Any, loc: list[Any]) -> None:
+        if len(loc) > MAX_DEPTH:
+            problems.append(
+                Problem(format_path(loc[:MAX_DEPTH]), f"nested deeper than {MAX_DEPTH} levels")
+            )
+            return
+        if isinstance(node, _BadNumber):
+            problems.append(Problem(format_path(loc), node.why))
+        elif isinstance(node, dict):
+            for name in node.get(_DUPS, []):
+                problems.append(
+                    Problem(format_path([*loc, name]), "field given twice in one object")
+                )
+            for name, value in node.items():
+                if name != _DUPS:
+                    walk(value, [*loc, name])
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, [*loc, i])
 
+    if found or _deeper_than(data, MAX_DEPTH):
         walk(data, [])
-        raise InvalidInput(source, problems)
+        if problems:
+            raise InvalidInput(source, problems[:MAX_REPORTED])
     return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether the parsed document nests deeper than ``limit`` (iterative: any depth)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+    return False
 
 
 def _message(err: Any) -> str:
@@ -199,6 +275,9 @@ def parse(text: str, source: str) -> doc.Portfolio:
             [Problem("format", f"expected {doc.FORMAT_NAME!r}; is this a kamdesk portfolio?")],
         )
     version = data.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        shown = json.dumps(version)
+        raise InvalidInput(source, [Problem("version", f"{shown} is not a format version number")])
     if isinstance(version, int) and version > doc.FORMAT_VERSION:
         raise InvalidInput(
             source,

@@ -45,7 +45,7 @@ def _text_ok(value: str) -> str:
 
 
 def _key_ok(value: str) -> str:
-    if not re.match(KEY_PATTERN, value):
+    if not re.fullmatch(KEY_PATTERN, value):
         raise PydanticCustomError(
             "bad_key",
             "{value} is not a valid key (1-64 letters, digits, '.', '_' or '-', "
@@ -56,7 +56,7 @@ def _key_ok(value: str) -> str:
 
 
 def _period_ok(value: str) -> str:
-    if not re.match(PERIOD_PATTERN, value):
+    if not re.fullmatch(PERIOD_PATTERN, value):
         raise PydanticCustomError(
             "bad_period",
             "{value} is not a period (YYYY, YYYY-Qn or YYYY-MM)",
@@ -66,7 +66,7 @@ def _period_ok(value: str) -> str:
 
 
 def _currency_ok(value: str) -> str:
-    if not re.match(r"^[A-Z]{3}$", value):
+    if not re.fullmatch(r"^[A-Z]{3}$", value):
         raise PydanticCustomError(
             "bad_currency",
             "{value} is not a currency code (three capital letters, e.g. EUR)",
@@ -283,7 +283,7 @@ SEAL_PATTERN = r"^[0-9a-f]{64}$"
 
 
 def _seal_ok(value: str) -> str:
-    if not re.match(SEAL_PATTERN, value):
+    if not re.fullmatch(SEAL_PATTERN, value):
         raise PydanticCustomError(
             "bad_seal", "not a confirmations seal (64 hexadecimal digits written by an export)"
         )
