@@ -219,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # every Database.open below gets an encrypted file's passphrase from here
     crypto.set_passphrase_provider(_passphrase_provider(args, interactive=args.command is not None))
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it cannot be caught
+        return code
     except errors.InvalidInput as exc:
         print(f"kamdesk: {exc}", file=sys.stderr)
         for problem in exc.problems[:200]:
@@ -233,8 +235,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_ENVIRONMENT)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+        return _crashed(exc, args.command)
     finally:
         crypto.set_passphrase_provider(None)
+
+
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a reader that stopped
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``| head``): end quietly. What was done before
+    (an import committed) stands; the rest of the output is dropped, not flushed at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_CLOSED_PIPE
+
+
+def _crashed(exc: Exception, command: str | None) -> int:
+    from datetime import UTC, datetime
+
+    from kamdesk.core import crashlog
+
+    log = crashlog.write(exc, command, __version__, now=datetime.now(UTC))
+    return _fail(crashlog.one_line(exc, log), EXIT_ENVIRONMENT)
 
 
 # -- passphrases: never on the command line (other users see it), never written anywhere --
