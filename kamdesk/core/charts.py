@@ -91,7 +91,7 @@ def revenue_trend(
     they would not compare with whole years. ``None`` when no year has a revenue."""
     fmt = Formatter(locale)
     years = sorted(
-        (p for p in periods if len(p.period) == 4 and p.client_revenue is not None),
+        (p for p in periods if len(p.period) == 4 and _finite(p.client_revenue) is not None),
         key=lambda p: p.period,
     )
     if not years:
@@ -126,6 +126,11 @@ def sales_vs_target(
     """Our sales (dark bars, labelled with the attainment) beside the target (light bars) for
     each period, in the order given. ``None`` when there is no period."""
     fmt = Formatter(locale)
+    attainments = [
+        analytics.Attainment(a.period, a.target, _finite(a.actual))
+        for a in attainments
+        if _finite(a.target) is not None
+    ]
     if not attainments:
         return None
     top = max(max(a.target, a.actual or 0.0) for a in attainments)
@@ -169,6 +174,7 @@ def income_share_over_time(
     key (``threshold``), critical (20 %) and mono-client (70 %) levels as dashed lines where
     they fall within the scale. ``None`` when no year has a share."""
     fmt = Formatter(locale)
+    points = [(period, _finite(share)) for period, share in points]
     known = [share for _, share in points if share is not None]
     if not known:
         return None
@@ -178,9 +184,11 @@ def income_share_over_time(
     # be invisible slivers): a note at the top says where it is instead.
     peak = max(known)
     wanted = max(peak * 1.1, threshold * 1.15) if threshold <= peak * 4 else peak * 1.15
-    top, ticks = _axis(wanted, limit=1.0)
+    # a share of a few hundredths of a per cent or less is drawn on a 0-0.1 % scale: finer
+    # ticks could not be labelled, and the bar's own label gives the figure
+    top, ticks = _axis(max(wanted, SMALLEST_SHARE_TOP), limit=1.0)
     digits = next(
-        d for d in range(4) if all(abs(round(t * 100, d) - t * 100) < 1e-9 for t in ticks)
+        (d for d in range(4) if all(abs(round(t * 100, d) - t * 100) < 1e-9 for t in ticks)), 3
     )
     levels = [
         (threshold, names["key"], KEY_DASH),
@@ -212,11 +220,21 @@ def income_share_over_time(
     chart.overlays.append(
         lambda graph: _bar_labels(
             graph,
-            [None if v is None else fmt.percent(v, 1 if v >= 0.01 else 2) for _, v in points],
+            [None if v is None else _share_label(fmt, v) for _, v in points],
             points,
         )
     )
     return _finish(chart, label or title or "Our income share from the client per year")
+
+
+SMALLEST_SHARE_TOP = 0.001
+SMALLEST_SHARE_LABEL = 0.0001  # 0.01 %
+
+
+def _share_label(fmt: Formatter, share: float) -> str:
+    if 0 < share < SMALLEST_SHARE_LABEL:
+        return "< " + fmt.percent(SMALLEST_SHARE_LABEL, 2)
+    return fmt.percent(share, 1 if abs(share) >= 0.01 else 2)
 
 
 def pareto(
@@ -238,8 +256,10 @@ def pareto(
     ``total``. Names are user text: shortened to fit, escaped in the SVG. ``None`` when no
     client has a positive income or ``total`` is not positive."""
     fmt = Formatter(locale)
-    ranked = sorted(((name, value) for name, value in items if value > 0), key=lambda i: -i[1])
-    if not ranked or total <= 0:
+    ranked = sorted(
+        ((name, value) for name, value in items if (_finite(value) or 0) > 0), key=lambda i: -i[1]
+    )
+    if not ranked or _finite(total) is None or total <= 0:
         return None
     shown = ranked[:limit]
     top, ticks = _axis(shown[0][1])
@@ -385,14 +405,28 @@ def _fixed(text: str) -> Callable[[Any], str]:
     return lambda _value: text
 
 
+SMALLEST_TOP = 1e-6  # below this an axis cannot be labelled (the bars are slivers anyway)
+LARGEST_TOP = 1e18  # beyond any real revenue; keeps the arithmetic finite
+
+
+def _finite(value: float | None) -> float | None:
+    """A value a chart can draw: ``None`` for a missing, non-finite or absurd one (a NaN or
+    an Infinity stored before the importer refused them)."""
+    if value is None or not math.isfinite(value) or abs(value) > LARGEST_TOP:
+        return None
+    return value
+
+
 def _axis(value: float, limit: float | None = None) -> tuple[float, list[float]]:
     """A round top for the value axis, a little above ``value`` (at most ``limit``), and
     evenly spaced round ticks (at most 8) from 0 to it."""
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         value = limit or 1.0
+    value = min(max(value, SMALLEST_TOP), LARGEST_TOP)
     magnitude = 10 ** math.floor(math.log10(value / 4))
     step = next(
-        f * magnitude for f in (1, 2, 2.5, 5, 10, 20) if value * 1.08 / (f * magnitude) <= 6.5
+        (f * magnitude for f in (1, 2, 2.5, 5, 10, 20) if value * 1.08 / (f * magnitude) <= 6.5),
+        50 * magnitude,
     )
     count = math.ceil(value * 1.08 / step - 1e-9)
     top = round(count * step, 12)

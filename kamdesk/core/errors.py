@@ -95,13 +95,13 @@ class Problem:
 class InvalidInput(KamdeskError):
     """The input file is wrong; nothing was written. ``problems`` lists every error found."""
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(
+        self, source: str, problems: list[Problem], *, outcome: str = "nothing was imported"
+    ):
         self.source = source
         self.problems = problems
         count = len(problems)
-        super().__init__(
-            f"{source}: {count} error{'s' if count != 1 else ''}; nothing was imported"
-        )
+        super().__init__(f"{source}: {count} error{'s' if count != 1 else ''}; {outcome}")
 
 
 def translate_db_error(exc: BaseException, path: str) -> KamdeskError | None:

@@ -1204,7 +1204,33 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
 
 
 def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    _refuse_non_finite(document, [])
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _refuse_non_finite(node: Any, loc: list[Any]) -> None:
+    """JSON has no NaN or Infinity: a number stored before the importer refused them stops
+    the export with the place to correct, rather than an invalid file or a silent null."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(node, loc)]
+    while stack:
+        here, where = stack.pop()
+        if isinstance(here, float) and not math.isfinite(here):
+            problems.append(
+                Problem(
+                    format_path(where),
+                    f"{'NaN' if math.isnan(here) else 'Infinity'} cannot be written in JSON: "
+                    "correct the figure and export again",
+                )
+            )
+        elif isinstance(here, dict):
+            stack += [(v, [*where, k]) for k, v in here.items()]
+        elif isinstance(here, list):
+            stack += [(v, [*where, i]) for i, v in enumerate(here)]
+    if problems:
+        raise InvalidInput(
+            "export", sorted(problems, key=str)[:MAX_REPORTED], outcome="nothing was written"
+        )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -1272,7 +1298,8 @@ def iter_export_text(
         batch = _client_docs(session, keys[start : start + EXPORT_BATCH])
         parts = []
         for client in batch:
-            text = json.dumps(client, ensure_ascii=False, indent=2)
+            _refuse_non_finite(client, ["clients", str(client.get("key"))])
+            text = json.dumps(client, ensure_ascii=False, indent=2, allow_nan=False)
             parts.append("\n".join("    " + line for line in text.split("\n")))
         yield ("" if start == 0 else ",\n") + ",\n".join(parts)
     yield "\n  ]" + head[cut + len(marker) :]

@@ -141,3 +141,39 @@ def test_a_utf32_file_is_named_as_utf32(
     file.write_bytes('{"format": "kamdesk-portfolio"}'.encode("utf-32"))
     err = refused(capsys, dossier, file)
     assert "UTF-32" in err and "UTF-16" not in err
+
+
+def test_a_non_finite_figure_stored_earlier_stops_the_export_with_its_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An Infinity stored before the reader refused them (or by another program) is not
+    written as invalid JSON nor silently as null; the dossier and the charts still work."""
+    import contextlib
+    import sqlite3
+
+    db = tmp_path / "d.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(
+            "UPDATE financial_period SET client_revenue = 9e999 WHERE period = '2024' "
+            "AND client_id = (SELECT id FROM client WHERE key = 'szpital-pomorze')"
+        )
+        # our income of 1 a year from a client, against the company's 48 M: a share of 2e-8
+        conn.execute(
+            "UPDATE financial_period SET our_sales = 1 "
+            "WHERE client_id = (SELECT id FROM client WHERE key = 'szpital-pomorze')"
+        )
+    capsys.readouterr()
+    out = tmp_path / "out.json"
+    out.write_text("the previous export", "utf-8")
+    assert main(["--db", str(db), "export-json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was written" in err
+    assert "clients.szpital-pomorze.financials[3].client_revenue: Infinity" in err
+    assert out.read_text("utf-8") == "the previous export"
+    assert main(["--db", str(db), "export-json", "--client", "banca-adriatica", str(out)]) == 0
+    json.loads(out.read_text("utf-8"))  # the others still export
+
+    pdf = tmp_path / "dossier.pdf"
+    assert main(["--db", str(db), "dossier", "szpital-pomorze", "-o", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
