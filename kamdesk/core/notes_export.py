@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -189,28 +191,47 @@ def pdf(data: NotesData, locale: str, internal: bool = True) -> bytes:
     return reports.html_to_pdf(html(data, locale, internal))
 
 
+# What Word's XML cannot hold: C0 controls other than tab and line ends (a vertical tab is
+# what Outlook puts for a line break in copied text), and the two non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CORE_PROPERTY_LIMIT = 255  # characters of a DOCX core property (the title)
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
+def _core_property(text: str) -> str:
+    one_line = " ".join(_xml(text).split())
+    if len(one_line) <= CORE_PROPERTY_LIMIT:
+        return one_line
+    return one_line[: CORE_PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
 def docx(data: NotesData, internal: bool = True) -> bytes:
     from docx import Document
 
     document = Document()
-    document.core_properties.title = data.title
-    document.add_heading(data.title, level=1)
-    document.add_paragraph(f"When: {data.when}")
+    document.core_properties.title = _core_property(data.title)
+    document.add_heading(_xml(data.title), level=1)
+    document.add_paragraph(_xml(f"When: {data.when}"))
     if data.people:
-        document.add_paragraph(f"{'Present' if data.present else 'With'}: {_who(data.people)}")
+        document.add_paragraph(
+            _xml(f"{'Present' if data.present else 'With'}: {_who(data.people)}")
+        )
     if data.absent:
-        document.add_paragraph(f"Invited, absent: {_who(data.absent)}")
+        document.add_paragraph(_xml(f"Invited, absent: {_who(data.absent)}"))
     if internal and data.ctx.meeting.objective:
         achieved = f" ({data.achieved})" if data.achieved else ""
-        document.add_paragraph(f"Objective: {data.ctx.meeting.objective}{achieved}")
+        document.add_paragraph(_xml(f"Objective: {data.ctx.meeting.objective}{achieved}"))
     summary = data.summary(internal)
     if internal or summary:
         document.add_heading("Summary", level=2)
-        document.add_paragraph(summary or "—")
+        document.add_paragraph(_xml(summary or "—"))
     if data.notes.decisions:
         document.add_heading("Decisions", level=2)
         for decision in data.notes.decisions:
-            document.add_paragraph(decision, style="List Bullet")
+            document.add_paragraph(_xml(decision), style="List Bullet")
     if data.actions:
         document.add_heading("Action items", level=2)
         table = document.add_table(rows=1, cols=4)
@@ -219,23 +240,39 @@ def docx(data: NotesData, internal: bool = True) -> bytes:
             cell.text = text
         for a in data.actions:
             cells = table.add_row().cells
-            cells[0].text = a.text
-            cells[1].text = a.owner or ""
+            cells[0].text = _xml(a.text)
+            cells[1].text = _xml(a.owner or "")
             cells[2].text = a.due.isoformat() if a.due else ""
             cells[3].text = "yes" if a.done else ""
     if data.next_meeting:
         document.add_heading("Next meeting", level=2)
-        document.add_paragraph(data.next_meeting)
+        document.add_paragraph(_xml(data.next_meeting))
     if internal and data.notes.private:
         document.add_heading("Private remarks (not for the client)", level=2)
-        document.add_paragraph(data.notes.private)
+        document.add_paragraph(_xml(data.notes.private))
     if internal and data.review:
         document.add_heading("Self-review", level=2)
         for n in sorted(data.review):
-            document.add_paragraph(_review_line(data, n), style="List Bullet")
+            document.add_paragraph(_xml(_review_line(data, n)), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _header(text: str) -> str:
+    """One line for a mail header: a title imported from an Outlook invitation may hold line
+    breaks, which a header cannot (the policy refuses them; folding is its own business)."""
+    return " ".join(_xml(text).split())
+
+
+def _address(name: str, email: str | None) -> Address | None:
+    """A recipient, or ``None`` for an address a mail program could not use."""
+    if not email:
+        return None
+    try:
+        return Address(display_name=_header(name), addr_spec=_header(email))
+    except (HeaderParseError, ValueError, IndexError):
+        return None
 
 
 def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None = None) -> bytes:
@@ -244,13 +281,13 @@ def eml(data: NotesData, locale: str, sender: str = "", now: dt.datetime | None 
     # Fold only past RFC 5322's hard limit: Python's folding of long encoded words splits
     # multi-byte names (Cyrillic, Polish) so that readers show stray spaces inside them.
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))
-    message["Subject"] = data.title
+    message["Subject"] = _header(data.title)
     people = {p.id: p for p in data.ctx.attendees + data.present}.values()
-    recipients = [Address(display_name=p.name, addr_spec=p.email) for p in people if p.email]
+    recipients = [a for a in (_address(p.name, p.email) for p in people) if a is not None]
     if recipients:
         message["To"] = recipients  # the policy encodes names once (no pre-encoding)
-    if sender:
-        message["From"] = sender
+    if sender and _header(sender):
+        message["From"] = _header(sender)
     message["Date"] = formatdate((now or dt.datetime.now(dt.UTC)).timestamp(), localtime=False)
     message["Message-ID"] = make_msgid(domain="kamdesk.invalid")
     message["X-Unsent"] = "1"  # opens as a draft in Outlook

@@ -180,3 +180,39 @@ def test_the_email_carries_only_the_shareable_part(db: Database, tmp_path: Path)
     assert main(["--db", str(db.path), "notes", key, "--format", "eml", "-o", str(out)]) == 0
     for name, part in _eml_parts(out.read_bytes()).items():
         assert shared not in part and PRIVATE not in part, name
+
+
+OUTLOOK_TITLE = "Quarterly review\r\nAlmaty\tlab\x0b(moved)\u2028room 2"
+LONG_TITLE = "Обзор поставок реагентов и сервисного договора, " * 12  # about 600 characters
+
+
+@pytest.mark.parametrize("title", [OUTLOOK_TITLE, LONG_TITLE, "x" * 5000], ids=len)
+def test_a_title_with_line_breaks_or_of_any_length_exports_to_email_and_docx(
+    data: notes_export.NotesData, title: str
+) -> None:
+    """Outlook invitations bring titles with line breaks (a mail header cannot hold one);
+    Word's title property holds 255 characters; Word's XML holds no vertical tab."""
+    data.ctx.meeting.title = title
+    data.ctx.attendees[0].name = "Ерлан\r\nНурланов"
+    data.notes.summary = "Line one\x0bline two\x00 end"
+
+    message = email.message_from_bytes(notes_export.eml(data, "en"), policy=policy.default)
+    subject = str(message["Subject"])
+    assert "\r" not in subject and "\n" not in subject and "\u2028" not in subject
+    assert subject == " ".join(data.title.replace("\x0b", " ").split())
+    assert "Ерлан Нурланов" in str(message["To"])
+    assert "Line one" in message.get_body(("plain",)).get_content()
+
+    document = docx.Document(io.BytesIO(notes_export.docx(data)))
+    assert len(document.core_properties.title) <= 255
+    assert document.core_properties.title.startswith(" ".join(data.title.split())[:100])
+    assert document.paragraphs[0].text.replace("\n", " ").startswith("Notes: ")
+    assert any(p.text == "Line one line two  end" for p in document.paragraphs)
+
+
+def test_an_address_a_mail_program_cannot_use_is_left_out(data: notes_export.NotesData) -> None:
+    data.ctx.attendees[0].email = "broken@@example..kz\r\nBcc: everyone@example.com"
+    message = email.message_from_bytes(notes_export.eml(data, "en"), policy=policy.default)
+    assert message["Bcc"] is None
+    assert "everyone@example.com" not in str(message["To"])
+    assert all(p.email in str(message["To"]) for p in data.ctx.attendees[1:] if p.email)
