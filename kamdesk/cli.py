@@ -229,7 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > 200:
             print(f"  … and {len(exc.problems) - 200} more", file=sys.stderr)
         return EXIT_INVALID
-    except (errors.UnknownKey, errors.OutputRefused, errors.RestoreRefused) as exc:
+    except (
+        errors.UnknownKey,
+        errors.OutputRefused,
+        errors.RestoreRefused,
+        errors.WeakPassphrase,
+    ) as exc:
         return _fail(str(exc), EXIT_INVALID)
     except errors.KamdeskError as exc:
         return _fail(str(exc), EXIT_ENVIRONMENT)

@@ -82,6 +82,24 @@ def _check_passphrase(passphrase: str) -> str:
     return unicodedata.normalize("NFC", passphrase)
 
 
+MIN_NEW_PASSPHRASE = 8  # characters of a passphrase chosen now (older ones still open)
+
+
+def check_new_passphrase(passphrase: str, current: str | None = None) -> None:
+    """Refuse a passphrase too weak to choose now: shorter than MIN_NEW_PASSPHRASE
+    characters (not counting spaces around it), or the current one again."""
+    chosen = unicodedata.normalize("NFC", passphrase).strip()
+    if len(chosen) < MIN_NEW_PASSPHRASE:
+        raise errors.WeakPassphrase(
+            f"The new passphrase is too short ({len(chosen)} characters): it needs at least "
+            f"{MIN_NEW_PASSPHRASE}; a few words are easiest to remember. Nothing was changed."
+        )
+    if current is not None and unicodedata.normalize("NFC", current) == unicodedata.normalize(
+        "NFC", passphrase
+    ):
+        raise errors.WeakPassphrase("The new passphrase is the current one. Nothing was changed.")
+
+
 def derive_key(passphrase: str, salt: bytes) -> Key:
     """The raw key for a passphrase and a file salt (see the module's documentation)."""
     raw = hashlib.scrypt(

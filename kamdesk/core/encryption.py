@@ -58,7 +58,7 @@ def encrypt(path: Path | str, passphrase: str) -> Converted:
         raise errors.EnvironmentProblem(
             f"{path} is already encrypted; use change-passphrase to choose another passphrase."
         )
-    crypto.derive_key(passphrase, bytes(crypto.SALT_BYTES))  # an empty one fails before work
+    crypto.check_new_passphrase(passphrase)  # before any work
     return _convert(path, None, lambda: crypto.new_key(passphrase))
 
 
@@ -77,7 +77,7 @@ def change_passphrase(path: Path | str, old: str, new: str) -> Converted:
         raise errors.EnvironmentProblem(
             f"{path} is not encrypted; use encrypt to give it a passphrase."
         )
-    crypto.derive_key(new, bytes(crypto.SALT_BYTES))  # an empty one fails before work
+    crypto.check_new_passphrase(new, old)  # before any work
     return _convert(path, old, lambda: crypto.new_key(new))
 
 

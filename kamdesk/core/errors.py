@@ -92,6 +92,10 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+class WeakPassphrase(KamdeskError):
+    """A new passphrase that is too short, or the current one again (exit 2)."""
+
+
 class InvalidInput(KamdeskError):
     """The input file is wrong; nothing was written. ``problems`` lists every error found."""
 

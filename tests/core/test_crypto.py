@@ -359,17 +359,17 @@ def test_a_conversion_killed_midway_loses_nothing(tmp_path: Path) -> None:
         assert not [p for p in tmp_path.iterdir() if ".converting" in p.name]
     assert outcomes[0][1:] == ("plain", True)  # killed during the copy: the original stays
     print("kill moment, file after it, copy left over:", outcomes)
-    encryption.encrypt(path, "finally")
+    encryption.encrypt(path, "finally, a passphrase")
     assert not [p for p in tmp_path.iterdir() if ".converting" in p.name]
-    assert _export(path, "finally") == expected
+    assert _export(path, "finally, a passphrase") == expected
 
 
 def test_names_in_the_dossier_are_still_found_after_conversion(tmp_path: Path) -> None:
     path = tmp_path / "dossier.db"
     with Database.open(path) as db:
         demo.load_demo(db)
-    encryption.encrypt(path, "s")
-    with Database.open(path, passphrase="s") as db, db.session() as session:
+    encryption.encrypt(path, "search me")
+    with Database.open(path, passphrase="search me") as db, db.session() as session:
         assert search.search(session, "gdansk")
         people = session.exec(select(m.Stakeholder.name).order_by(col(m.Stakeholder.id))).all()
         assert set(PEOPLE) <= set(people)
@@ -403,3 +403,36 @@ def test_a_restore_never_undoes_or_adds_encryption_without_a_word(
     with pytest.raises(errors.RestoreRefused, match="lock the dossier"):
         backup.restore(plain, encrypted_backup)
     assert _sha(plain) == kept and crypto.file_kind(plain) == "plain"
+
+
+@pytest.mark.parametrize("weak", ["s", "1234567", "  seven  ", "abc\u0301defg"[:7]])
+def test_a_new_passphrase_shorter_than_eight_characters_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, weak: str
+) -> None:
+    path = tmp_path / "dossier.db"
+    with Database.open(path) as db:
+        demo.load_demo(db)
+    before = _sha(path)
+    monkeypatch.setenv("KAMDESK_PASSPHRASE", weak)
+    assert main(["--db", str(path), "encrypt"]) == 2
+    err = capsys.readouterr().err
+    assert "too short" in err and "at least 8" in err and err.count("\n") == 1
+    assert _sha(path) == before and crypto.file_kind(path) == "plain"
+    if len(weak.strip()) > 3:
+        assert weak.strip() not in err  # the passphrase itself is never echoed
+
+
+def test_change_passphrase_refuses_a_short_one_and_the_same_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "dossier.db"
+    with Database.open(path) as db:
+        demo.load_demo(db)
+    encryption.encrypt(path, "eight or more")
+    salt = crypto.file_salt(path)
+    monkeypatch.setenv("KAMDESK_PASSPHRASE", "eight or more")
+    for new, said in (("short", "too short"), ("eight or more", "is the current one")):
+        monkeypatch.setenv("KAMDESK_NEW_PASSPHRASE", new)
+        assert main(["--db", str(path), "change-passphrase"]) == 2
+        assert said in capsys.readouterr().err
+        assert crypto.file_salt(path) == salt
