@@ -117,6 +117,30 @@ def connect_raw(
     return conn
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why the dossier at ``path`` cannot be changed here, in words for the user; ``None``
+    when it can. A read-only disk (a CD, a locked share, a write-protected backup disk), a
+    folder or a file without write permission, an immutable file."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"it is on a read-only disk ({folder})"
+    except OSError:
+        return None  # a missing folder: the writer's open creates it or says why
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} cannot be written"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path.name} cannot be written"
+    return None
+
+
+def _immutable(path: Path) -> bool:
+    """Open read-only media immutable: no ``-shm`` could be created there (a WAL-mode file
+    then fails to open at all), and nothing can change the file under us. Not when a
+    ``-wal`` is beside it: immutable would not see the changes it holds."""
+    return read_only_reason(path) is not None and not path.with_name(path.name + "-wal").exists()
+
+
 def _install_pragmas(
     engine: Engine, *, foreign_keys: bool, readonly: bool, cache_kib: int = CACHE_KIB
 ) -> None:
@@ -156,13 +180,17 @@ def _make_engine(
         engine = create_engine(
             f"sqlite:///{path}",
             module=crypto.dbapi(),
-            creator=lambda: connect_raw(path, key, readonly=readonly),
+            creator=lambda: connect_raw(
+                path, key, readonly=readonly, immutable=readonly and _immutable(path)
+            ),
         )
         _install_pragmas(
             engine, foreign_keys=foreign_keys, readonly=readonly, cache_kib=crypto.CACHE_KIB
         )
         return engine
-    url = f"sqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite:///{path}"
+    url = f"sqlite:///{path}"
+    if readonly:
+        url = f"sqlite:///file:{path}?mode=ro{'&immutable=1' if _immutable(path) else ''}&uri=true"
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     _install_pragmas(engine, foreign_keys=foreign_keys, readonly=readonly)
     return engine
@@ -186,6 +214,14 @@ def _preflight(path: Path) -> str | None:
     # open it immutable so not even the -shm/-wal companions are created. Otherwise read it
     # normally (read-only) so committed changes still in the WAL are seen.
     wal = path.with_name(path.name + "-wal")
+    if wal.exists() and not path.with_name(path.name + "-shm").exists() and read_only_reason(path):
+        # SQLite cannot read a WAL on read-only media without its -shm; immutable would
+        # skip the committed changes the WAL holds
+        raise errors.DatabaseReadOnly(
+            f"{path} has changes not yet merged into it ({wal.name}) and they cannot be read "
+            f"where they are: copy {path.name} and {wal.name} together to a writable folder "
+            "and open the copy."
+        )
     try:
         conn = connect_raw(path, key, readonly=True, immutable=not wal.exists())
     except crypto.database_errors() as exc:
@@ -447,15 +483,38 @@ class Database:
         """A raw connection to this dossier's file, with its key (see :func:`connect_raw`)."""
         return connect_raw(self.path, self.key, readonly=readonly)
 
+    # why a dossier opened with ``or_read_only`` is read-only (None: it was asked so, or
+    # it is writable)
+    read_only_reason: str | None = None
+
     @classmethod
     def open(
-        cls, path: Path | str, *, readonly: bool = False, passphrase: str | None = None
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        passphrase: str | None = None,
+        or_read_only: bool = False,
     ) -> Database:
         """Open (or create) a dossier. ``passphrase`` is needed for an encrypted file
         (:class:`errors.PassphraseNeeded` without it, :class:`errors.WrongPassphrase` when it
         does not open the file); a new or empty file is created encrypted when one is given;
-        a plain file ignores it."""
+        a plain file ignores it.
+
+        A file that cannot be changed here (see :func:`read_only_reason`) is refused for
+        writing with the reason, or, with ``or_read_only``, opened read-only with the reason
+        in ``read_only_reason`` (the app: show it, export it, say why editing is off)."""
         path = Path(path).expanduser().resolve()
+        reason = None if readonly else read_only_reason(path)
+        if reason is not None and path.exists():
+            if not or_read_only:
+                raise errors.DatabaseReadOnly(
+                    f"{path} cannot be changed: {reason}. Reading and exporting work; to edit "
+                    "it, copy it to a writable folder."
+                )
+            db = cls.open(path, readonly=True, passphrase=passphrase)
+            db.read_only_reason = reason
+            return db
         kind = crypto.file_kind(path)
         key = None
         if kind == "encrypted":

@@ -287,6 +287,22 @@ class MainWindow(QMainWindow):
         mode = (
             self.tr("read-only") if self.db.readonly else self.tr("changes are saved as you type")
         )
+        if self.db.read_only_reason:  # opened read-only because the file cannot be changed
+            mode = self.tr("read-only, editing is off: {reason}").format(
+                reason=self.db.read_only_reason
+            )
+            self.setWindowTitle(self.tr("{title} (read-only)").format(title=self.windowTitle()))
+        if self.db.readonly:
+            for action in (
+                self.new_client_action,
+                self.import_people_action,
+                self.import_meetings_action,
+                self.company_action,
+            ):
+                action.setEnabled(False)
+        if self.db.readonly:  # stays when other messages come and go
+            self.read_only_label = QLabel(mode)
+            self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().showMessage(f"{self.db.path} · {mode}")
         # within the screen, frame included: at 1366x768 a taller window hid the status bar
         available = self.screen().availableGeometry()

@@ -111,17 +111,18 @@ class PassphraseDialog(QDialog):
 def open_database(
     path: Path, passphrase: str | None = None, parent: QWidget | None = None
 ) -> Database | None:
-    """Open the dossier for writing; for an encrypted one, ask for its passphrase until it is
+    """Open the dossier for writing (read-only, saying why, when the file cannot be changed:
+    read-only media); for an encrypted one, ask for its passphrase until it is
     right (``passphrase``, from the environment, is tried first). None: the user cancelled.
     Other problems (locked, newer, damaged) are raised as they are."""
     if not crypto.is_encrypted(path):
-        return Database.open(path)
+        return Database.open(path, or_read_only=True)
     if passphrase is None:  # $KAMDESK_PASSPHRASE or --passphrase-file (see kamdesk.cli)
         passphrase = crypto.provided_passphrase(path)
     first_problem = None
     if passphrase:
         try:
-            return Database.open(path, passphrase=passphrase)
+            return Database.open(path, passphrase=passphrase, or_read_only=True)
         except errors.WrongPassphrase as exc:
             first_problem = str(exc)
     opened: list[Database] = []
@@ -129,7 +130,7 @@ def open_database(
 
     def check(text: str) -> str | None:
         try:
-            opened.append(Database.open(path, passphrase=text))
+            opened.append(Database.open(path, passphrase=text, or_read_only=True))
         except errors.WrongPassphrase:
             return QApplication.translate("PassphraseDialog", "Wrong passphrase. Try again.")
         except errors.KamdeskError as exc:  # shown by the caller once the dialog is closed

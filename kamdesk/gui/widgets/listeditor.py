@@ -136,6 +136,8 @@ class ListModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.db.readonly:  # a dossier on read-only media: shown, not edited
+            return base
         if self.columns[index.column()].kind == "bool":
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base | Qt.ItemFlag.ItemIsEditable
@@ -416,6 +418,8 @@ class ListEditor(QWidget):
         self.delete_button = QPushButton(self.tr("Delete"))
         self.add_button.setAccessibleName(self.tr("Add to {what}").format(what=title))
         self.delete_button.setAccessibleName(self.tr("Delete from {what}").format(what=title))
+        for button in (self.add_button, self.delete_button):
+            button.setEnabled(not db.readonly)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(f"<b>{title}</b>"))
         buttons.addStretch(1)
@@ -463,7 +467,8 @@ class ListEditor(QWidget):
             if row is not None:
                 self.view.setCurrentIndex(self.model.index(row, current.column()))
             self.error.hide()
-        self.add_button.setEnabled(parent_id is not None)
+        self.add_button.setEnabled(parent_id is not None and not self.db.readonly)
+        self.delete_button.setEnabled(not self.db.readonly)
         self.view.resizeRowsToContents()
 
     def _editor_closed(self) -> None:

@@ -139,6 +139,12 @@ def add_field_row(
     widget.setAccessibleName(label)
     widget.setObjectName(f"field_{column}")
     field = Field(column, widget, read, write, changed, on_commit, owner)
+    db = getattr(owner, "db", None)
+    if db is not None and db.readonly:  # a dossier on read-only media: shown, not edited
+        if hasattr(widget, "setReadOnly"):  # text stays selectable and copyable
+            widget.setReadOnly(True)
+        else:
+            widget.setEnabled(False)
     box = QVBoxLayout()
     box.setSpacing(1)
     box.addWidget(widget)
