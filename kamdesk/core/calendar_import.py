@@ -287,12 +287,11 @@ _LEGACY_ENCODINGS = ["cp1252", "cp1250", "cp1251"]
 
 
 def _guess_encoding(raw: bytes) -> str:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - a dependency; the fallback keeps working without
-        return "cp1252"
-    best = from_bytes(raw[:200_000], cp_isolation=_LEGACY_ENCODINGS).best()
-    return best.encoding if best is not None else "cp1252"
+    """The same letters-plausibility logic as contacts' (one answer for a file whichever
+    importer reads it), limited to the code pages calendars come in."""
+    from kamdesk.core.contacts import guess_legacy
+
+    return guess_legacy(raw[:200_000], _LEGACY_ENCODINGS) or "cp1252"
 
 
 # --- repairing common breakage before icalendar sees the text -----------------------------------

@@ -52,6 +52,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
 import stat
 import unicodedata
@@ -80,7 +81,7 @@ FIELD_LABELS = {
     "language": "language",
 }
 # Single-byte and East Asian legacy encodings we tell apart, in order of preference on a tie.
-LEGACY_ENCODINGS = ("cp1250", "cp1252", "iso8859_2", "cp1251", "koi8_r", "cp932")
+LEGACY_ENCODINGS = ("cp1250", "cp1252", "iso8859_2", "iso8859_15", "cp1251", "koi8_r", "cp932")
 ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
@@ -91,6 +92,7 @@ ENCODING_LABELS = {
     "cp1250": "Windows-1250",
     "cp1252": "Windows-1252",
     "iso8859_2": "ISO-8859-2",
+    "iso8859_15": "ISO-8859-15",
     "cp1251": "Windows-1251",
     "koi8_r": "KOI8-R",
     "cp932": "Shift_JIS",
@@ -396,7 +398,7 @@ def _non_ascii_sample(data: bytes, limit: int = 65536) -> bytes:
     return bytes(out)
 
 
-def guess_legacy(data: bytes) -> str | None:
+def guess_legacy(data: bytes, among: Sequence[str] = LEGACY_ENCODINGS) -> str | None:
     """The most plausible of :data:`LEGACY_ENCODINGS` for bytes that are not UTF-8 (None when
     none fits). charset-normalizer proposes; the plausibility of the letters decides."""
     from charset_normalizer import from_bytes
@@ -404,13 +406,13 @@ def guess_legacy(data: bytes) -> str | None:
     sample = _non_ascii_sample(data)
     if not sample:
         return None
-    proposals = [r.encoding for r in from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS))]
-    proposed = [c for c in LEGACY_ENCODINGS if c in proposals]
+    proposals = [r.encoding for r in from_bytes(sample, cp_isolation=list(among))]
+    proposed = [c for c in among if c in proposals]
     short = len(sample) < 4096
     if not proposed and not short:
         return None
-    best: tuple[float, int, str] | None = None
-    for rank, codec in enumerate(LEGACY_ENCODINGS):
+    scored: list[tuple[float, int, str]] = []
+    for rank, codec in enumerate(among):
         if proposed and codec not in proposed:
             continue
         try:
@@ -420,9 +422,22 @@ def guess_legacy(data: bytes) -> str | None:
         score = _plausibility(sample.decode(codec))
         if not proposed and score <= 0:
             continue
-        if best is None or (score, -rank) > (best[0], -best[1]):
-            best = (score, rank, codec)
-    return best[2] if best else None
+        scored.append((score, -rank, codec))
+    if not scored:
+        return None
+    top = max(scored)
+    near = [s for s in scored if s[0] >= top[0] - max(1.0, 0.05 * abs(top[0]))]
+    if len(near) == 1:
+        return top[2]
+    # letters of every reading look like letters ("Niccolò" / "Niccolň"): the language the
+    # accented words then fit decides (kamdesk.core.charsets), the order of preference ties
+    from kamdesk.core import charsets
+
+    def fit(entry: tuple[float, int, str]) -> tuple[float, int]:
+        found = charsets.language_fit(sample.decode(entry[2]))
+        return (found[0] if found else -math.inf, entry[1])
+
+    return max(near, key=fit)[2]
 
 
 # --- values ---------------------------------------------------------------------------------
