@@ -63,8 +63,13 @@ def language_fit(text: str) -> tuple[float, str] | None:
     if not words:
         return None
     best: tuple[float, str] | None = None
+    from babel.core import UnknownLocaleError
+
     for language in LANGUAGES:
-        pairs, firsts = _profile(language)
+        try:
+            pairs, firsts = _profile(language)
+        except (UnknownLocaleError, OSError):  # a bundle without that language's data
+            continue
         total, count = 0.0, 0
         for word in words:
             marked = f"^{word}$"
