@@ -722,8 +722,31 @@ def _decode_value(prop: _Prop, legacy: str | None) -> str | None:
     return prop.data.decode(declared, "replace") if declared else None
 
 
+# Properties holding one text (ORG: texts split by ";" only) in which other programs leave a
+# comma unescaped ("FN:Mustermann, Heiko", "ORG:Acme, Inc."): vobject would cut the value at
+# it (FN "Mustermann") or split it into a list; the comma is kept as text.
+_COMMA_IS_TEXT = {"FN", "TITLE", "ROLE", "NOTE", "ORG"}
+
+
+def _escape_commas(text: str) -> str:
+    out: list[str] = []
+    escaped = False
+    for ch in text:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        else:
+            out.append("\\," if ch == "," else ch)
+    return "".join(out)
+
+
 def _content_line(prop: _Prop, text: str) -> str:
     text = re.sub(r"\r\n|\r|\n", r"\\n", text)
+    if prop.name.upper().rsplit(".", 1)[-1] in _COMMA_IS_TEXT:
+        text = _escape_commas(text)
     params = "".join(f";{p}" for p in prop.params)
     return f"{prop.name}{params}:{text}"
 
@@ -797,7 +820,10 @@ def _card_candidate(line: int, component: Any) -> Candidate | RowProblem:
         v.upper() for v, _ in _texts(component, "x-abshowas")
     }
     fn = next((v for v, _ in _texts(component, "fn")), None)
-    name = fn or _name_from_n(component)
+    from_n = _name_from_n(component)
+    if fn and from_n and "," in fn and name_key(fn) == name_key(from_n):
+        fn = from_n  # "Mustermann, Heiko" filed by surname: N gives the name as it is said
+    name = fn or from_n
     if not name and kind & {"ORG", "COMPANY"} and org:
         name = org[0]
     titles = _texts(component, "title") or _texts(component, "role")
