@@ -128,8 +128,18 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--mapping",
                 metavar="NAME",
-                help="the column preset: google, outlook, yahoo, thunderbird, crm, kamdesk "
-                "(default: the one matching the header)",
+                help="the column preset: google, outlook, outlook-pl, outlook-ru, outlook-it, "
+                "outlook-hu, yahoo, thunderbird, crm, kamdesk (default: the one matching the "
+                "header)",
+            )
+            p.add_argument(
+                "--map",
+                action="append",
+                metavar="COLUMN=FIELD,…",
+                help="your own column mapping instead of a preset, e.g. "
+                "'Imię=first_name,Nazwisko=last_name,Adres e-mail=email' (repeatable; fields: "
+                "name, first_name, middle_name, last_name, position, department, email, phone, "
+                "language)",
             )
         p.add_argument("--encoding", metavar="NAME", help="the file's encoding (default: detected)")
         p.add_argument("--dry-run", action="store_true", help="only show what would be imported")
@@ -502,7 +512,12 @@ def _import_people(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core import contacts
 
     kind = "vcard" if args.command == "import-vcard" else "csv"
-    found = contacts.read_contacts(args.file, kind, getattr(args, "mapping", None), args.encoding)
+    mapping: Any = getattr(args, "mapping", None)
+    if getattr(args, "map", None):
+        if mapping is not None:
+            return _fail("give either --mapping (a preset) or --map (your own), not both", 2)
+        mapping = contacts.parse_map(args.map)
+    found = contacts.read_contacts(args.file, kind, mapping, args.encoding)
     details = [found.encoding]
     if found.delimiter is not None:
         details.append(f"delimiter {'TAB' if found.delimiter == chr(9) else found.delimiter!r}")
@@ -517,7 +532,8 @@ def _import_people(path: Path, args: argparse.Namespace) -> int:
                 errors.Problem(
                     "",
                     "no preset matches the header (no name column found); name one with "
-                    f"--mapping ({', '.join(contacts.PRESETS)})",
+                    f"--mapping ({', '.join(contacts.PRESETS)}) or give your own with "
+                    "--map 'COLUMN=first_name,COLUMN=last_name,…'",
                 )
             ],
         )

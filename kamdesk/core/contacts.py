@@ -1006,6 +1006,104 @@ PRESETS: dict[str, Preset] = {
                 "language": ("Language",),
             },
         ),
+        # Outlook's CSV export names its columns in the language of Outlook itself: the
+        # seeds' languages (PL, RU, IT, HU). Other columns and spellings: --map.
+        Preset(
+            "outlook-pl",
+            "Outlook (polski)",
+            {
+                "first_name": ("Imię",),
+                "middle_name": ("Drugie imię",),
+                "last_name": ("Nazwisko",),
+                "position": ("Stanowisko",),
+                "department": ("Dział",),
+                "email": ("Adres e-mail", "Adres e-mail 2", "Adres e-mail 3"),
+                "phone": (
+                    "Telefon służbowy",
+                    "Telefon komórkowy",
+                    "Telefon podstawowy",
+                    "Telefon główny firmy",
+                    "Telefon służbowy 2",
+                    "Telefon domowy",
+                    "Inny telefon",
+                ),
+                "language": ("Język",),
+            },
+        ),
+        Preset(
+            "outlook-ru",
+            "Outlook (русский)",
+            {
+                "first_name": ("Имя",),
+                "middle_name": ("Отчество",),
+                "last_name": ("Фамилия",),
+                "position": ("Должность",),
+                "department": ("Отдел",),
+                "email": ("Адрес эл. почты", "Адрес 2 эл. почты", "Адрес 3 эл. почты"),
+                "phone": (
+                    "Рабочий телефон",
+                    "Мобильный телефон",
+                    "Основной телефон",
+                    "Телефон организации",
+                    "Рабочий телефон 2",
+                    "Домашний телефон",
+                    "Другой телефон",
+                ),
+                "language": ("Язык",),
+            },
+        ),
+        Preset(
+            "outlook-it",
+            "Outlook (italiano)",
+            {
+                "first_name": ("Nome",),
+                "middle_name": ("Secondo nome",),
+                "last_name": ("Cognome",),
+                "position": ("Posizione",),
+                "department": ("Reparto",),
+                "email": (
+                    "Indirizzo posta elettronica",
+                    "Indirizzo posta elettronica 2",
+                    "Indirizzo posta elettronica 3",
+                ),
+                "phone": (
+                    "Ufficio",
+                    "Cellulare",
+                    "Telefono principale",
+                    "Telefono principale società",
+                    "Ufficio 2",
+                    "Abitazione",
+                    "Altro telefono",
+                ),
+                "language": ("Lingua",),
+            },
+        ),
+        Preset(
+            "outlook-hu",
+            "Outlook (magyar)",
+            {
+                "first_name": ("Utónév",),
+                "middle_name": ("Második utónév",),
+                "last_name": ("Vezetéknév",),
+                "position": ("Beosztás",),
+                "department": ("Osztály",),
+                "email": (
+                    "Elektronikus levélcím",
+                    "2. elektronikus levélcím",
+                    "3. elektronikus levélcím",
+                ),
+                "phone": (
+                    "Munkahelyi telefon",
+                    "Mobiltelefon",
+                    "Elsődleges telefon",
+                    "Cég fő telefonszáma",
+                    "2. munkahelyi telefon",
+                    "Otthoni telefon",
+                    "Egyéb telefon",
+                ),
+                "language": ("Nyelv",),
+            },
+        ),
         Preset(
             "yahoo",
             "Yahoo",
@@ -1070,14 +1168,44 @@ def _index(header: Sequence[str]) -> dict[str, int]:
     return out
 
 
-def preset_mapping(header: Sequence[str], preset: Preset) -> ColumnMapping:
-    """The preset's columns that this header has (named as the header spells them)."""
+def preset_mapping(
+    header: Sequence[str], preset: Preset, rows: Sequence[Sequence[str]] = ()
+) -> ColumnMapping:
+    """The preset's columns that this header has (named as the header spells them), plus
+    every other column of e-mail addresses found in ``rows`` (see :func:`_email_columns`)."""
     index = _index(header)
-    return {
+    mapping = {
         f: [header[index[_norm(c)]] for c in cols if _norm(c) in index]
         for f, cols in preset.columns.items()
         if any(_norm(c) in index for c in cols)
     }
+    taken = {_norm(c) for cols in mapping.values() for c in cols}
+    extra = [c for c in _email_columns(header, rows) if _norm(c) not in taken]
+    if extra:
+        mapping["email"] = [*mapping.get("email", []), *extra]
+    return mapping
+
+
+_EMAIL_HEADER = re.compile(r"e-?mail|почт|posta elettronica|levélcím|courriel|correo", re.I)
+_NOT_AN_ADDRESS = re.compile(
+    r"type|display|name|label|typ|nazwa|тип|отображ|tipo|nome|típus|megjelen", re.I
+)
+
+
+def _email_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns whose header speaks of e-mail (not of its type or display name) and whose
+    filled cells are mostly addresses: roundcube's "Email Home/Work/Other", a CRM's
+    "Email 2". Work addresses first, as a KAM writes to them."""
+    found: list[tuple[int, int, str]] = []
+    for i, name in enumerate(header):
+        if not _EMAIL_HEADER.search(name) or _NOT_AN_ADDRESS.search(name):
+            continue
+        cells = [r[i].strip() for r in rows[:200] if i < len(r) and r[i].strip()]
+        good = sum(1 for c in cells if is_email(_clean_email(c)))
+        if cells and 2 * good > len(cells):
+            work = 0 if re.search(r"work|business|służb|рабоч|ufficio|munkahely", name, re.I) else 1
+            found.append((work, i, name))
+    return [name for _, _, name in sorted(found)]
 
 
 def best_preset(header: Sequence[str]) -> str | None:
@@ -1102,15 +1230,45 @@ def explicit_mapping(
     out: ColumnMapping = {}
     for f, columns in chosen.items():
         if f not in MAPPABLE:
-            raise KamdeskError(f"{f!r} is not a field people can be imported into.")
+            raise UnknownKey(
+                f"{f!r} is not a field people can be imported into; the fields are: "
+                f"{', '.join(MAPPABLE)}."
+            )
         if columns is None:
             continue
         names = [columns] if isinstance(columns, str) else list(columns)
         for c in names:
             if _norm(c) not in index:
-                raise KamdeskError(f"The file has no column {c!r}.")
+                shown = ", ".join(repr(h) for h in header[:12]) + (" …" if len(header) > 12 else "")
+                raise UnknownKey(f"The file has no column {c!r}; its columns are: {shown}.")
         if names:
             out[f] = [header[index[_norm(c)]] for c in names]
+    return out
+
+
+def parse_map(texts: Sequence[str]) -> dict[str, list[str]]:
+    r"""A mapping given on the command line: ``"Imię=first_name,Nazwisko=last_name"`` (one or
+    more such texts; ``\,`` and ``\=`` for a comma or an equals sign in a column's name). A
+    field named twice takes its columns in the order given."""
+    out: dict[str, list[str]] = {}
+    for text in texts:
+        for pair in re.split(r"(?<!\\),", text):
+            if not pair.strip():
+                continue
+            parts = re.split(r"(?<!\\)=", pair)
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise UnknownKey(
+                    f"--map: {pair.strip()!r} is not COLUMN=FIELD (for example "
+                    "'Imię=first_name,Nazwisko=last_name')."
+                )
+            column = parts[0].strip().replace("\\,", ",").replace("\\=", "=")
+            name = parts[1].strip()
+            if name not in MAPPABLE:
+                raise UnknownKey(
+                    f"--map: {name!r} is not a field people can be imported into; the fields "
+                    f"are: {', '.join(MAPPABLE)}."
+                )
+            out.setdefault(name, []).append(column)
     return out
 
 
@@ -1268,16 +1426,21 @@ def remap(
     preset: str | None = None
     if mapping is None:
         preset = best_preset(table.header)
-        columns = preset_mapping(table.header, PRESETS[preset]) if preset else {}
+        rows = [cells for _, cells in table.rows]
+        columns = preset_mapping(table.header, PRESETS[preset], rows) if preset else {}
     elif isinstance(mapping, str):
         if mapping not in PRESETS:
             raise UnknownKey(
                 f"No CSV mapping called {mapping!r}; the presets are: {', '.join(PRESETS)}."
             )
         preset = mapping
-        columns = preset_mapping(table.header, PRESETS[mapping])
+        columns = preset_mapping(table.header, PRESETS[mapping], [c for _, c in table.rows])
     else:
         columns = explicit_mapping(table.header, mapping)
+        if "email" not in mapping:  # not chosen (None: chosen to leave out): keep those found
+            found = _email_columns(table.header, [c for _, c in table.rows])
+            if found:
+                columns["email"] = found
     if any(columns.get(f) for f in _NAME_SOURCES):
         candidates, problems = csv_candidates(table, columns)
     else:

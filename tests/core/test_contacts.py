@@ -337,7 +337,11 @@ def test_thunderbird_utf16le_with_bom() -> None:
 def test_a_preset_or_a_mapping_can_be_named() -> None:
     found = read("thunderbird-semicolon.csv", mapping="crm")  # First/Last Name only
     assert [c.name for c in found.candidates] == ["John Doe", "Jane Doe"]
-    assert all(c.email is None for c in found.candidates)
+    # the preset knows no "Primary Email"; a column of addresses is kept all the same
+    assert found.mapping["email"] == ["Primary Email"]
+    assert all(c.email for c in found.candidates)
+    found = read("thunderbird-semicolon.csv", mapping={"name": "Last Name", "email": None})
+    assert all(c.email is None for c in found.candidates)  # left out on purpose
     found = read(
         "thunderbird-semicolon.csv", mapping={"name": "Last Name", "email": "Primary Email"}
     )

@@ -73,9 +73,12 @@ def test_csv_preset_columns_preview_and_import(qtbot, db: Database, client_id: i
     assert dialog.bad_label.text() == "No bad rows."
     assert dialog.import_button.isEnabled()
 
-    # another preset: the CRM one knows no "E-mail Address" column
+    # another preset: the CRM one knows no "E-mail Address" column, which is kept anyway
+    # (every column of addresses is)
     dialog.set_preset("crm")
     assert dialog.contact_file is not None and dialog.contact_file.preset == "crm"
+    assert table(dialog)[0][3] == "firman@php.net"
+    dialog.set_column("email", None)  # left out by hand
     assert table(dialog)[0][3] == ""
     # pick the column by hand: the preset becomes "custom"
     dialog.set_column("email", "E-mail 2 Address")

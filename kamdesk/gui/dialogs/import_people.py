@@ -16,6 +16,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -117,6 +118,7 @@ class ImportPeopleDialog(QDialog):
             "language": tr("Language"),
         }
         self.column_combos: dict[str, QComboBox] = {}
+        self._left_out: set[str] = set()  # fields the user set to no column
         for n, field in enumerate(contacts.MAPPABLE):
             combo = QComboBox(self.columns_box)
             combo.setAccessibleName(tr("Column for %s") % labels[field])
@@ -290,16 +292,21 @@ class ImportPeopleDialog(QDialog):
     def _column_chosen(self, field: str) -> None:
         if self.contact_file is None or self.contact_file.table is None:
             return
-        chosen = dict(self.contact_file.mapping)
+        chosen: dict[str, list[str] | None] = dict(self.contact_file.mapping)
         header = self.column_combos[field].currentData()
         if header is None:
-            chosen.pop(field, None)
+            self._left_out.add(field)
         else:
+            self._left_out.discard(field)
             chosen[field] = [header]
+        # a field left out by hand stays out (e-mail columns are otherwise found and kept)
+        chosen.update(dict.fromkeys(self._left_out))
         self._remap(chosen)
 
-    def _remap(self, mapping: str | dict[str, list[str]]) -> None:
+    def _remap(self, mapping: str | Mapping[str, list[str] | None]) -> None:
         assert self.contact_file is not None
+        if isinstance(mapping, str):  # a preset chosen: its columns, nothing left out
+            self._left_out.clear()
         self._show_error(None)
         try:
             self.contact_file = contacts.remap(self.contact_file, mapping)
