@@ -99,3 +99,29 @@ def test_export_svg_and_png(window: MainWindow, tmp_path: Path) -> None:
     window.relmap.export(png)
     image = QImage(str(png))
     assert not image.isNull() and image.width() > 200
+
+
+def test_a_png_export_obeys_the_output_policy(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    """The PNG went through QImage.save, past the policy every other export obeys: through a
+    link it could replace the dossier itself."""
+    import hashlib
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from kamdesk.core import backup
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: said.append(text))
+    db_path = window.db.path
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    folder = backup.backup_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    window.relmap.export(folder / "map.png")
+    assert said and "backups" in said[-1] and not (folder / "map.png").exists()
+    link = tmp_path / "link.png"
+    link.symlink_to(db_path)
+    window.relmap.export(link)
+    assert len(said) == 2 and "dossier" in said[-1]  # refused, as for every other export
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before

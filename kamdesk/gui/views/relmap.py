@@ -15,7 +15,17 @@ import math
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLineF,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -49,7 +59,7 @@ from kamdesk.core import editing, relmap
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.exchange import write_atomically
+from kamdesk.core.exchange import write_atomically, write_bytes_atomically
 from kamdesk.gui.widgets.listeditor import AddOrDeleteRow
 
 DASHES = {
@@ -344,12 +354,15 @@ class RelationshipMap(QWidget):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self.scene.render(painter, QRectF(image.rect()), rect)
             painter.end()
-            if not image.save(str(path)):
-                QMessageBox.critical(
-                    self,
-                    self.tr("Not exported"),
-                    self.tr("Could not write {path}.").format(path=path),
-                )
+            data = QByteArray()
+            buffer = QBuffer(data)
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            image.save(buffer, "PNG")
+            buffer.close()
+            try:  # the output policy of every export (never the dossier, a folder, a link…)
+                write_bytes_atomically(path, bytes(data.data()))
+            except KamdeskError as exc:
+                QMessageBox.critical(self, self.tr("Not exported"), str(exc))
             return
         people, relations = self.people_and_relations()
         positions = editing.map_positions(self.db, self.client_id or 0)
