@@ -637,7 +637,8 @@ class Database:
         """A session whose work is committed at the end of the block, or rolled back whole
         on any error. Low-level SQLite failures come out as user-facing errors."""
         if self.readonly:
-            raise errors.DatabaseReadOnly(f"{self.path} is open read-only.")
+            why = f": {self.read_only_reason}; editing is off" if self.read_only_reason else ""
+            raise errors.DatabaseReadOnly(f"{self.path} is open read-only{why}.")
         with Session(self.engine) as session:
             try:
                 yield session

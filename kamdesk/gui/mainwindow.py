@@ -303,7 +303,10 @@ class MainWindow(QMainWindow):
         if self.db.readonly:  # stays when other messages come and go
             self.read_only_label = QLabel(mode)
             self.statusBar().addPermanentWidget(self.read_only_label)
-        self.statusBar().showMessage(f"{self.db.path} · {mode}")
+        # read-only: the permanent label says so; the message is the path alone
+        self.statusBar().showMessage(
+            str(self.db.path) if self.db.readonly else f"{self.db.path} · {mode}"
+        )
         # within the screen, frame included: at 1366x768 a taller window hid the status bar
         available = self.screen().availableGeometry()
         self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))

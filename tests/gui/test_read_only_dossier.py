@@ -37,6 +37,9 @@ def test_the_app_opens_a_dossier_on_read_only_media_and_says_why_editing_is_off(
             assert "read-only disk" in window.read_only_label.text()
             assert "editing is off" in window.read_only_label.text()
             assert not window.new_client_action.isEnabled()
+            reasons = window.overview.reasons.values()
+            assert reasons and not any(box.isEnabled() for box in reasons)
+            assert all(n.isReadOnly() for n in window.overview.reason_notes.values())
 
             rows = {window.proxy.index(r, 0).data(): r for r in range(window.proxy.rowCount())}
             window.table.selectRow(min(rows.values()))

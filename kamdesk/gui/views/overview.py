@@ -91,6 +91,8 @@ class OverviewView(QWidget):
             )
             note.setAccessibleName(tr("Why: {reason}").format(reason=tr(text)))
             note.editingFinished.connect(lambda v=value: self._note_changed(v))
+            box.setEnabled(not db.readonly)  # a dossier on read-only media
+            note.setReadOnly(db.readonly)
             reasons_layout.addWidget(box, i, 0)
             reasons_layout.addWidget(note, i, 1)
             self.reasons[value] = box
@@ -134,7 +136,7 @@ class OverviewView(QWidget):
         )
         for value, box in self.reasons.items():
             box.setChecked(value in current)
-            box.setEnabled(self.client_id is not None)
+            box.setEnabled(self.client_id is not None and not self.db.readonly)
             self.reason_notes[value].setText(notes.get(value, ""))
             self.reason_notes[value].setCursorPosition(0)
             self.reason_notes[value].setEnabled(value in current)
