@@ -31,18 +31,30 @@ def crash_dir() -> Path:
     return Path(platformdirs.user_log_dir("kamdesk", appauthor=False))
 
 
+PACKAGE = Path(__file__).resolve().parents[1]  # the kamdesk package folder
+
+
+def _ours(filename: str) -> str | None:
+    """``kamdesk/…`` for a file of our package (wherever it is installed), else None."""
+    try:
+        return "kamdesk/" + Path(filename).resolve().relative_to(PACKAGE).as_posix()
+    except ValueError:
+        return None
+
+
 def _frames(tb: TracebackType | None) -> list[str]:
     lines: list[str] = []
     for frame in traceback.extract_tb(tb):
         # the file's name relative to the package or the library it comes from, never the
         # user's home folder
+        ours = _ours(frame.filename)
         parts = Path(frame.filename).parts
-        anchor = next(
-            (i for i, p in enumerate(parts) if p in ("kamdesk", "site-packages", "lib")), None
+        anchor = next((i for i, p in enumerate(parts) if p in ("site-packages", "lib")), None)
+        name = ours or (
+            "/".join(parts[anchor:]) if anchor is not None else Path(frame.filename).name
         )
-        name = "/".join(parts[anchor:]) if anchor is not None else Path(frame.filename).name
         lines.append(f"  {name}:{frame.lineno} in {frame.name}")
-        if frame.line and name.startswith("kamdesk/"):
+        if frame.line and ours:
             lines.append(f"    {frame.line.strip()}")
     return lines
 
@@ -60,9 +72,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def where(exc: BaseException) -> str:
     """Where it happened, as ``module.py:line``: the innermost frame of our own code."""
-    ours = [
-        f for f in traceback.extract_tb(exc.__traceback__) if "kamdesk" in Path(f.filename).parts
-    ]
+    ours = [f for f in traceback.extract_tb(exc.__traceback__) if _ours(f.filename)]
     if not ours:
         return "?"
     return f"{Path(ours[-1].filename).name}:{ours[-1].lineno}"
