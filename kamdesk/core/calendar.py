@@ -29,6 +29,7 @@ from icalendar import (
 from kamdesk import __version__
 from kamdesk.core.context import MeetingContext
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.exchange_schema import FIRST_YEAR, LAST_YEAR
 
 PRODID = f"-//kamdesk//kamdesk {__version__}//EN"
 
@@ -41,6 +42,11 @@ def meeting_calendar(
     if start is None:
         raise KamdeskError(
             f"{meeting.key} has no start time yet; set it before exporting to a calendar."
+        )
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # stored before the editor checked it
+        raise KamdeskError(
+            f"{meeting.key} starts in the year {start.year}; "
+            "set its real start time before exporting to a calendar."
         )
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     cal = Calendar()

@@ -206,7 +206,8 @@ def parse_calendar(
     if not raw.strip():
         raise CalendarFileError(source, "the file is empty")
     text, notes = _decode(raw, source)
-    if not re.search(r"^BEGIN:(VCALENDAR|VEVENT)\s*$", text, re.IGNORECASE | re.MULTILINE):
+    # a line of its own, whatever ends lines: CR alone too (old Mac exports), which re's ^/$ miss
+    if not re.search(r"(?:\A|[\r\n])BEGIN:(?:VCALENDAR|VEVENT)[ \t]*(?:[\r\n]|\Z)", text, re.I):
         raise CalendarFileError(
             source, "it is not an iCalendar file (it has no BEGIN:VCALENDAR line)"
         )

@@ -100,10 +100,22 @@ def _adapter(model: type[SQLModel], column: str) -> TypeAdapter[Any]:
     return TypeAdapter(info.rebuild_annotation())  # the annotation with its validators
 
 
+# What a record is called cannot be emptied afterwards either (adding one already refuses).
+_NAMED_BY = {
+    m.Client: ("name", "a client needs a name"),
+    m.Stakeholder: ("name", "a person needs a name"),
+    m.Meeting: ("title", "a meeting needs a title"),
+    m.Product: ("name", "a product needs a name"),
+}
+
+
 def validate(model: type[SQLModel], column: str, value: Any) -> Any:
     """The value as the field stores it, or FieldError with a message for the user."""
     if column in _READ_ONLY:
         raise FieldError(column, "keys are identifiers and cannot be edited")
+    named = _NAMED_BY.get(model)
+    if named and column == named[0] and (value is None or not str(value).strip()):
+        raise FieldError(column, named[1])
     if column in _ID_COLUMNS:  # a link chosen from a list; the database checks it exists
         if value is not None and not isinstance(value, int):
             raise FieldError(column, "not a valid choice")

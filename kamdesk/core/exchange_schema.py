@@ -44,6 +44,25 @@ def _text_ok(value: str) -> str:
     return value
 
 
+# A meeting's start, in UTC, within these years: room on both sides for its time zone, its
+# length and the alarm before it (a start in year 1 cannot be written to a calendar).
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+def _start_ok(value: dt.datetime) -> dt.datetime:
+    try:
+        year = value.astimezone(dt.UTC).year
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "bad_start",
+            "{value} is not a meeting time (years {first} to {last})",
+            {"value": value.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
 def _key_ok(value: str) -> str:
     if not re.fullmatch(KEY_PATTERN, value):
         raise PydanticCustomError(
@@ -112,15 +131,20 @@ Key = Annotated[str, AfterValidator(_key_ok), Field(json_schema_extra={"pattern"
 Period = Annotated[
     str, AfterValidator(_period_ok), Field(json_schema_extra={"pattern": PERIOD_PATTERN})
 ]
+MeetingStart = Annotated[AwareDatetime, AfterValidator(_start_ok)]
 Currency = Annotated[
     str, AfterValidator(_currency_ok), Field(json_schema_extra={"pattern": "^[A-Z]{3}$"})
 ]
 WEEK_MIN = 7 * 24 * 60
 DAY_MIN = 24 * 60
-Money = float
-NonNegMoney = Annotated[float, _check(0, None), _bounds(0, None)]
-Share = Annotated[float, _check(0, 1), _bounds(0, 1)]
-Percent = Annotated[float, _check(0, 100), _bounds(0, 100)]
+# A figure beyond a quintillion is a slip of the hand in any currency (and past what a report
+# can print exactly); NaN and Infinity are not numbers a dossier can hold (JSON has none).
+MAX_MONEY = 1e18
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Money = Annotated[Finite, _check(-MAX_MONEY, MAX_MONEY), _bounds(-MAX_MONEY, MAX_MONEY)]
+NonNegMoney = Annotated[Finite, _check(0, MAX_MONEY), _bounds(0, MAX_MONEY)]
+Share = Annotated[Finite, _check(0, 1), _bounds(0, 1)]
+Percent = Annotated[Finite, _check(0, 100), _bounds(0, 100)]
 Influence = Annotated[int, _check(1, 5), _bounds(1, 5)]
 CadenceDays = Annotated[int, _check(1, 3650), _bounds(1, 3650)]
 TermDays = Annotated[int, _check(0, 3650), _bounds(0, 3650)]
@@ -387,7 +411,7 @@ class Meeting(Doc):
     key: Key
     title: Text
     kind: MeetingKind = "meeting"
-    starts_at: AwareDatetime | None = None
+    starts_at: MeetingStart | None = None
     duration_min: Duration | None = None
     mode: MeetingMode = "in_person"
     location: Text | None = None

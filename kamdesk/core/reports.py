@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
 from functools import cache
@@ -82,17 +83,34 @@ def _weasy_fetcher(fetcher: ResourceOnlyFetcher) -> Any:
 # --- Jinja ------------------------------------------------------------------------------------
 
 
+# Babel rounds through decimal with 28 significant digits: figures from here on are shown in
+# scientific notation rather than failing (or printing 300 digits).
+EXACT_LIMIT = 1e18
+
+
 class Formatter:
     """Locale-aware formatting used by templates (as filters) and by code."""
 
     def __init__(self, locale: str):
         self.locale = babel.Locale.parse(locale.replace("-", "_"))
 
+    def _beyond(self, value: float, limit: float = EXACT_LIMIT) -> str | None:
+        """How a figure that Babel cannot print exactly is shown: a dash for NaN/Infinity (an
+        old dossier or another program may hold one), scientific notation past ``limit``
+        (a ratio over a near-zero figure), None for every ordinary figure."""
+        if not math.isfinite(value):
+            return "—"
+        if abs(value) >= limit:
+            return babel.numbers.format_scientific(value, format="0.##E0", locale=self.locale)
+        return None
+
     def money(self, value: float | None, currency: str | None, compact: bool = False) -> str:
         if value is None:
             return "—"
         if currency is None:
             return self.number(value)
+        if (odd := self._beyond(value)) is not None:
+            return odd if odd == "—" else f"{odd} {currency}"
         if compact and abs(value) >= 10_000:
             return babel.numbers.format_compact_currency(
                 value, currency, locale=self.locale, fraction_digits=1
@@ -109,11 +127,15 @@ class Formatter:
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "—"
+        if (odd := self._beyond(value)) is not None:
+            return odd
         return babel.numbers.format_decimal(round(value, digits), locale=self.locale)
 
     def percent(self, value: float | None, digits: int = 1) -> str:
         if value is None:
             return "—"
+        if (odd := self._beyond(value * 100 if math.isfinite(value) else value)) is not None:
+            return odd if odd == "—" else f"{odd}\u00a0%"
         pattern = self.locale.percent_formats[None].pattern  # e.g. "#,##0%", "#,##0 %"
         if digits:
             pattern = (
@@ -127,7 +149,7 @@ class Formatter:
         if value is None:
             return "—"
         text = self.percent(value)
-        return text if value < 0 else "+" + text
+        return text if value < 0 or text == "—" else "+" + text
 
     def date(self, value: dt.date | None, fmt: str = "medium") -> str:
         return (
