@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _SUPPRESSED = [
     HealthCheck.too_slow,
@@ -37,7 +37,16 @@ settings.register_profile(
     suppress_health_check=_SUPPRESSED,
 )
 
-PROFILE = "deep" if os.environ.get("KAMDESK_FUZZ", "").strip().lower() == "deep" else "ci"
+# ``explore``: the ci budget without shrinking, to see quickly what fails (not for CI).
+settings.register_profile(
+    "explore",
+    parent=settings.get_profile("ci"),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    report_multiple_bugs=True,
+)
+
+_CHOSEN = os.environ.get("KAMDESK_FUZZ", "").strip().lower()
+PROFILE = _CHOSEN if _CHOSEN in ("deep", "explore") else "ci"
 FUZZ = settings.get_profile(PROFILE)
 
 

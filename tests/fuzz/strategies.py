@@ -39,7 +39,6 @@ MARKUP = [
 TEMPLATE = ["{{ 7*7 }}", "{% if %}", "{% endif %}", "{# x #}", "${7*7}", "%s", "{0}"]
 FORMULAS = ["=cmd|' /C calc'!A0", "=1+1", "+48 22 555", "-2", "@SUM(A1)", "=HYPERLINK()"]
 UNICODE = [
-    "\x00",
     "\t",
     "\u200e",  # LEFT-TO-RIGHT MARK
     "\u200f",  # RIGHT-TO-LEFT MARK
@@ -97,14 +96,24 @@ def hostile_text(max_size: int = 5000, nul: bool = True) -> st.SearchStrategy[st
         long,
         st.text(CHARS, min_size=max_size // 2, max_size=max_size),
     ).map(lambda t: t[:max_size])
-    if not nul:
-        strategy = strategy.map(lambda t: t.replace("\x00", ""))
+    strategy = strategy.map(lambda t: t.replace("\x00", ""))
+    if nul:  # now and then a NUL (most fields refuse it, so rarely)
+        strategy = _sometimes_nul(strategy, max_size)
     return strategy
 
 
-def hostile_line(max_size: int = 200) -> st.SearchStrategy[str]:
+def _sometimes_nul(strategy: st.SearchStrategy[str], max_size: int) -> st.SearchStrategy[str]:
+    with_nul = st.builds(
+        lambda t, at: (t[:at] + "\x00" + t[at:])[:max_size],
+        strategy,
+        st.integers(min_value=0, max_value=max_size),
+    )
+    return st.one_of(*([strategy] * 7), with_nul)
+
+
+def hostile_line(max_size: int = 200, nul: bool = True) -> st.SearchStrategy[str]:
     """Hostile text that is still not empty after stripping (what a required field gets)."""
-    return hostile_text(max_size).filter(lambda t: t.strip() != "")
+    return hostile_text(max_size, nul).filter(lambda t: t.strip() != "")
 
 
 NAMES = [
@@ -131,7 +140,7 @@ NAMES = [
 
 
 @st.composite
-def names(draw: st.DrawFn) -> str:
+def names(draw: st.DrawFn, nul: bool = False) -> str:
     """Person names as files and people write them: "Last, First", "Last; First", titles,
     quotes, scripts, and the hostile rest."""
     kind = draw(st.integers(min_value=0, max_value=3))
@@ -142,7 +151,7 @@ def names(draw: st.DrawFn) -> str:
         first = draw(st.sampled_from(["Heiko", "Łukasz", "Андрей", "Zoë", "J."]))
         sep = draw(st.sampled_from([", ", "; ", ",", ";", " ", " , "]))
         return f"{last}{sep}{first}"
-    return draw(hostile_line(120))
+    return draw(hostile_line(120, nul))
 
 
 def emails() -> st.SearchStrategy[str]:
@@ -164,7 +173,7 @@ def emails() -> st.SearchStrategy[str]:
             ]
         ),
         st.emails().map(str),
-        hostile_text(80),
+        hostile_text(80, nul=False),
     )
 
 
@@ -173,7 +182,7 @@ def phones() -> st.SearchStrategy[str]:
         st.sampled_from(
             ["+48 22 555 01 02", "tel:+1-555-0100", "(0) 123", "no phone", "+", "-1", "=1+1"]
         ),
-        hostile_text(40),
+        hostile_text(40, nul=False),
     )
 
 
@@ -279,7 +288,7 @@ def date_texts() -> st.SearchStrategy[str]:
 def folded(draw: st.DrawFn, line: bytes, eol: bytes) -> bytes:
     """A content line folded RFC-style (EOL then a space or tab) at random *byte* positions,
     so a fold may split a UTF-8 character in two."""
-    if len(line) < 2 or not draw(st.booleans()):
+    if len(line) < 24 or not draw(st.booleans()):  # short lines (BEGIN, END) stay whole
         return line
     cuts = sorted(
         set(draw(st.lists(st.integers(min_value=1, max_value=len(line) - 1), max_size=4)))
@@ -357,7 +366,7 @@ def vcard_property(draw: st.DrawFn, version: str) -> bytes:
     elif name == "PHOTO":
         value = draw(st.sampled_from(["/9j/4AAQSkZJRgABAQ==", "\x00\x01\x02", "http://x/y.jpg"]))
     else:
-        value = draw(hostile_text(300))
+        value = draw(hostile_text(300, nul=False))
     if draw(st.booleans()):
         value = _vcard_escape(value)
     params: list[str] = []
@@ -400,12 +409,14 @@ def vcard_files(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         version = draw(st.sampled_from(["2.1", "3.0", "4.0"]))
         props = draw(st.lists(vcard_property(version), min_size=0, max_size=8))
+        if draw(st.integers(min_value=0, max_value=4)):
+            props.append(b"FN:" + draw(names()).replace("\x00", "").encode())
         props = list(draw(st.permutations(props)))
         lines = [f"VERSION:{version}".encode()] + props
         if draw(st.integers(min_value=0, max_value=9)) == 0:
             lines.insert(1, b"BEGIN:VCARD" + eol + b"FN:Nested" + eol + b"END:VCARD")
         body = eol.join([draw(folded(line, eol)) for line in lines])
-        end = b"" if draw(st.integers(min_value=0, max_value=9)) == 0 else eol + b"END:VCARD"
+        end = b"" if draw(st.integers(min_value=0, max_value=19)) == 0 else eol + b"END:VCARD"
         begin = draw(st.sampled_from([b"BEGIN:VCARD", b"begin:vcard", b"BEGIN:VCARD "]))
         cards.append(begin + eol + body + end)
     raw = eol.join(cards) + draw(st.sampled_from([eol, b"", eol + eol, b"\x1a"]))
@@ -460,7 +471,7 @@ def _cell_for(column: str) -> st.SearchStrategy[str]:
         return st.sampled_from(["* Work", "Mobile", "Fax", "Pager", "Home", "", "*"])
     if "name" in low or low in ("first", "last", "middle"):
         return names()
-    return hostile_text(200)
+    return hostile_text(200, nul=False)
 
 
 @st.composite
@@ -584,7 +595,7 @@ def vevent(draw: st.DrawFn) -> list[str]:
         props.append(f"UID:{draw(st.sampled_from(['a@x', 'b@x', 'meet-1@kamdesk.invalid', '']))}")
     for prop in ("SUMMARY", "DESCRIPTION", "LOCATION"):
         if draw(st.integers(min_value=0, max_value=4)):
-            value = draw(hostile_text(400))
+            value = draw(hostile_text(400, nul=False))
             if prop == "LOCATION" and draw(st.booleans()):
                 value = draw(
                     st.sampled_from(
@@ -670,9 +681,10 @@ def ics_files(draw: st.DrawFn) -> bytes:
         lines.append(f"METHOD:{draw(st.sampled_from(['CANCEL', 'REQUEST', 'PUBLISH']))}")
     if draw(st.integers(min_value=0, max_value=4)) == 0:
         lines.append(f"X-WR-TIMEZONE:{draw(st.sampled_from(TZIDS))}")
-    for zone in (VTIMEZONE, BROKEN_VTIMEZONE):
-        if draw(st.booleans()):
-            lines += zone.split("\n")
+    if draw(st.booleans()):
+        lines += VTIMEZONE.split("\n")
+    if draw(st.integers(min_value=0, max_value=9)) == 0:
+        lines += BROKEN_VTIMEZONE.split("\n")
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         lines += draw(vevent())
     if draw(st.integers(min_value=0, max_value=9)):
