@@ -187,6 +187,10 @@ def _edit(db: Database, targets: list[Target], data: st.DataObject) -> dict[tupl
         except FieldError as exc:
             assert str(exc)
             continue
+        except Exception as exc:
+            if known(exc):
+                continue
+            raise
         key = (target.model, target.row_id, target.column)
         stored[key] = editing.get_field(db, target.model, target.row_id, target.column)
     if data.draw(st.booleans(), label="another action item"):
