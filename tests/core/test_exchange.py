@@ -96,10 +96,11 @@ def _range_cases() -> list[tuple[str, list[Any], str, float]]:
             if bounds is None:
                 continue
             low, high = bounds
+            # one past the bound; for a bound as large as 1e18 a step of 1 is lost in the float
             if low is not None:
-                cases.append((f"{model.__name__}.{name}<", loc, name, low - 1))
+                cases.append((f"{model.__name__}.{name}<", loc, name, low - max(1, abs(low))))
             if high is not None:
-                cases.append((f"{model.__name__}.{name}>", loc, name, high + 1))
+                cases.append((f"{model.__name__}.{name}>", loc, name, high + max(1, abs(high))))
     return cases
 
 
