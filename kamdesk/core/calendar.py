@@ -27,7 +27,7 @@ from icalendar import (
 )
 
 from kamdesk import __version__
-from kamdesk.core.context import MeetingContext
+from kamdesk.core.context import MeetingContext, usable_email
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.exchange_schema import FIRST_YEAR, LAST_YEAR
 
@@ -76,14 +76,15 @@ def meeting_calendar(
     if meeting.agenda:
         lines.append("Agenda:")
         lines += [f"{i}. {item}" for i, item in enumerate(meeting.agenda, 1)]
-    without_email = [p.name for p in ctx.attendees if not p.email]
+    without_email = [p.name for p in ctx.attendees if usable_email(p.email) is None]
     if without_email:  # an ATTENDEE needs an address; name the others in the text
         lines.append("Also attending: " + ", ".join(without_email))
     event.add("description", "\n".join(lines))
     for person in ctx.attendees:
-        if not person.email:
+        email = usable_email(person.email)
+        if email is None:
             continue
-        address = vCalAddress(f"mailto:{person.email}")
+        address = vCalAddress(f"mailto:{email}")
         address.params["cn"] = vText(person.name)
         address.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", address, encode=False)

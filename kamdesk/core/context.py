@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
@@ -76,6 +78,21 @@ class MeetingContext:
 
 
 T = TypeVar("T", bound=SQLModel)
+
+
+def usable_email(email: str | None) -> str | None:
+    """A person's e-mail address as a mail or calendar program can take it (trimmed), or
+    ``None`` for an empty field or one that is not an address (markup, a line break, two
+    addresses): the e-mail draft leaves such a person out of To, the calendar file names them
+    among those attending without an address."""
+    text = (email or "").strip()
+    if not text or any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return None
+    try:
+        Address(addr_spec=text)
+    except (HeaderParseError, ValueError, IndexError):
+        return None
+    return text
 
 
 def _rows(session: Session, model: type[T], column: str, value: int | None) -> list[T]:

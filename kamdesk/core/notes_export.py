@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from kamdesk.core import models as m
 from kamdesk.core import reports
-from kamdesk.core.context import MeetingContext, load_meeting_context
+from kamdesk.core.context import MeetingContext, load_meeting_context, usable_email
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.i18n import _
 from kamdesk.core.readiness import MISTAKES
@@ -267,10 +267,11 @@ def _header(text: str) -> str:
 
 def _address(name: str, email: str | None) -> Address | None:
     """A recipient, or ``None`` for an address a mail program could not use."""
-    if not email:
+    addr = usable_email(email)
+    if addr is None:
         return None
     try:
-        return Address(display_name=_header(name), addr_spec=_header(email))
+        return Address(display_name=_header(name), addr_spec=addr)
     except (HeaderParseError, ValueError, IndexError):
         return None
 
