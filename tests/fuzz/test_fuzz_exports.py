@@ -15,7 +15,6 @@ import csv
 import email
 import io
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from typing import Any
 
 import docx
 import pytest
-from hypothesis import event, given
+from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlmodel import col, select
@@ -53,7 +52,6 @@ from kamdesk.core.settings import Settings
 from tests.fuzz import strategies as fz
 from tests.fuzz.conftest import FUZZ, budget
 from tests.fuzz.dossier import CLIENT, MEETING, NOW, TODAY, Dossier
-from tests.fuzz.known import known
 
 # Markup no template of ours writes: if one of these is in the output, user text got through.
 RAW_MARKUP = ("<img src=file", '<img src="file', "<svg onload", "<script>alert")
@@ -187,10 +185,6 @@ def _edit(db: Database, targets: list[Target], data: st.DataObject) -> dict[tupl
         except FieldError as exc:
             assert str(exc)
             continue
-        except Exception as exc:
-            if known(exc):
-                continue
-            raise
         key = (target.model, target.row_id, target.column)
         stored[key] = editing.get_field(db, target.model, target.row_id, target.column)
     if data.draw(st.booleans(), label="another action item"):
@@ -253,16 +247,14 @@ def test_notes_exports_keep_hostile_text_as_text(pristine: Pristine, data: st.Da
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     assert text.startswith("# Notes: ")
     if notes.notes.private and not notes.notes.summary_shared:
         assert notes.notes.private not in shared.replace(notes.notes.summary or "", "")
     document = docx.Document(io.BytesIO(word))  # opens back
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0] == notes.title.replace("\r\n", "\n").replace("\r", "\n")
+    # what XML 1.0 cannot hold (control characters, lone surrogates) becomes a space
+    title = notes_export._xml(notes.title)
+    assert paragraphs[0] == title.replace("\r\n", "\n").replace("\r", "\n")
     for page in pages:
         _no_raw_markup(page, "notes HTML")
 
@@ -299,10 +291,6 @@ def test_email_drafts_have_clean_headers(
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     _eml_check(raw, notes)
 
 
@@ -317,10 +305,6 @@ def test_email_drafts_with_the_real_pdf(pristine: Pristine, data: st.DataObject)
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     _eml_check(raw, notes)
     (attachment,) = email.message_from_bytes(raw, policy=policy.default).iter_attachments()
     assert attachment.get_content().startswith(b"%PDF-")
@@ -342,10 +326,6 @@ def test_brief_html_escapes_everything(pristine: Pristine, data: st.DataObject, 
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     _no_raw_markup(html, "brief")
     assert str(escape(ctx.meeting.title)) in html
 
@@ -362,10 +342,6 @@ def test_dossier_html_escapes_everything(pristine: Pristine, data: st.DataObject
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     _no_raw_markup(html, "dossier")
     assert str(escape(name)) in html
 
@@ -385,10 +361,6 @@ def test_person_export_escapes_everything(pristine: Pristine, data: st.DataObjec
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     _no_raw_markup(html, "person export")
     json.loads(text, parse_constant=_no_constant)
 
@@ -414,15 +386,8 @@ def test_portfolio_json_parses_back_and_imports_again(
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     text = exchange.dumps(document)
     assert streamed == text  # the streamed export is the same document
-    if re.search(r"(?<![\w\"])(NaN|-?Infinity)(?![\w\"])", text):
-        event("known crash, pinned in test_infinite_figures_make_the_json_export_invalid")
-        return
     assert json.loads(text, parse_constant=_no_constant) == json.loads(json.dumps(document))
     with (
         tempfile.TemporaryDirectory(prefix="kamdesk-fuzz-") as tmp,
@@ -466,10 +431,6 @@ def test_csv_exports_are_formula_safe_and_read_back(
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     table = _cells(people)
     assert tuple(table[0]) == contacts.PEOPLE_HEADER
     for row in table[1:]:
@@ -508,18 +469,15 @@ def test_meeting_ics_reads_back(pristine: Pristine, data: st.DataObject) -> None
         except KamdeskError as exc:
             assert str(exc)
             return
-        except Exception as exc:
-            if known(exc):
-                return
-            raise
     try:
         found = calendar_import.parse_calendar(raw, "meeting.ics", now=NOW)
     except KamdeskError as exc:
         raise AssertionError(f"our own .ics is refused: {exc}") from exc
     (meeting,) = found.events
     title = ctx.meeting.title
-    if not title.strip():
-        event("known bug, pinned in test_an_empty_meeting_title_is_accepted")
-    elif " — " not in title:  # the export appends " — client"; the import cuts at the last one
-        assert meeting.title == " ".join(title.split()) or meeting.title == title.strip()
+    assert title.strip(), "a meeting's title was emptied"
+    if " — " not in title:  # the export appends " — client"; the import cuts at the last one
+        # iCalendar has one escape for a line break (\n): a CR comes back as LF, so the
+        # words and their order are what must survive.
+        assert meeting.title.split() == title.split()
     assert meeting.starts_at == ctx.meeting.starts_at
