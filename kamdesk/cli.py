@@ -454,7 +454,7 @@ def _run_command(path: Path, args: argparse.Namespace) -> int:
         return _confirm(path, args)
     if args.command == "notes":
         from kamdesk.core import notes_export, settings
-        from kamdesk.core.exchange import write_bytes_atomically
+        from kamdesk.core.files import write_bytes_atomically
 
         prefs = settings.load()
         with Database.open(path, readonly=True) as db, db.session() as session:
@@ -466,7 +466,7 @@ def _run_command(path: Path, args: argparse.Namespace) -> int:
     if args.command == "ics":
         from kamdesk.core import calendar, settings
         from kamdesk.core.context import load_meeting_context
-        from kamdesk.core.exchange import write_bytes_atomically
+        from kamdesk.core.files import write_bytes_atomically
 
         with Database.open(path, readonly=True) as db, db.session() as session:
             ctx = load_meeting_context(session, args.meeting)
@@ -621,7 +621,7 @@ def _readiness(path: Path, args: argparse.Namespace) -> int:
 def _brief(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core import brief
     from kamdesk.core import models as m
-    from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+    from kamdesk.core.files import write_atomically, write_bytes_atomically
 
     reason = args.override_reason.strip() if args.override_reason is not None else None
     if args.override_reason is not None and not reason:
@@ -692,7 +692,7 @@ def _confirm(path: Path, args: argparse.Namespace) -> int:
 
 def _dossier(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core import dossier, settings
-    from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+    from kamdesk.core.files import write_atomically, write_bytes_atomically
 
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:
@@ -729,7 +729,7 @@ def _follow_ups(path: Path, args: argparse.Namespace) -> int:
         rows = queries.follow_ups(session, include_done=args.all)
     if args.csv is not None:
         from kamdesk.core import contacts
-        from kamdesk.core.exchange import write_atomically
+        from kamdesk.core.files import write_atomically
 
         write_atomically(args.csv, contacts.follow_ups_csv(rows, today))
         print(f"{len(rows)} follow-ups written to {args.csv}")
@@ -750,7 +750,7 @@ def _portfolio(path: Path, args: argparse.Namespace) -> int:
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:
         if args.output is not None:
-            from kamdesk.core.exchange import write_bytes_atomically
+            from kamdesk.core.files import write_bytes_atomically
 
             html = portfolio_report.build_html(session, prefs)
             write_bytes_atomically(args.output, portfolio_report.build_pdf(html))

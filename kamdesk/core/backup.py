@@ -45,8 +45,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from kamdesk.core import crypto, errors, files
+from kamdesk.core import crypto, errors, files, storage
+from kamdesk.core import models as m
 from kamdesk.core import settings as settings_mod
+from kamdesk.core.storage import connect_raw, head_revision, known_revisions, writer_lock
 
 if TYPE_CHECKING:
     from kamdesk.core.db import Database
@@ -72,14 +74,12 @@ def connect(path: Path, mode: Mode, key: crypto.Key | None = None) -> sqlite3.Co
       ``query_only`` (SQLite checks a schema strictly only on such a connection);
     - ``write``: a new copy being made.
 
-    SQLCipher: :func:`kamdesk.core.db.connect_raw` sets the key of an encrypted file (the
+    SQLCipher: :func:`kamdesk.core.storage.connect_raw` sets the key of an encrypted file (the
     open dossier's, found by the file's salt: its backups share it). A new copy
     (``write``) is encrypted with ``key`` (the source's: ``crypto.known_key(source)``), so
     backups of an encrypted database stay encrypted, and the checks can read them.
     Encrypted files raise ``sqlcipher3`` errors: catch ``crypto.database_errors()``.
     """
-    from kamdesk.core.db import connect_raw
-
     if mode == "write":
         return connect_raw(path, key)
     if mode == "probe":
@@ -182,8 +182,6 @@ def check_file(path: Path | str) -> str:
     foreign_key_check``, a kamdesk schema, a revision this version knows (older ones are
     fine: they are upgraded when opened). Reads only; raises ``DatabaseDamaged``,
     ``NotADossierDatabase`` or ``DatabaseTooNew`` with a message naming the file."""
-    from kamdesk.core.db import head_revision, known_revisions
-
     path = Path(path).expanduser().resolve()
     try:
         with open(path, "rb") as fh:
@@ -263,28 +261,6 @@ def damaged_error(db_path: Path | str, problem: str) -> errors.DatabaseDamaged:
 # --- making copies ----------------------------------------------------------------------------
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_quietly(path: Path) -> None:
-    for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(OSError):
-            p.unlink()
-
-
 def _verified_copy(source: Path, folder: Path, source_mode: Mode, what: str) -> tuple[Path, str]:
     """A consistent copy of ``source`` in a temporary file in ``folder``: SQLite's backup API,
     rollback-journal mode (one self-contained file), fsynced, then checked with
@@ -307,7 +283,7 @@ def _verified_copy(source: Path, folder: Path, source_mode: Mode, what: str) -> 
                 dst.close()
         finally:
             src.close()
-        _fsync_file(tmp)
+        files.fsync_file(tmp)
         try:
             revision = check_file(tmp)
         except errors.KamdeskError as exc:
@@ -316,13 +292,13 @@ def _verified_copy(source: Path, folder: Path, source_mode: Mode, what: str) -> 
             ) from exc
         return tmp, revision
     except crypto.database_errors() as exc:
-        _remove_quietly(tmp)
+        storage.remove_with_companions(tmp, quietly=True)
         raise _sqlite_problem(exc, source, what) from exc
     except OSError as exc:
-        _remove_quietly(tmp)
+        storage.remove_with_companions(tmp, quietly=True)
         raise _os_problem(exc, f"Cannot copy {what}") from exc
     except BaseException:
-        _remove_quietly(tmp)
+        storage.remove_with_companions(tmp, quietly=True)
         raise
 
 
@@ -365,9 +341,9 @@ def take_backup(
             count += 1
             target = folder / f"{db_path.stem}-{stamp}-{reason}-{count}.db"
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        files.fsync_dir(folder)
     except OSError as exc:
-        _remove_quietly(tmp)
+        storage.remove_with_companions(tmp, quietly=True)
         raise _os_problem(exc, f"Cannot write the backup in {folder}") from exc
     rotate(db_path, prefs)
     return target
@@ -390,17 +366,15 @@ def backup_now(db: Database, reason: str = "manual", target: Path | str | None =
     tmp, _revision = _verified_copy(db.path, target.parent, "read", str(db.path))
     try:
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        files.fsync_dir(target.parent)
     except OSError as exc:
-        _remove_quietly(tmp)
+        storage.remove_with_companions(tmp, quietly=True)
         raise _os_problem(exc, f"Cannot write {target}") from exc
     return target
 
 
 def _is_empty(db: Database) -> bool:
     from sqlmodel import Session, select
-
-    from kamdesk.core import models as m
 
     with Session(db.engine) as session:
         return all(
@@ -517,8 +491,6 @@ def restore(
         raise errors.EnvironmentProblem(f"{backup_file} is the database itself.")
     _refuse_encryption_change(db_path, backup_file)
     check_file(backup_file)
-    from kamdesk.core.db import writer_lock
-
     lock = writer_lock(  # the same lock as Database.open
         db_path,
         f"{db_path} is open for writing in a kamdesk window or process; close it there "
@@ -529,9 +501,9 @@ def restore(
         try:
             replaced = _set_aside(db_path, now or dt.datetime.now())
             os.replace(tmp, db_path)
-            _fsync_dir(db_path.parent)
+            files.fsync_dir(db_path.parent)
         except OSError as exc:
-            _remove_quietly(tmp)
+            storage.remove_with_companions(tmp, quietly=True)
             raise _os_problem(exc, f"Cannot restore into {db_path}") from exc
     finally:
         lock.release()
@@ -573,7 +545,7 @@ def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
         os.link(db_path, aside)
     except OSError:
         shutil.copy2(db_path, aside)
-        _fsync_file(aside)
+        files.fsync_file(aside)
     # SQLite finds a database's WAL by name: moved along, it belongs to the file kept aside
     # and can never be replayed onto the restored one.
     for suffix in ("-wal", "-journal"):
@@ -581,5 +553,5 @@ def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
         if companion.exists():
             os.replace(companion, aside.with_name(aside.name + suffix))
     db_path.with_name(db_path.name + "-shm").unlink(missing_ok=True)
-    _fsync_dir(db_path.parent)
+    files.fsync_dir(db_path.parent)
     return aside

@@ -68,6 +68,7 @@ from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError, slug, unique_key, validate
 from kamdesk.core.errors import InvalidInput, KamdeskError, Problem, UnknownKey
+from kamdesk.core.files import write_atomically
 from kamdesk.core.queries import FollowUp
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -1788,8 +1789,6 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def write_csv(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write :func:`csv_text` atomically (the old file stays whole on any error)."""
-    from kamdesk.core.exchange import write_atomically
-
     write_atomically(Path(path), csv_text(header, rows))
 
 
@@ -1855,8 +1854,6 @@ def people_csv(db: Database, client_id: int | None = None) -> str:
 
 def export_people_csv(db: Database, path: Path | str, client_id: int | None = None) -> int:
     """Write :func:`people_csv` atomically; returns how many people were written."""
-    from kamdesk.core.exchange import write_atomically
-
     with db.session() as session:
         if client_id is not None:
             _client(session, client_id)

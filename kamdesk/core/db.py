@@ -1,6 +1,8 @@
 """Opening the dossier database: engine, PRAGMAs, the writer lock, schema checks, migrations.
 
-SQLite-specific SQL lives here (and in the search and backup modules), nowhere else.
+SQLite-specific SQL lives here (and in the storage, search and backup modules), nowhere else;
+the primitives it builds on (raw connections, the writer lock, the revisions) are in
+:mod:`kamdesk.core.storage`.
 
 Opening a file goes through these steps, each able to refuse with a clear message before
 anything is written:
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import os
 import sqlite3
 import traceback
@@ -31,15 +32,20 @@ from typing import Any
 import filelock
 import sqlalchemy.exc
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
-from kamdesk.core import crypto, errors, files
+from kamdesk.core import backup, crypto, errors, files, search, storage
+from kamdesk.core.models import metadata
+from kamdesk.core.storage import (
+    BUSY_TIMEOUT_MS,
+    alembic_config,
+    connect_raw,
+    head_revision,
+    known_revisions,
+    writer_lock,
+)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-BUSY_TIMEOUT_MS = 5000
 ENV_DB = "KAMDESK_DB"
 
 
@@ -53,68 +59,7 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("kamdesk", appauthor=False)) / "kamdesk.db"
 
 
-def _alembic_config() -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return cfg
-
-
-def head_revision() -> str:
-    return _script_revisions(str(MIGRATIONS_DIR))[0]
-
-
-def known_revisions() -> set[str]:
-    return set(_script_revisions(str(MIGRATIONS_DIR))[1])
-
-
-@functools.lru_cache(maxsize=8)
-def _script_revisions(folder: str) -> tuple[str, frozenset[str]]:
-    """The head and all revisions of the migrations in ``folder`` (MIGRATIONS_DIR), read
-    once: Alembic parses every script each time (about 10 ms, several times per open)."""
-    script = ScriptDirectory.from_config(_alembic_config())
-    head = script.get_current_head()
-    assert head is not None
-    return head, frozenset(rev.revision for rev in script.walk_revisions())
-
-
 CACHE_KIB = 32 * 1024
-
-
-def connect_raw(
-    path: Path | str,
-    key: crypto.Key | None = None,
-    *,
-    readonly: bool = False,
-    immutable: bool = False,
-) -> sqlite3.Connection:
-    """A raw DB-API connection to a dossier file (or a copy of one): the one way to open a
-    file outside the SQLAlchemy engine, plain or encrypted alike.
-
-    - ``key``: the file's key. None: a plain file, or an encrypted file whose key is known in
-      this process (the open dossier, and copies made from it with the backup API, which keep
-      its salt: see :func:`crypto.known_key`); an encrypted file with no known key raises
-      :class:`errors.PassphraseNeeded`. A new file gets ``key`` (None: plain).
-    - ``readonly``: ``mode=ro``; ``immutable`` too: no ``-wal``/``-shm`` are created (only
-      for a file no one is writing).
-
-    Encrypted files give an ``sqlcipher3`` connection (the ``sqlite3`` API; its exceptions are
-    in :func:`crypto.database_errors`, not ``sqlite3.Error``); the key is set first, and a
-    wrong one fails on the first read (:func:`crypto.check_key` makes that a clear error).
-    The connection is in autocommit mode (``isolation_level = None``), with the busy timeout.
-    """
-    path = Path(path).expanduser().resolve()
-    if key is None:
-        key = crypto.known_key(path)
-    uri = path.as_uri()
-    if readonly or immutable:
-        uri += "?mode=ro" + ("&immutable=1" if immutable else "")
-    timeout = BUSY_TIMEOUT_MS / 1000
-    if key is None:
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout)
-    else:
-        conn = crypto.connect(uri, key, timeout=timeout, name=str(path))
-    conn.isolation_level = None
-    return conn
 
 
 def read_only_reason(path: Path) -> str | None:
@@ -257,16 +202,12 @@ def _preflight(path: Path) -> str | None:
 def _backup_copy(path: Path, revision: str) -> Path:
     """The pre-migration backup (of schema ``revision``): a verified snapshot in the backup
     folder, reason ``migration`` (see :mod:`kamdesk.core.backup`)."""
-    from kamdesk.core import backup
-
     return backup.take_backup(path, "migration")
 
 
 def _missing_columns(conn: sqlite3.Connection) -> str | None:
     """The first table or column of the models missing from the file (a damaged schema text
     can rename one and still parse). Extra columns are no concern here."""
-    from kamdesk.core.models import metadata
-
     for table in metadata.sorted_tables:
         found = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
         for column in table.columns:
@@ -285,8 +226,6 @@ def _wants_page_check(path: Path) -> bool:
     least once a day (at its first open, before the daily backup) without paying 0.7-1.1 s
     (430 MB; 3.4 s encrypted) at every open. Pages read later are checked by SQLite as they
     are read (and by SQLCipher's page HMACs); a damaged one surfaces as ``DatabaseDamaged``."""
-    from kamdesk.core import backup
-
     try:
         if path.stat().st_size <= FULL_CHECK_ALWAYS_BYTES:
             return True
@@ -308,8 +247,6 @@ def _checked_preflight(path: Path, *, readonly: bool = False) -> str | None:
     closing that connection would checkpoint the WAL into a file perhaps found damaged; the
     read-only check (and the working engine's own errors) serve then. Nor when the file cannot
     be opened for writing: the lock step says why."""
-    from kamdesk.core import backup
-
     try:
         revision = _preflight(path)
     except errors.NotADossierDatabase as exc:
@@ -371,7 +308,7 @@ def _migrate(path: Path, key: crypto.Key | None = None) -> None:
     engine = _make_engine(path, foreign_keys=False, key=key)
     try:
         with engine.connect() as conn:
-            cfg = _alembic_config()
+            cfg = alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
             conn.commit()
@@ -397,8 +334,6 @@ def _stored_value_damage(exc: ValueError, path: Path) -> errors.DatabaseDamaged 
             reading = True
     if not reading:
         return None
-    from kamdesk.core import backup
-
     return backup.damaged_error(
         path, f"{path} is damaged: a stored value in it cannot be read ({type(exc).__name__})."
     )
@@ -407,8 +342,6 @@ def _stored_value_damage(exc: ValueError, path: Path) -> errors.DatabaseDamaged 
 def _naming_backup(problem: errors.KamdeskError, path: Path) -> errors.KamdeskError:
     """Damage found while reading: the same finding, naming the newest good backup."""
     if isinstance(problem, errors.DatabaseDamaged) and problem.newest_backup is None:
-        from kamdesk.core import backup
-
         return backup.damaged_error(path, problem.detail)
     return problem
 
@@ -418,28 +351,7 @@ _KAMDESK_DIR = str(Path(__file__).resolve().parents[1])
 
 def _daily_backup(db: Database) -> None:
     """Today's backup on the first open for writing of the day (kamdesk.core.backup)."""
-    from kamdesk.core import backup
-
     backup.daily_if_due(db)
-
-
-def writer_lock(path: Path, busy: str) -> filelock.BaseFileLock:
-    """Take the one-writer lock of a dossier (``<file>.lock``; an OS lock, so it dies with
-    its process). ``busy`` is the message when another kamdesk holds it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise errors.EnvironmentProblem(f"Cannot create the folder {path.parent}: {exc}.") from exc
-    lock = filelock.FileLock(str(path) + ".lock", timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise errors.DatabaseLocked(busy) from None
-    except OSError as exc:
-        raise errors.DatabaseReadOnly(
-            f"Cannot write beside {path} ({exc.strerror}); the folder is read-only."
-        ) from exc
-    return lock
 
 
 class Database:
@@ -453,8 +365,6 @@ class Database:
         self.path = path
         self.engine = engine
         self._lock = lock
-        from kamdesk.core import backup  # db <-> backup: the cycle issue 15 breaks
-
         # no export may write over this file, its companions or its backups (core.files)
         files.protect(path, backup.backup_dir(path))
         self._protected = True
@@ -533,11 +443,9 @@ class Database:
                 crypto.forget(key)
                 raise
         if not db.readonly:
-            from kamdesk.core import encryption
-
             # what an interrupted encrypt/decrypt left beside the file (safe with the lock)
             try:
-                encryption.clear_leftovers(path)
+                storage.clear_leftovers(path)
             except BaseException:
                 db.close()
                 raise
@@ -591,8 +499,6 @@ class Database:
     def _ensure_search_index(self) -> None:
         """Fill the search index when it is empty but the dossier is not (after the migration
         that created it, or if it was lost)."""
-        from kamdesk.core import search
-
         with self.transaction() as session:
             if search.needs_rebuild(session):
                 search.rebuild(session)

@@ -31,11 +31,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kamdesk.core import crypto, errors
-from kamdesk.core.db import BUSY_TIMEOUT_MS, Database, connect_raw
-
-TEMP_SUFFIX = ".converting"
-ASIDE_SUFFIX = ".converting-old"
+from kamdesk.core import backup, crypto, errors, files
+from kamdesk.core.db import Database
+from kamdesk.core.storage import (
+    ASIDE_SUFFIX,
+    BUSY_TIMEOUT_MS,
+    TEMP_SUFFIX,
+    connect_raw,
+    remove_with_companions,
+)
 
 
 @dataclass(frozen=True)
@@ -108,41 +112,6 @@ def _existing_kind(path: Path) -> crypto.FileKind:
     if kind == "other":
         raise errors.NotADossierDatabase(f"{path} is not a kamdesk database. Nothing was changed.")
     return kind
-
-
-def clear_leftovers(path: Path) -> None:
-    """Remove what an interrupted conversion left beside the dossier: the unfinished copy and
-    the previous file kept aside (which may be unencrypted). Call only while holding the
-    writer lock: then no conversion is running, and the file at ``path`` is complete."""
-    _remove(path.with_name(path.name + TEMP_SUFFIX))
-    with contextlib.suppress(FileNotFoundError):
-        path.with_name(path.name + ASIDE_SUFFIX).unlink()
-
-
-def _companions(path: Path) -> list[Path]:
-    return [path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))]
-
-
-def _remove(path: Path) -> None:
-    for p in _companions(path):
-        with contextlib.suppress(FileNotFoundError):
-            p.unlink()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows: folders cannot be opened; its renames are durable anyway
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _failed(path: Path, exc: BaseException) -> errors.KamdeskError:
@@ -241,13 +210,11 @@ def _set_aside(path: Path, aside: Path) -> None:
         os.link(path, aside)
     except OSError:
         shutil.copy2(path, aside)
-        _fsync(aside)
+        files.fsync_file(aside)
 
 
 def _older_copies(path: Path, now_encrypted_with: crypto.Key | None) -> list[Path]:
     """Backups of the dossier not protected like it is now."""
-    from kamdesk.core import backup
-
     if now_encrypted_with is None:
         return []
     try:
@@ -294,10 +261,10 @@ def _convert(
 
         try:
             _export(path, source_key, temp, new_key)
-            _fsync(temp)
+            files.fsync_file(temp)
             _verify(temp, new_key, expected)
         except BaseException as exc:
-            _remove(temp)
+            remove_with_companions(temp)
             if isinstance(exc, Exception):
                 raise _failed(path, exc) from exc
             raise
@@ -305,9 +272,9 @@ def _convert(
         try:
             _set_aside(path, aside)
             os.replace(temp, path)
-            _fsync_dir(path.parent)
+            files.fsync_dir(path.parent)
         except OSError as exc:
-            _remove(temp)
+            remove_with_companions(temp)
             with contextlib.suppress(OSError):
                 aside.unlink()
             raise _failed(path, exc) from exc
@@ -315,10 +282,10 @@ def _convert(
             _verify(path, new_key, expected)
         except BaseException:
             os.replace(aside, path)  # back to the original: it was never modified
-            _fsync_dir(path.parent)
+            files.fsync_dir(path.parent)
             raise
         aside.unlink()
-        _fsync_dir(path.parent)
+        files.fsync_dir(path.parent)
     finally:
         db.close()
     counts = expected[0]

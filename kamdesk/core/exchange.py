@@ -19,12 +19,9 @@ file are left as they are. Nothing is ever deleted because it is missing from th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +36,7 @@ from kamdesk.core import backup, confirmations, files, search
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
-from kamdesk.core.errors import DiskFull, EnvironmentProblem, InvalidInput, Problem, UnknownKey
+from kamdesk.core.errors import InvalidInput, Problem, UnknownKey
 from kamdesk.core.queries import meeting_attendees
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024
@@ -1233,48 +1230,6 @@ def _refuse_non_finite(node: Any, loc: list[Any]) -> None:
         )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that either the whole new file or the old one is
-    there: see :func:`write_chunks_atomically`."""
-    write_chunks_atomically(path, [text])
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    write_chunks_atomically(path, [data])
-
-
-def write_chunks_atomically(path: Path, chunks: Iterable[str | bytes]) -> None:
-    """A temporary file beside ``path``, fsynced, then renamed over it. On any error the
-    temporary file is removed and the old file is untouched. The path must pass the output
-    policy of :mod:`kamdesk.core.files` (never the dossier, its backups, a device or a folder;
-    a symlink is replaced, its target untouched)."""
-    path = files.check_output(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise EnvironmentProblem(f"Cannot write in {directory}: {exc.strerror}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if exc.errno == 28:  # ENOSPC
-            raise DiskFull(
-                f"The disk is full: {path} was not written (any older copy is intact)."
-            ) from exc
-        raise EnvironmentProblem(f"Cannot write {path}: {exc.strerror}.") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 EXPORT_BATCH = 100  # clients held in memory at a time while exporting
 
 
@@ -1318,5 +1273,5 @@ def export_file(db: Database, path: Path, client_keys: Sequence[str] | None = No
             count = len(known)
         else:
             count = session.exec(select(func.count()).select_from(m.Client)).one()
-        write_chunks_atomically(path, iter_export_text(session, client_keys))
+        files.write_chunks_atomically(path, iter_export_text(session, client_keys))
     return count

@@ -14,15 +14,21 @@ file renamed over the link's own name, so the link is replaced and its target un
 link that points at a protected file is refused like the file itself.
 
 Dossiers are registered here when they are opened (``kamdesk.core.db.Database``) and forgotten
-when closed, so the check needs no argument beyond the path. Qt-free and free of kamdesk
-imports except ``errors``: every layer may use it.
+when closed, so the check needs no argument beyond the path.
+
+Every file kamdesk writes for the user (exports, PDFs, settings) is written here, atomically
+(:func:`write_chunks_atomically`). Qt-free and free of kamdesk imports except ``errors`` and
+``i18n``: every layer may use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from kamdesk.core import errors
@@ -98,3 +104,65 @@ def check_output(path: Path | str) -> Path:
                 )
             )
     return path
+
+
+# --- durable writes -----------------------------------------------------------------------------
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles, and its
+    renames are durable anyway)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that either the whole new file or the old one is
+    there: see :func:`write_chunks_atomically`."""
+    write_chunks_atomically(path, [text])
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    write_chunks_atomically(path, [data])
+
+
+def write_chunks_atomically(path: Path, chunks: Iterable[str | bytes]) -> None:
+    """A temporary file beside ``path``, fsynced, then renamed over it. On any error the
+    temporary file is removed and the old file is untouched. The path must pass the output
+    policy above (never the dossier, its backups, a device or a folder;
+    a symlink is replaced, its target untouched)."""
+    path = check_output(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise errors.EnvironmentProblem(f"Cannot write in {directory}: {exc.strerror}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno == 28:  # ENOSPC
+            raise errors.DiskFull(
+                f"The disk is full: {path} was not written (any older copy is intact)."
+            ) from exc
+        raise errors.EnvironmentProblem(f"Cannot write {path}: {exc.strerror}.") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

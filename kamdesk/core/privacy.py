@@ -53,6 +53,7 @@ from kamdesk.core import backup, errors, reports, search
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
+from kamdesk.core.files import write_atomically, write_bytes_atomically
 from kamdesk.core.i18n import _
 from kamdesk.core.settings import Settings
 
@@ -673,8 +674,6 @@ def export_file(
     now: dt.datetime | None = None,
 ) -> PersonExport:
     """Write the export to ``path``: JSON or PDF by its extension (atomically)."""
-    from kamdesk.core.exchange import write_atomically, write_bytes_atomically
-
     suffix = Path(path).suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise FieldError("file", f"{Path(path).name} must end in .json or .pdf")

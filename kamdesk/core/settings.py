@@ -16,6 +16,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.files import write_atomically
 
 SETTINGS_VERSION = 1
 
@@ -168,8 +169,6 @@ def load(path: Path | None = None) -> Settings:
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
-    from kamdesk.core.exchange import write_atomically
-
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, tomli_w.dumps(settings.model_dump()))

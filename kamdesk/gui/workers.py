@@ -155,7 +155,7 @@ def write_pdf(
 ) -> TaskHandle:
     """Build a report's HTML on the worker, make the PDF (in the render process when the
     runner is the real thread pool), write it atomically to ``path``; ``on_done(path)``."""
-    from kamdesk.core.exchange import write_bytes_atomically
+    from kamdesk.core.files import write_bytes_atomically
     from kamdesk.core.reports import html_to_pdf
 
     threaded = isinstance(runner, TaskRunner)

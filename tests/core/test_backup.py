@@ -22,7 +22,16 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from kamdesk.cli import main
-from kamdesk.core import backup, calendar_import, contacts, editing, errors, exchange, settings
+from kamdesk.core import (
+    backup,
+    calendar_import,
+    contacts,
+    editing,
+    errors,
+    exchange,
+    settings,
+    storage,
+)
 from kamdesk.core import db as dbmod
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -69,7 +78,7 @@ def test_first_open_of_the_day_takes_a_verified_daily_backup(filled: Path, time_
     assert daily.path.parent == filled.parent / "backups"
     assert daily.path.name.startswith("dossier-") and daily.path.name.endswith("-daily.db")
     # a self-contained, checked copy: one file in rollback-journal mode, same content
-    assert backup.check_file(daily.path) == dbmod.head_revision()
+    assert backup.check_file(daily.path) == storage.head_revision()
     conn = sqlite3.connect(daily.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("SELECT name FROM client").fetchone()[0] == "Wisła Pharma S.A."
@@ -149,8 +158,8 @@ def test_migration_backup_goes_to_the_backup_folder(
 ) -> None:
     from tests.core.test_db import _future_migrations
 
-    head = dbmod.head_revision()
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _future_migrations(tmp_path))
+    head = storage.head_revision()
+    monkeypatch.setattr(storage, "MIGRATIONS_DIR", _future_migrations(tmp_path))
     with Database.open(filled) as db:
         assert db.backup_path is not None
         migration = db.backup_path
@@ -164,7 +173,7 @@ def test_migration_backup_goes_to_the_backup_folder(
 def test_manual_backup_to_a_file_and_not_over_the_database(filled: Path, tmp_path: Path) -> None:
     with Database.open(filled, readonly=True) as db:
         target = backup.backup_now(db, "manual", tmp_path / "elsewhere.db")
-        assert backup.check_file(target) == dbmod.head_revision()
+        assert backup.check_file(target) == storage.head_revision()
         # the output-path policy (core.files): refused as bad input, nothing written
         with pytest.raises(errors.OutputRefused, match="dossier's database"):
             backup.backup_now(db, "manual", filled)
@@ -195,7 +204,7 @@ def test_backup_while_another_process_writes(filled: Path) -> None:
     assert writer.wait(120) == 0
     writer.stdout.close()
     for path in taken:
-        assert backup.check_file(path) == dbmod.head_revision()
+        assert backup.check_file(path) == storage.head_revision()
 
 
 # --- rotation ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import col, select
 
 from kamdesk.cli import main
-from kamdesk.core import backup, crypto, demo, encryption, errors, exchange, search
+from kamdesk.core import backup, crypto, demo, encryption, errors, exchange, search, storage
 from kamdesk.core import db as dbmod
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
@@ -134,7 +134,7 @@ def test_wrong_or_missing_passphrase_is_refused_cleanly(
         Database.open(path, passphrase="")
     # raw connections need the key too: none is known once the dossier is closed
     with pytest.raises(errors.PassphraseNeeded):
-        dbmod.connect_raw(path, readonly=True)
+        storage.connect_raw(path, readonly=True)
     assert _sha(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
 
@@ -185,13 +185,13 @@ def test_migrations_and_their_backup_on_an_encrypted_file(tmp_path: Path) -> Non
     """A file at the first schema revision, encrypted, is upgraded on open; the copy kept
     before the upgrade is encrypted with the same key."""
     path = tmp_path / "old.db"
-    script = ScriptDirectory.from_config(dbmod._alembic_config())
+    script = ScriptDirectory.from_config(storage.alembic_config())
     first = list(script.walk_revisions())[-1].revision
-    assert first != dbmod.head_revision()
+    assert first != storage.head_revision()
     key = crypto.new_key("older")
     engine = dbmod._make_engine(path, foreign_keys=False, key=key)
     with engine.connect() as conn:
-        cfg = dbmod._alembic_config()
+        cfg = storage.alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, first)
         conn.commit()
@@ -202,14 +202,14 @@ def test_migrations_and_their_backup_on_an_encrypted_file(tmp_path: Path) -> Non
         demo.load_demo(db)
         with contextlib.closing(db.connect_raw(readonly=True)) as conn_raw:
             revision = conn_raw.execute("SELECT version_num FROM alembic_version").fetchone()
-        assert revision == (dbmod.head_revision(),)
+        assert revision == (storage.head_revision(),)
         backup_copy = db.backup_path
     # the copy holds the file as it was, under the same passphrase
     key = crypto.key_for_file(backup_copy, "older")
-    with contextlib.closing(dbmod.connect_raw(backup_copy, key, readonly=True)) as conn_raw:
+    with contextlib.closing(storage.connect_raw(backup_copy, key, readonly=True)) as conn_raw:
         assert conn_raw.execute("SELECT version_num FROM alembic_version").fetchone() == (first,)
     with pytest.raises(errors.WrongPassphrase):
-        dbmod.connect_raw(backup_copy, crypto.key_for_file(backup_copy, "newer"), readonly=True)
+        storage.connect_raw(backup_copy, crypto.key_for_file(backup_copy, "newer"), readonly=True)
 
 
 def test_backups_of_an_encrypted_dossier_are_encrypted(tmp_path: Path) -> None:
@@ -327,7 +327,7 @@ def test_a_conversion_killed_midway_loses_nothing(tmp_path: Path) -> None:
     file at the path is always a whole dossier (the old one, or the new one once verified),
     and the next conversion clears the leftovers."""
     path = tmp_path / "dossier.db"
-    temp = path.with_name(path.name + encryption.TEMP_SUFFIX)
+    temp = path.with_name(path.name + storage.TEMP_SUFFIX)
     with Database.open(path) as db:
         demo.load_demo(db)
     expected = _export(path)

@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from kamdesk.core import db as dbmod
-from kamdesk.core import errors, exchange
+from kamdesk.core import errors, exchange, storage
 from kamdesk.core.db import Database
 from kamdesk.core.models import metadata
 
@@ -31,7 +31,7 @@ def test_new_database_is_at_head_and_matches_the_models(db: Database) -> None:
     conn = sqlite3.connect(db.path)
     assert (
         conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        == dbmod.head_revision()
+        == storage.head_revision()
     )
     conn.close()
     with db.engine.connect() as connection:
@@ -51,7 +51,7 @@ def test_connections_use_wal_foreign_keys_and_busy_timeout(db: Database) -> None
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == dbmod.BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == storage.BUSY_TIMEOUT_MS
 
 
 def test_constraints_live_in_the_database(db: Database, sample: dict[str, Any]) -> None:
@@ -240,9 +240,9 @@ def downgrade():
 
 def _future_migrations(tmp_path: Path, extra: str = "pass") -> Path:
     folder = tmp_path / "migrations"
-    shutil.copytree(dbmod.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(storage.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "versions" / "0002_test.py").write_text(
-        SECOND_REVISION.format(head=dbmod.head_revision(), extra=extra)
+        SECOND_REVISION.format(head=storage.head_revision(), extra=extra)
     )
     return folder
 
@@ -260,8 +260,8 @@ def test_migration_keeps_a_copy_and_keeps_child_rows(
     conn.close()
     assert all(children_before.values())
 
-    head = dbmod.head_revision()
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _future_migrations(tmp_path))
+    head = storage.head_revision()
+    monkeypatch.setattr(storage, "MIGRATIONS_DIR", _future_migrations(tmp_path))
     with Database.open(db_path) as db:
         assert db.backup_path is not None and db.backup_path.exists()
         backup = db.backup_path
@@ -286,9 +286,9 @@ def test_failing_migration_rolls_back_whole(
     with Database.open(db_path) as db:
         exchange.import_text(db, json.dumps(sample), "sample")
     # the migration breaks a reference: foreign_key_check must catch it and undo everything
-    head = dbmod.head_revision()
+    head = storage.head_revision()
     extra = "op.execute('UPDATE stakeholder SET client_id = 999')"
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _future_migrations(tmp_path, extra))
+    monkeypatch.setattr(storage, "MIGRATIONS_DIR", _future_migrations(tmp_path, extra))
     with pytest.raises(Exception, match="broken references"):
         Database.open(db_path)
     conn = sqlite3.connect(db_path)
@@ -323,7 +323,7 @@ def test_0008_old_notes_stay_private_until_marked_shared(tmp_path: Path) -> None
         demo.load_demo(db)
     engine = dbmod._make_engine(path, foreign_keys=False)
     with engine.connect() as conn:  # back to the schema before 0008, as an older kamdesk left it
-        cfg = dbmod._alembic_config()
+        cfg = storage.alembic_config()
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007")
         conn.commit()
@@ -340,7 +340,7 @@ def test_0008_old_notes_stay_private_until_marked_shared(tmp_path: Path) -> None
         assert db.backup_path is not None  # the upgrade kept a copy first
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
-        dbmod.head_revision()
+        storage.head_revision()
     )
     after = conn.execute(
         "SELECT id, summary, decisions, summary_shared, private FROM meeting_notes ORDER BY id"
@@ -358,11 +358,11 @@ def test_the_substance_migration_fills_old_rows_and_makes_the_dossier_secret(
     """A dossier written before revision 0009 (at 0008) keeps its rows, gets the new columns
     with their defaults, and a secret of its own for sealing exported ticks."""
     old = tmp_path / "old-migrations"
-    shutil.copytree(dbmod.MIGRATIONS_DIR, old, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(storage.MIGRATIONS_DIR, old, ignore=shutil.ignore_patterns("__pycache__"))
     (old / "versions" / "0009_substance_and_sealed_ticks.py").unlink()
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", old)
+    monkeypatch.setattr(storage, "MIGRATIONS_DIR", old)
     with Database.open(db_path):
-        assert dbmod.head_revision() == "0008"
+        assert storage.head_revision() == "0008"
     monkeypatch.undo()
     # rows as that version wrote them (today's code would write today's columns)
     conn = sqlite3.connect(db_path)

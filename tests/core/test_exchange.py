@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kamdesk.core import exchange
+from kamdesk.core import exchange, files
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, UnknownKey
@@ -521,11 +521,11 @@ def test_export_never_leaves_a_half_written_file(
     def failing_fsync(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exchange.os, "fsync", failing_fsync)
+    monkeypatch.setattr(files.os, "fsync", failing_fsync)
     from kamdesk.core.errors import DiskFull
 
     with pytest.raises(DiskFull):
-        exchange.write_atomically(target, "new content " * 1000)
+        files.write_atomically(target, "new content " * 1000)
     assert target.read_text() == "old content"
     assert list(tmp_path.iterdir()) == [target]
 

@@ -741,7 +741,7 @@ class MeetingWorkspace(QWidget):
 
     def export_calendar(self, path: Path) -> None:
         from kamdesk.core import calendar
-        from kamdesk.core.exchange import write_bytes_atomically
+        from kamdesk.core.files import write_bytes_atomically
 
         try:
             write_bytes_atomically(

@@ -307,7 +307,7 @@ class NotesView(QWidget):
     def export(self, path: Path) -> None:
         """Write the notes of the selected meeting; the format follows the file's extension."""
         from kamdesk.core import notes_export, settings
-        from kamdesk.core.exchange import write_bytes_atomically
+        from kamdesk.core.files import write_bytes_atomically
 
         self.form.flush()  # what was typed a moment ago goes out too
         self.next_form.flush()

@@ -358,7 +358,7 @@ class PeopleView(QWidget):
     def export_person(self, path: Path) -> None:
         """Write the selected person's export: JSON here, a PDF off the GUI thread when the
         window has a thread runner."""
-        from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+        from kamdesk.core.files import write_atomically, write_bytes_atomically
         from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
 
         current = self._current()

@@ -59,7 +59,7 @@ from kamdesk.core import editing, relmap
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.exchange import write_atomically, write_bytes_atomically
+from kamdesk.core.files import write_atomically, write_bytes_atomically
 from kamdesk.gui.widgets.listeditor import AddOrDeleteRow
 
 DASHES = {

@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.exchange import write_bytes_atomically
+from kamdesk.core.files import write_bytes_atomically
 
 
 def load_document(pdf: bytes, parent: QWidget | None = None) -> tuple[QPdfDocument, QBuffer]:
