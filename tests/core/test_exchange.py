@@ -7,12 +7,12 @@ import json
 import sqlite3
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import jsonschema
 import pytest
 
-from kamdesk.core import exchange, files
+from kamdesk.core import enums, exchange, files
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, UnknownKey
@@ -686,3 +686,33 @@ def test_the_new_fields_are_validated(
     with pytest.raises(InvalidInput) as err:
         exchange.import_text(db, json.dumps(sample), "bad")
     assert message in str(err.value) + " ".join(str(p) for p in err.value.problems)
+
+
+def test_the_formats_vocabularies_are_the_enums() -> None:
+    """The exchange format spells each closed vocabulary as a Literal (for its messages and its
+    JSON Schema); each must hold exactly the values of its enum in enums.py, which the tables
+    and the GUI use: a value added to one and not the other would import and then fail."""
+    pairs = {
+        doc.KeyReason: enums.KeyReason,
+        doc.KeyLevel: enums.KeyLevel,
+        doc.PlanKind: enums.PlanKind,
+        doc.PlanStatus: enums.PlanStatus,
+        doc.IssueKind: enums.IssueKind,
+        doc.IssueStatus: enums.IssueStatus,
+        doc.BuyingRole: enums.BuyingRole,
+        doc.Attitude: enums.Attitude,
+        doc.StageName: enums.Stage,
+        doc.InfoSource: enums.InfoSource,
+        doc.RelationKind: enums.RelationKind,
+        doc.MeetingKind: enums.MeetingKind,
+        doc.MeetingMode: enums.MeetingMode,
+        doc.VerdictName: enums.Verdict,
+        doc.AchievedName: enums.Achieved,
+    }
+    for literal, enum in pairs.items():
+        assert list(get_args(literal)) == [e.value for e in enum], enum.__name__
+    # every StrEnum of enums.py has its Literal here
+    strenums = {
+        v for v in vars(enums).values() if isinstance(v, type) and v.__module__ == enums.__name__
+    }
+    assert strenums == set(pairs.values())
