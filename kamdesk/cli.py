@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kamdesk import __version__
 from kamdesk.core import errors
@@ -511,7 +511,7 @@ def _import_people(path: Path, args: argparse.Namespace) -> int:
     import (exit 2, nothing written) unless --skip-bad is given."""
     from kamdesk.core import contacts
 
-    kind = "vcard" if args.command == "import-vcard" else "csv"
+    kind: Literal["vcard", "csv"] = "vcard" if args.command == "import-vcard" else "csv"
     mapping: Any = getattr(args, "mapping", None)
     if getattr(args, "map", None):
         if mapping is not None:

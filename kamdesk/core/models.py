@@ -40,6 +40,10 @@ NAMING_CONVENTION = {
 metadata: MetaData = SQLModel.metadata
 metadata.naming_convention = NAMING_CONVENTION
 
+# The base of every table, by a name of ours: the GUI's editors take "any table" without
+# importing SQLModel themselves (the GUI imports no database library).
+Table = SQLModel
+
 
 def enum_check(column: str, enum: type[StrEnum], nullable: bool = True) -> CheckConstraint:
     values = ", ".join(f"'{member.value}'" for member in enum)

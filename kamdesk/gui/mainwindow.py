@@ -42,15 +42,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
 from kamdesk import __version__
-from kamdesk.core import editing, readiness, search, settings
+from kamdesk.core import editing, readiness, reading, search, settings
 from kamdesk.core import models as m
-from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
-from kamdesk.core.queries import portfolio_rows
+from kamdesk.gui import operations
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
+from kamdesk.gui.operations import Runner
 from kamdesk.gui.views.followups import FollowUpsView
 from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
@@ -62,6 +61,7 @@ from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
 from kamdesk.gui.widgets.listeditor import SheetView
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
+from kamdesk.gui.widgets.tables import cell
 from kamdesk.gui.workers import TaskRunner
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -71,10 +71,10 @@ class MainWindow(QMainWindow):
     sig_dossier_saved = Signal(str)  # the path of a dossier PDF just written
     FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
 
-    def __init__(self, db: Database, runner: Any = None):
+    def __init__(self, db: Database, runner: Runner | None = None):
         super().__init__()
         self.db = db
-        self.runner = runner or TaskRunner(self)
+        self.runner: Runner = runner or TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         meetings_layout.addWidget(self.meetings)
         meetings_layout.addLayout(meeting_buttons)
         self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
-        self.people = PeopleView(self.db, self.undo_stack, self.tabs)
+        self.people = PeopleView(self.db, self.undo_stack, self.runner, self.tabs)
         self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
@@ -356,12 +356,8 @@ class MainWindow(QMainWindow):
             self.proxy.setFilterRegularExpression(QRegularExpression())
             self.hits.hide()
             return
-        with self.db.session() as session:
-            found = search.search(session, text)
-        client_keys = {}
-        with self.db.session() as session:
-            for client_id, key in session.exec(select(m.Client.id, m.Client.key)):
-                client_keys[client_id] = key
+        found = reading.search_hits(self.db, text)
+        client_keys = reading.client_keys(self.db)
         keys = {client_keys[h.client_id] for h in found if h.client_id in client_keys}
         pattern = "^(" + "|".join(re.escape(k) for k in sorted(keys)) + ")$" if keys else "^$"
         self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
@@ -386,29 +382,20 @@ class MainWindow(QMainWindow):
         hit = item.data(Qt.ItemDataRole.UserRole)
         if not isinstance(hit, search.Hit):
             return
-        with self.db.session() as session:
-            client = session.get(m.Client, hit.client_id)
-            meeting_key = None
-            if hit.kind in ("meeting", "notes"):
-                meeting = session.get(m.Meeting, hit.ref_id)
-                meeting_key = meeting.key if meeting else None
-            person_key = None
-            if hit.kind == "person":
-                person = session.get(m.Stakeholder, hit.ref_id)
-                person_key = person.key if person else None
-        if client is None:
+        target = reading.hit_target(self.db, hit)
+        if target is None:
             return
         for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data(ClientKeyRole) == client.key:
+            if self.proxy.index(row, 0).data(ClientKeyRole) == target.client_key:
                 self.table.selectRow(row)
-        if person_key:
+        if target.person_key:
             self.tabs.setCurrentWidget(self.people)
-            self.people.select_person(person_key)
+            self.people.select_person(target.person_key)
         elif hit.kind == "notes":
             self.tabs.setCurrentWidget(self.notes)
             self.notes.select_meeting(hit.ref_id)
-        elif meeting_key:
-            self.open_meeting(meeting_key)
+        elif target.meeting_key:
+            self.open_meeting(target.meeting_key)
         else:
             self.tabs.setCurrentWidget(self.overview)
 
@@ -420,8 +407,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         current = self.current_client_key()
-        with self.db.session() as session:
-            self.model.set_rows(portfolio_rows(session, rates=settings.load().exchange_rates))
+        self.model.set_rows(reading.portfolio_rows(self.db, settings.load().exchange_rates))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         row = 0
         for r in range(self.proxy.rowCount()):
@@ -443,9 +429,10 @@ class MainWindow(QMainWindow):
         def work() -> dict[str, tuple[bool, int]]:
             return readiness.scores(db, keys)
 
-        self.runner.run(
-            work, self.model.set_readiness, lambda exc: self.statusBar().showMessage(str(exc), 8000)
-        )
+        def failed(exc: BaseException) -> None:
+            self.statusBar().showMessage(operations.failure_text(exc), 8000)
+
+        self.runner.run(work, self.model.set_readiness, failed)
 
     def current_client_key(self) -> str | None:
         index = self.table.currentIndex()
@@ -454,12 +441,8 @@ class MainWindow(QMainWindow):
     def show_client(self) -> None:
         """Show the selected client: the visible tab loads it now, the others when shown."""
         key = self.current_client_key()
-        client_id = None
-        if key is not None:
-            with self.db.session() as session:
-                client_id = session.exec(select(m.Client.id).where(m.Client.key == key)).one()
-        self.shown_client_id = client_id
-        self._loaded_tabs: set[QWidget] = set()
+        self.shown_client_id = reading.client_id(self.db, key) if key is not None else None
+        self._loaded_tabs = set()
         self._load_tab(self.tabs.currentWidget())
 
     def _tab_loaders(self) -> dict[QWidget, Any]:
@@ -481,7 +464,7 @@ class MainWindow(QMainWindow):
             widget.reload()  # type: ignore[attr-defined]  # FollowUpsView or PortfolioView
             return
         loader = self._tab_loaders().get(widget) if widget is not None else None
-        if loader is not None and widget not in self._loaded_tabs:
+        if loader is not None and widget is not None and widget not in self._loaded_tabs:
             loader(self.shown_client_id)
             self._loaded_tabs.add(widget)
 
@@ -515,10 +498,7 @@ class MainWindow(QMainWindow):
             # queued by the last edits saved while closing: the dossier is closed by now, and a
             # session opened on it would leave a connection nobody closes
             return
-        with self.db.session() as session:
-            rows = portfolio_rows(
-                session, rates=settings.load().exchange_rates, client_ids=client_ids
-            )
+        rows = reading.portfolio_rows(self.db, settings.load().exchange_rates, client_ids)
         if client_ids is not None:
             self.model.update_rows(rows)
             self._compute_readiness(
@@ -541,24 +521,11 @@ class MainWindow(QMainWindow):
             self.client_title.setText(self.tr("No client selected"))
             return
         prefs = settings.load()
-        with self.db.session() as session:
-            client = session.exec(select(m.Client).where(m.Client.key == key)).one()
-            self.client_title.setText(client.name)
-            meetings = list(
-                session.exec(
-                    select(m.Meeting)
-                    .where(m.Meeting.client_id == client.id)
-                    .order_by(col(m.Meeting.starts_at_utc).desc())
-                )
-            )
-            now = dt.datetime.now(dt.UTC)
-            reports = [  # a meeting already held has no readiness to check
-                None
-                if mt.starts_at is not None and mt.starts_at < now
-                else readiness.evaluate(load_meeting_context(session, mt.key), prefs)
-                for mt in meetings
-            ]
-        for mt, report in zip(meetings, reports, strict=True):
+        client = reading.client(self.db, key)
+        self.client_title.setText(client.name)
+        assert client.id is not None
+        now = dt.datetime.now(dt.UTC)
+        for mt, report in reading.meetings_with_readiness(self.db, client.id, prefs, now):
             row = self.meetings.rowCount()
             self.meetings.insertRow(row)
             start = mt.starts_at
@@ -588,7 +555,7 @@ class MainWindow(QMainWindow):
         self.meetings.resizeColumnToContents(0)
 
     def _meeting_key(self, row: int) -> str:
-        return self.meetings.item(row, 0).data(MeetingKeyRole)
+        return cell(self.meetings, row, 0).data(MeetingKeyRole)
 
     def open_meeting(self, key: str) -> MeetingWorkspace:
         if key in self.workspaces:
@@ -597,6 +564,7 @@ class MainWindow(QMainWindow):
         workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
         workspace.sig_changed.connect(self._refresh_meetings)
         client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
+        assert client_id is not None  # a stored client
         workspace.sig_changed.connect(
             lambda: QTimer.singleShot(0, lambda: self._refresh_portfolio([client_id]))
         )
@@ -636,7 +604,7 @@ class MainWindow(QMainWindow):
                 self.portfolio_view = None
             self._stale_views.discard(widget)
             self.tabs.removeTab(index)
-            widget.deleteLater()
+            widget.deleteLater()  # type: ignore[union-attr]  # it is one of the two, not None
 
     def import_dialog(self, kind: str, path: Any = None) -> QDialog:
         """The import dialog for the selected client's people or meetings (a vCard/CSV or a
@@ -684,20 +652,15 @@ class MainWindow(QMainWindow):
     def save_dossier(self, client_key: str, path: Path) -> None:
         """Build the dossier's HTML on the worker, make the PDF in the render process, and
         write it atomically; the status bar says when it is done."""
-        from kamdesk.core import dossier
-        from kamdesk.gui.workers import write_pdf
-
         db = self.db
         self.dossier_action.setEnabled(False)
-        with db.session() as session:
-            name = session.exec(select(m.Client.name).where(m.Client.key == client_key)).first()
+        name = reading.client_name(db, client_key)
         self.statusBar().showMessage(
             self.tr("Making the dossier of {client}…").format(client=name or client_key)
         )
 
         def html() -> str:
-            with db.session() as session:
-                return dossier.build_html(session, client_key, settings.load())
+            return reading.dossier_html(db, client_key, settings.load())
 
         def done(written: Path) -> None:
             self.dossier_action.setEnabled(True)
@@ -709,9 +672,9 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             self.dossier_action.setEnabled(True)
             self.statusBar().clearMessage()
-            QMessageBox.critical(self, self.tr("The dossier could not be made"), str(exc))
+            operations.show_failure(self, self.tr("The dossier could not be made"), exc)
 
-        write_pdf(self.runner, html, path, done, failed)
+        operations.save_pdf(self.runner, html, path, done, failed)
 
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""
@@ -836,14 +799,13 @@ class MainWindow(QMainWindow):
             self.tr("Delete this meeting?"),
             self.tr(
                 "Delete “{title}” with its preparation and notes? You can undo this (Ctrl+Z)."
-            ).format(title=self.meetings.item(row, 1).text()),
+            ).format(title=cell(self.meetings, row, 1).text()),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_meeting(self._meeting_key(row))
 
     def delete_meeting(self, key: str) -> None:
-        with self.db.session() as session:
-            meeting_id = session.exec(select(m.Meeting.id).where(m.Meeting.key == key)).one()
+        meeting_id = reading.meeting_id(self.db, key)
         state: dict[str, Any] = {}
 
         def do() -> None:
@@ -894,8 +856,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Not done"), str(command.error))
 
     def select_client_id(self, client_id: int) -> None:
-        with self.db.session() as session:
-            key = session.exec(select(m.Client.key).where(m.Client.id == client_id)).first()
+        key = reading.client_key(self.db, client_id)
         for row in range(self.proxy.rowCount()):
             if self.proxy.index(row, 0).data(ClientKeyRole) == key:
                 self.table.selectRow(row)
@@ -992,8 +953,7 @@ class MainWindow(QMainWindow):
         self.search_timer.stop()
         self.flush_edits()
         self._closing = True
-        if isinstance(self.runner, TaskRunner):
-            self.runner.wait(60000)
+        self.runner.wait(60000)  # let a write under way finish
         QSettings().setValue("mainwindow/geometry", self.saveGeometry())
         if getattr(self, "idle_lock", None) is not None:
             self.idle_lock.stop()

@@ -1,10 +1,13 @@
-"""The one way to run work off the GUI thread.
+"""The one way to run work off the GUI thread (the machinery; views use it through
+``gui.operations``, which types it and adds the default failure dialog).
 
 ``TaskRunner.run(fn, on_done, on_failed)`` runs ``fn()`` in Qt's thread pool; the callbacks
-come back on the GUI thread through queued signals. ``fn`` must not touch widgets, and opens
-its own database session if it needs one. A task's result can be abandoned (``cancel()``):
-WeasyPrint has no cancel, so the work finishes but nobody hears of it. Tests may swap in
-``SyncRunner``, which runs everything at once on the calling thread.
+come back on the GUI thread through queued signals. ``fn`` must not touch widgets; it reads
+and writes through the core's services (each opens its own session). A task's result can be
+abandoned (``cancel()``): WeasyPrint has no cancel, so the work finishes but nobody hears of
+it. ``render_pdf(html)`` (called inside a task) makes a PDF where this runner makes them: the
+thread runner in the render process, so the event loop keeps its rhythm. Tests may swap in
+``SyncRunner``, which runs everything at once on the calling thread and renders in-process.
 """
 
 from __future__ import annotations
@@ -85,6 +88,9 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
 
+    def render_pdf(self, html: str) -> bytes:
+        return render_pdf_in_process(html)
+
 
 class SyncRunner:
     """Same interface, no threads: for tests that want determinism."""
@@ -108,6 +114,11 @@ class SyncRunner:
 
     def wait(self, msecs: int = 0) -> bool:
         return True
+
+    def render_pdf(self, html: str) -> bytes:
+        from kamdesk.core.reports import html_to_pdf  # WeasyPrint, loaded when first needed
+
+        return html_to_pdf(html)
 
 
 # --- PDF rendering in a separate process -------------------------------------------------------
@@ -144,26 +155,3 @@ def shutdown_render_process() -> None:
     if _pdf_pool is not None:
         _pdf_pool.shutdown(wait=False, cancel_futures=True)
         _pdf_pool = None
-
-
-def write_pdf(
-    runner: Any,
-    build_html: Callable[[], str],
-    path: Any,
-    on_done: Callable[[Any], None],
-    on_failed: Callable[[BaseException], None],
-) -> TaskHandle:
-    """Build a report's HTML on the worker, make the PDF (in the render process when the
-    runner is the real thread pool), write it atomically to ``path``; ``on_done(path)``."""
-    from kamdesk.core.files import write_bytes_atomically
-    from kamdesk.core.reports import html_to_pdf
-
-    threaded = isinstance(runner, TaskRunner)
-
-    def work() -> Any:
-        html = build_html()
-        write_bytes_atomically(path, render_pdf_in_process(html) if threaded else html_to_pdf(html))
-        return path
-
-    handle: TaskHandle = runner.run(work, on_done, on_failed)
-    return handle

@@ -47,6 +47,8 @@ if connection is not None:
     _run(connection)
 else:
     url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # only kamdesk runs these migrations, and it always passes a connection
+        raise RuntimeError("no connection and no sqlalchemy.url to migrate")
     engine = create_engine(url)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys = OFF")

@@ -139,3 +139,34 @@ def test_no_import_inside_a_function_hides_a_cycle() -> None:
                     hiding.append(f"{path.relative_to(PACKAGE.parent)}:{line} {' -> '.join(chain)}")
     assert checked > 10  # the walk saw the deferred imports that exist
     assert hiding == []
+
+
+def _session_calls(tree: ast.Module) -> list[int]:
+    """Lines where ``<anything>.session(...)`` is called: a database session opened."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "session"
+    ]
+
+
+def test_the_session_finder_sees_a_session() -> None:
+    code = "def f(db):\n    with db.session() as s:\n        return s\n"
+    assert _session_calls(ast.parse(code)) == [2]
+
+
+def test_the_gui_opens_no_database_session() -> None:
+    """The GUI reads through ``core.reading`` and writes through ``core.editing`` (one way:
+    storage → core services → GUI); import-linter keeps SQLModel and SQLAlchemy out of it,
+    this keeps a session borrowed from the ``Database`` out."""
+    gui = PACKAGE / "gui"
+    files = sorted(gui.rglob("*.py"))
+    assert len(files) > 20  # the whole GUI was read
+    opened = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for path in files
+        for line in _session_calls(ast.parse(path.read_text(), str(path)))
+    ]
+    assert opened == []

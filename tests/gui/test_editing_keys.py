@@ -146,7 +146,7 @@ def test_autosaves_and_reloads_under_an_open_cell_keep_its_text_and_row(
     window.tabs.setCurrentWidget(notes)
     held = sql(window, "SELECT id FROM meeting WHERE key = 'adriatica-welfare-review-2026'")
     assert notes.select_meeting(held)
-    actions = notes.actions
+    actions = notes.action_list
     assert actions.model.rowCount() >= 3
     before = _rows(window, ACTIONS.format(notes=notes.notes))
     target = actions.model.rows[1].id

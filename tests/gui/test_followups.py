@@ -53,14 +53,16 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
     # an action ticked in the notes shows in the follow-ups when they are shown again
     window.tabs.setCurrentWidget(view)
     window.tabs.setCurrentWidget(window.notes)
-    done_col = next(i for i, c in enumerate(window.notes.actions.model.columns) if c.name == "done")
+    done_col = next(
+        i for i, c in enumerate(window.notes.action_list.model.columns) if c.name == "done"
+    )
     row = next(
         r
-        for r in range(window.notes.actions.model.rowCount())
-        if not window.notes.actions.model.rows[r].done
+        for r in range(window.notes.action_list.model.rowCount())
+        if not window.notes.action_list.model.rows[r].done
     )
-    assert window.notes.actions.model.setData(
-        window.notes.actions.model.index(row, done_col),
+    assert window.notes.action_list.model.setData(
+        window.notes.action_list.model.index(row, done_col),
         Qt.CheckState.Checked.value,
         Qt.ItemDataRole.CheckStateRole,
     )

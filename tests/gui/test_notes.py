@@ -21,9 +21,9 @@ def test_writing_notes_for_a_meeting(qtbot, window: MainWindow) -> None:
     notes = window.notes
     upcoming = sql(window, "SELECT id FROM meeting WHERE key = 'patika-q1-listing'")
     assert notes.select_meeting(upcoming)
-    assert not notes.write_button.isHidden() and notes.scroll.isHidden()
+    assert not notes.write_button.isHidden() and notes.scroll_area.isHidden()
     notes.write_notes()
-    assert notes.notes is not None and not notes.scroll.isHidden()
+    assert notes.notes is not None and not notes.scroll_area.isHidden()
     summary = notes.form.fields["summary"]
     summary.widget.setPlainText("Listing agreed for 214 pharmacies from January.")
     qtbot.waitUntil(
@@ -32,13 +32,13 @@ def test_writing_notes_for_a_meeting(qtbot, window: MainWindow) -> None:
             == "Listing agreed for 214 pharmacies from January."
         )
     )
-    notes.actions.add()
-    assert notes.actions.model.rowCount() == 1
-    done_col = next(i for i, c in enumerate(notes.actions.model.columns) if c.name == "done")
+    notes.action_list.add()
+    assert notes.action_list.model.rowCount() == 1
+    done_col = next(i for i, c in enumerate(notes.action_list.model.columns) if c.name == "done")
     from PySide6.QtCore import Qt
 
-    assert notes.actions.model.setData(
-        notes.actions.model.index(0, done_col),
+    assert notes.action_list.model.setData(
+        notes.action_list.model.index(0, done_col),
         Qt.CheckState.Checked.value,
         Qt.ItemDataRole.CheckStateRole,
     )
@@ -73,7 +73,7 @@ def test_existing_notes_show_with_their_self_review(window: MainWindow) -> None:
     )
     assert notes.select_meeting(past)
     assert notes.form.fields["summary"].widget.toPlainText()
-    assert notes.actions.model.rowCount() >= 1
+    assert notes.action_list.model.rowCount() >= 1
     assert all(combo.currentData() in ("ok", "slip") for combo in notes.review.values())
 
 

@@ -119,7 +119,7 @@ def test_erase_runs_off_the_gui_thread_with_the_window_runner(qtbot, window: Mai
     dialog waits, then shows the result, and the undo stack is cleared on the GUI thread."""
     from kamdesk.gui.workers import TaskRunner
 
-    window.runner = TaskRunner(window)
+    window.runner = window.people.runner = TaskRunner(window)
     people = window.people
     assert people.select_person("wrobel")
     people.erase_button.click()

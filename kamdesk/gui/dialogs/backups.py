@@ -14,7 +14,7 @@ Signals:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
 from kamdesk.core import backup, settings
 from kamdesk.core.db import Database
 from kamdesk.core.errors import DatabaseDamaged, KamdeskError
+from kamdesk.gui import operations
+from kamdesk.gui.operations import Runner
 
 REASON_LABELS = {
     "daily": "daily",
@@ -61,12 +63,12 @@ def _size(size: int) -> str:
 class BackupsDialog(QDialog):
     sig_restore_requested = Signal(object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None, runner: Any = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, runner: Runner | None = None):
         super().__init__(parent)
         from kamdesk.gui.workers import TaskRunner
 
         self.db = db
-        self.runner = runner or TaskRunner(self)
+        self.runner: Runner = runner or TaskRunner(self)
         self.restore_file: Path | None = None
         self.backups: list[backup.BackupInfo] = []
         tr = self.tr
@@ -164,9 +166,7 @@ class BackupsDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.backup_button.setEnabled(True)
             self.status.setText("")
-            if not isinstance(exc, KamdeskError):
-                raise exc
-            QMessageBox.warning(self, self.tr("No backup taken"), str(exc))
+            operations.show_failure(self, self.tr("No backup taken"), exc)
 
         self.runner.run(lambda: backup.backup_now(db, "manual"), done, failed)
 

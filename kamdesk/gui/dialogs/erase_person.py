@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from kamdesk.core import privacy
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.gui import operations
 
 # erase(reason, done, failed): does the work and calls back on the GUI thread
 EraseFn = Callable[
@@ -186,7 +187,9 @@ class ErasePersonDialog(QDialog):
         elif isinstance(exc, KamdeskError):
             self.error.setText(str(exc))
         else:
-            self.error.setText(self.tr("The erasure failed: {error}").format(error=exc))
+            self.error.setText(
+                self.tr("The erasure failed: {error}").format(error=operations.failure_text(exc))
+            )
         self._update()
 
     def _erased(self, result: privacy.ErasureResult) -> None:

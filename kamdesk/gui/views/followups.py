@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing
+from kamdesk.core import editing, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.queries import FollowUp, follow_ups
+from kamdesk.core.queries import FollowUp
 from kamdesk.gui.widgets.recordform import ActionCommand
+from kamdesk.gui.widgets.tables import cell
 
 OVERDUE = QColor("#b71c1c")
 COLUMNS = ("Due", "Client", "Meeting", "Action", "Owner", "Done")
@@ -91,8 +92,7 @@ class FollowUpsView(QWidget):
 
     def reload(self) -> None:
         self.today = dt.date.today()
-        with self.db.session() as session:
-            self.rows = follow_ups(session, include_done=self.show_done.isChecked())
+        self.rows = reading.follow_ups(self.db, include_done=self.show_done.isChecked())
         self._fill()
 
     def visible_rows(self) -> list[FollowUp]:
@@ -166,7 +166,7 @@ class FollowUpsView(QWidget):
             QMessageBox.warning(self, self.tr("Not saved"), str(command.error))
 
     def _open(self, table_row: int, _column: int) -> None:
-        action_id = self.table.item(table_row, 0).data(Qt.ItemDataRole.UserRole)
+        action_id = cell(self.table, table_row, 0).data(Qt.ItemDataRole.UserRole)
         row = next(r for r in self.rows if r.action_id == action_id)
         self.sig_open.emit(row.client_id, row.meeting_id)
 

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import editing
+from kamdesk.core import editing, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
@@ -104,10 +103,10 @@ class NeedsTab(ClientLists):
         self.products = QListWidget(self)
         self.products.setAccessibleName(self.tr("Products answering the selected need"))
         self.products.setMaximumHeight(160)
-        self.layout().addWidget(
-            QLabel(self.tr("Our products that answer the selected need:"), self)
-        )
-        self.layout().addWidget(self.products)
+        layout = self.layout()
+        assert layout is not None  # the base class laid out the editor
+        layout.addWidget(QLabel(self.tr("Our products that answer the selected need:"), self))
+        layout.addWidget(self.products)
         editor.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_products())
         self.products.itemChanged.connect(self._product_toggled)
         self._loading = False
@@ -126,9 +125,7 @@ class NeedsTab(ClientLists):
         self.products.clear()
         need = self.need_id()
         linked = set(editing.need_products(self.db, need)) if need is not None else set()
-        with self.db.session() as session:
-            products = list(session.exec(select(m.Product).order_by(col(m.Product.name))))
-        for product in products:
+        for product in reading.products(self.db):
             item = QListWidgetItem(product.name)
             item.setData(Qt.ItemDataRole.UserRole, product.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -313,16 +310,10 @@ def finance_figures(db: Database, client_id: int) -> str:
     """Plan attainment per period, growth and money owed, in one line for the Finances tab."""
     from kamdesk.core import analytics
 
-    with db.session() as session:
-        client = session.get(m.Client, client_id)
-        financials = list(
-            session.exec(select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == client_id))
-        )
-        targets = list(
-            session.exec(select(m.SalesTarget).where(m.SalesTarget.client_id == client_id))
-        )
-    if client is None:
+    figures = reading.finances(db, client_id)
+    if figures is None:
         return ""
+    client, financials, targets = figures.client, figures.periods, figures.targets
     parts = [
         f"{a.period}: {a.ratio * 100:.0f} % of target"
         for a in analytics.attainment(targets, financials)
@@ -343,10 +334,4 @@ def finance_figures(db: Database, client_id: int) -> str:
 
 
 def _people_choices(db: Database, client_id: int, nobody: str) -> list[tuple[int | None, str]]:
-    with db.session() as session:
-        people = session.exec(
-            select(m.Stakeholder)
-            .where(m.Stakeholder.client_id == client_id)
-            .order_by(col(m.Stakeholder.name))
-        )
-        return [(None, nobody), *((p.id, p.name) for p in people)]
+    return [(None, nobody), *((p.id, p.name) for p in reading.people(db, client_id))]

@@ -41,24 +41,42 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import brief, confirmations, editing, readiness, settings
+from kamdesk.core import brief, confirmations, editing, readiness, reading, settings
 from kamdesk.core import models as m
-from kamdesk.core.context import MeetingContext, load_meeting_context
+from kamdesk.core.context import MeetingContext
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.gui import operations
+from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.checklist import ChecklistPanel
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import Field, FieldCommand, add_field_row
-from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
 
 UNSET_DATE = QDateTime(2000, 1, 1, 0, 0, 0)
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _text_writer(box: QPlainTextEdit) -> Callable[[str | None], None]:
+    def write(value: str | None) -> None:
+        box.setPlainText(value or "")
+
+    return write
+
+
+def _lines_reader(box: QPlainTextEdit) -> Callable[[], list[str]]:
+    return lambda: _lines(box.toPlainText())
+
+
+def _lines_writer(box: QPlainTextEdit) -> Callable[[list[str] | None], None]:
+    def write(value: list[str] | None) -> None:
+        box.setPlainText("\n".join(value or []))
+
+    return write
 
 
 class LessonsEditor(QWidget):
@@ -111,7 +129,7 @@ class MeetingWorkspace(QWidget):
         db: Database,
         meeting_key: str,
         undo_stack: QUndoStack,
-        runner: Any,
+        runner: Runner,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -131,8 +149,7 @@ class MeetingWorkspace(QWidget):
     # -- data --
 
     def _load(self) -> MeetingContext:
-        with self.db.session() as session:
-            return load_meeting_context(session, self.key)
+        return reading.meeting_context(self.db, self.key)
 
     @property
     def meeting_id(self) -> int:
@@ -303,8 +320,8 @@ class MeetingWorkspace(QWidget):
                 label,
                 column,
                 box,
-                lambda b=box: b.toPlainText(),
-                lambda v, b=box: b.setPlainText(v or ""),
+                box.toPlainText,
+                _text_writer(box),
                 box.textChanged,
             )
         for column, label in (
@@ -318,8 +335,8 @@ class MeetingWorkspace(QWidget):
                 label,
                 column,
                 box,
-                lambda b=box: _lines(b.toPlainText()),
-                lambda v, b=box: b.setPlainText("\n".join(v or [])),
+                _lines_reader(box),
+                _lines_writer(box),
                 box.textChanged,
             )
         discount = QDoubleSpinBox()
@@ -380,14 +397,8 @@ class MeetingWorkspace(QWidget):
         )
         self.product_list = products
 
-        with self.db.session() as session:
-            needs = list(
-                session.exec(
-                    select(m.Need)
-                    .where(m.Need.client_id == self.ctx.client.id)
-                    .order_by(col(m.Need.id))
-                )
-            )
+        assert self.ctx.client.id is not None
+        needs = reading.needs(self.db, self.ctx.client.id)
         need_choices = ((None, tr("(no need)")), *((n.id, n.text) for n in needs))
         self.proposals = ListEditor(
             self.db,
@@ -414,12 +425,12 @@ class MeetingWorkspace(QWidget):
             ("listening_plan", tr("Listening plan reviewed")),
             ("etiquette_reviewed", tr("Etiquette reviewed")),
         ):
-            box = QCheckBox(text)
+            tick = QCheckBox(text)
             self._tick_labels[name] = text
-            box.setObjectName(f"tick_{name}")
-            box.setAccessibleName(text)
-            tick_layout.addWidget(box)
-            self.ticks[name] = box
+            tick.setObjectName(f"tick_{name}")
+            tick.setAccessibleName(text)
+            tick_layout.addWidget(tick)
+            self.ticks[name] = tick
         form.addRow(ticks)
 
         scroll = QScrollArea(self)
@@ -498,15 +509,8 @@ class MeetingWorkspace(QWidget):
         """Re-read the meeting and show it; recompute the checklist."""
         self.ctx = self._load()
         mt = self.ctx.meeting
-        with self.db.session() as session:
-            people = list(
-                session.exec(
-                    select(m.Stakeholder)
-                    .where(m.Stakeholder.client_id == mt.client_id)
-                    .order_by(col(m.Stakeholder.name))
-                )
-            )
-            products = list(session.exec(select(m.Product).order_by(col(m.Product.name))))
+        people = reading.people(self.db, mt.client_id)
+        products = reading.products(self.db)
         self._fill_list(
             self.attendee_list, [(p.id, f"{p.name} — {p.position or '?'}") for p in people]
         )
@@ -638,6 +642,8 @@ class MeetingWorkspace(QWidget):
         """Save a field now (the debounce ended). Invalid values are explained, not saved."""
         column = field.column
         new = field.read()
+        old: Any
+        apply: Callable[[Any], object]
         if column in ("attendees", "products"):
             old = (
                 [p.id for p in self.ctx.attendees]
@@ -667,8 +673,8 @@ class MeetingWorkspace(QWidget):
                 return
             new = clean
 
-            def apply(v: Any, c: str = column) -> None:
-                editing.set_field(self.db, m.Meeting, self.meeting_id, c, v)
+            def apply(v: Any, c: str = column) -> object:
+                return editing.set_field(self.db, m.Meeting, self.meeting_id, c, v)
 
         field.show_error(None)
         command = FieldCommand(
@@ -717,7 +723,9 @@ class MeetingWorkspace(QWidget):
                 return
             if column == "proposals":
                 self.proposals.select(None, "text")
-                self.findChild(QScrollArea).ensureWidgetVisible(self.proposals)
+                scroll = self.findChild(QScrollArea)
+                if scroll is not None:
+                    scroll.ensureWidgetVisible(self.proposals)
                 return
             field = self.fields.get(column)
             if field is not None:
@@ -771,9 +779,7 @@ class MeetingWorkspace(QWidget):
 
         def work() -> bytes:
             html = brief.build_html(ctx, report, prefs, options)
-            if isinstance(self.runner, TaskRunner):  # the real app: PDF in the render process
-                return render_pdf_in_process(html)
-            return brief.build_pdf(html)
+            return self.runner.render_pdf(html)  # in the app: in the render process
 
         self._set_busy(True)
         self._pdf_task = self.runner.run(
@@ -793,7 +799,7 @@ class MeetingWorkspace(QWidget):
 
     def _render_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        QMessageBox.critical(self, self.tr("The brief could not be made"), str(exc))
+        operations.show_failure(self, self.tr("The brief could not be made"), exc)
 
     def _rendered(self, purpose: str, pdf: bytes) -> None:
         self._set_busy(False)

@@ -35,13 +35,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import editing
+from kamdesk.core import editing, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.queries import meeting_attendees
 from kamdesk.core.readiness import MISTAKES
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
@@ -85,7 +83,7 @@ class NotesView(QWidget):
             "objective_achieved", tr("Objective"), [(v, tr(t)) for v, t in ACHIEVED]
         )
         self.form.add_lines("decisions", tr("Decisions (one per line)"))
-        self.actions = ListEditor(
+        self.action_list = ListEditor(
             db,
             m.ActionItem,
             [
@@ -132,7 +130,7 @@ class NotesView(QWidget):
         host = QWidget(right)
         host_layout = QVBoxLayout(host)
         host_layout.addWidget(self.form)
-        host_layout.addWidget(self.actions)
+        host_layout.addWidget(self.action_list)
         host_layout.addWidget(self.next_form)
         host_layout.addWidget(review)
         scroll = QScrollArea(right)
@@ -142,7 +140,7 @@ class NotesView(QWidget):
         right_layout.addWidget(self.write_button)
         right_layout.addWidget(scroll, 1)
         right_layout.addWidget(self.export_button)
-        self.scroll = scroll
+        self.scroll_area = scroll
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.meetings)
@@ -154,7 +152,7 @@ class NotesView(QWidget):
         self.write_button.clicked.connect(self.write_notes)
         self.export_button.clicked.connect(self.ask_export)
         self.form.sig_changed.connect(self.sig_changed)
-        self.actions.sig_changed.connect(self.sig_changed)
+        self.action_list.sig_changed.connect(self.sig_changed)
 
     def set_client(self, client_id: int | None) -> None:
         self.form.flush()
@@ -163,14 +161,7 @@ class NotesView(QWidget):
         self.meetings.blockSignals(True)
         self.meetings.clear()
         if client_id is not None:
-            with self.db.session() as session:
-                rows = list(
-                    session.exec(
-                        select(m.Meeting)
-                        .where(m.Meeting.client_id == client_id)
-                        .order_by(col(m.Meeting.starts_at_utc).desc())
-                    )
-                )
+            rows = reading.meetings(self.db, client_id)
             now = dt.datetime.now(dt.UTC)
             first_past = next(
                 (i for i, mt in enumerate(rows) if mt.starts_at and mt.starts_at <= now), 0
@@ -204,14 +195,14 @@ class NotesView(QWidget):
         has = self.notes is not None
         self.empty.setVisible(not has and meeting_id is not None)
         self.write_button.setVisible(not has and meeting_id is not None)
-        self.scroll.setVisible(has)
+        self.scroll_area.setVisible(has)
         self.export_button.setVisible(has)
         self.form.show_row(self.notes)
         self.next_form.show_row(self.notes)
-        self.actions.load(self.notes)
+        self.action_list.load(self.notes)
         self._show_present(meeting_id)
-        verdicts = editing.self_review(self.db, self.notes) if has else {}
-        comments = editing.review_comments(self.db, self.notes) if has else {}
+        verdicts = editing.self_review(self.db, self.notes) if self.notes is not None else {}
+        comments = editing.review_comments(self.db, self.notes) if self.notes is not None else {}
         for number, combo in self.review.items():
             combo.setCurrentIndex(max(0, combo.findData(verdicts.get(number))))
             self.comments[number].setText(comments.get(number, ""))
@@ -225,15 +216,8 @@ class NotesView(QWidget):
         self.present.clear()
         if self.notes is not None and meeting_id is not None and self.client_id is not None:
             here = set(editing.present(self.db, self.notes))
-            with self.db.session() as session:
-                invited = [p.id for p in meeting_attendees(session, meeting_id)]
-                people = list(
-                    session.exec(
-                        select(m.Stakeholder)
-                        .where(m.Stakeholder.client_id == self.client_id)
-                        .order_by(col(m.Stakeholder.name))
-                    )
-                )
+            invited = reading.attendee_ids(self.db, meeting_id)
+            people = reading.people(self.db, self.client_id)
             people.sort(key=lambda p: p.id not in invited)
             for person in people:
                 label = person.name if person.id in invited else self.tr("{name} (not invited)")
@@ -320,9 +304,7 @@ class NotesView(QWidget):
             return
         prefs = settings.load()
         try:
-            with self.db.session() as session:
-                key = session.exec(select(m.Meeting.key).where(m.Meeting.id == meeting_id)).one()
-                data = notes_export.load_notes(session, key)
+            data = reading.notes(self.db, meeting_id)
             content = notes_export.export(data, fmt, prefs.locale, sender=prefs.kam_name)
             if fmt == "eml" and not self.confirm_email(data, content):
                 return

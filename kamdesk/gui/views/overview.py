@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import select
 
-from kamdesk.core import analytics, editing, settings
+from kamdesk.core import analytics, editing, reading, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
@@ -109,7 +108,7 @@ class OverviewView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
-        self.scroll = scroll
+        self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.addWidget(self.figures)
         layout.addWidget(scroll)
@@ -194,15 +193,9 @@ class OverviewView(QWidget):
             self.figures.setText("")
             return
         prefs = settings.load()
-        with self.db.session() as session:
-            client = session.get(m.Client, self.client_id)
-            financials = list(
-                session.exec(
-                    select(m.FinancialPeriod).where(m.FinancialPeriod.client_id == self.client_id)
-                )
-            )
-            company = session.get(m.Company, 1)
-        assert client is not None
+        figures = reading.finances(self.db, self.client_id)
+        assert figures is not None
+        client, financials, company = figures.client, figures.periods, figures.company
         share = analytics.income_share(
             client, financials, company, prefs.exchange_rates, dt.date.today()
         )
@@ -230,5 +223,5 @@ class OverviewView(QWidget):
         if field is None:
             return False
         field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll.ensureWidgetVisible(field.widget)
+        self.scroll_area.ensureWidgetVisible(field.widget)
         return True

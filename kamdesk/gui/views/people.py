@@ -31,15 +31,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import editing, privacy, settings
+from kamdesk.core import editing, privacy, reading, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.gui import operations
 from kamdesk.gui.dialogs.erase_person import ErasePersonDialog
+from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import RecordForm
+from kamdesk.gui.workers import SyncRunner
 
 ROLE_CHOICES = [
     (None, "—"),
@@ -118,9 +120,16 @@ class _DeletePerson(QUndoCommand):
 class PeopleView(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: Database,
+        undo_stack: QUndoStack,
+        runner: Runner | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
+        self.runner: Runner = runner or SyncRunner()
         self.client_id: int | None = None
         self.erase_dialog: ErasePersonDialog | None = None
         self._build()
@@ -209,7 +218,7 @@ class PeopleView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
-        self.scroll = scroll
+        self.scroll_area = scroll
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -246,14 +255,7 @@ class PeopleView(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         if self.client_id is not None:
-            with self.db.session() as session:
-                people = list(
-                    session.exec(
-                        select(m.Stakeholder)
-                        .where(m.Stakeholder.client_id == self.client_id)
-                        .order_by(col(m.Stakeholder.name))
-                    )
-                )
+            people = reading.people(self.db, self.client_id)
             for person in people:
                 marks = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
                 label = person.name + (f"  [{marks}]" if marks else "")
@@ -291,7 +293,7 @@ class PeopleView(QWidget):
                 field = self.form.fields.get(column or "")
                 if field is not None:
                     field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                    self.scroll.ensureWidgetVisible(field.widget)
+                    self.scroll_area.ensureWidgetVisible(field.widget)
                 return True
         return False
 
@@ -356,18 +358,16 @@ class PeopleView(QWidget):
         self.export_person(path)
 
     def export_person(self, path: Path) -> None:
-        """Write the selected person's export: JSON here, a PDF off the GUI thread when the
-        window has a thread runner."""
-        from kamdesk.core.files import write_atomically, write_bytes_atomically
-        from kamdesk.gui.workers import TaskRunner, render_pdf_in_process
+        """Write the selected person's export: JSON here, a PDF on the view's runner (off the
+        GUI thread in the app)."""
+        from kamdesk.core.files import write_atomically
 
         current = self._current()
         if current is None:
             return
         self.form.flush()
         try:
-            with self.db.session() as session:
-                data = privacy.collect(session, current[0])
+            data = reading.person_export(self.db, current[0])
             if path.suffix.lower() == ".json":
                 write_atomically(path, privacy.to_json(data))
                 self._exported(path)
@@ -376,23 +376,9 @@ class PeopleView(QWidget):
         except KamdeskError as exc:
             self._export_failed(exc)
             return
-        runner = getattr(self.window(), "runner", None)
-        threaded = isinstance(runner, TaskRunner)
-
-        def work() -> Path:
-            pdf = render_pdf_in_process(html) if threaded else privacy.build_pdf(html)
-            write_bytes_atomically(path, pdf)
-            return path
-
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Making the PDF…"))
-        if runner is None:
-            try:
-                self._exported(work())
-            except KamdeskError as exc:
-                self._export_failed(exc)
-        else:
-            runner.run(work, self._exported, self._export_failed)
+        operations.save_pdf(self.runner, lambda: html, path, self._exported, self._export_failed)
 
     def _exported(self, path: Path) -> None:
         self.export_button.setEnabled(self.list.count() > 0)
@@ -401,7 +387,7 @@ class PeopleView(QWidget):
     def _export_failed(self, exc: BaseException) -> None:
         self.export_button.setEnabled(self.list.count() > 0)
         self.status.setText("")
-        QMessageBox.critical(self, self.tr("The export could not be made"), str(exc))
+        operations.show_failure(self, self.tr("The export could not be made"), exc)
 
     def ask_erase(self) -> ErasePersonDialog | None:
         """Open the erasure dialog for the selected person (window-modal; returned for tests)."""
@@ -410,8 +396,7 @@ class PeopleView(QWidget):
             return None
         self.form.flush()
         person_id = current[0]
-        with self.db.session() as session:
-            plan = privacy.preview(session, person_id, privacy.default_backups(self.db.path))
+        plan = reading.erasure_preview(self.db, person_id, privacy.default_backups(self.db.path))
         dialog = ErasePersonDialog(
             plan,
             lambda reason, done, failed: self.start_erase(person_id, reason, done, failed),
@@ -430,8 +415,8 @@ class PeopleView(QWidget):
         done: Callable[[privacy.ErasureResult], None],
         failed: Callable[[BaseException], None],
     ) -> None:
-        """Erase for good, on the window's worker thread when it has one (compacting a large
-        file takes seconds; the dialog stays modal meanwhile); ``done``/``failed`` are called
+        """Erase for good, on the view's runner (the worker thread in the app: compacting a
+        large file takes seconds; the dialog stays modal meanwhile); ``done``/``failed`` are called
         on the GUI thread. A refused reason fails with FieldError and erases nothing. Not
         undoable: the undo stack is cleared, so that no command brings the person back or
         keeps their old values in memory."""
@@ -450,13 +435,4 @@ class PeopleView(QWidget):
             self.refresh(select_id=person_id)
             failed(exc)
 
-        runner = getattr(self.window(), "runner", None)
-        if runner is None:
-            try:
-                result = work()
-            except KamdeskError as exc:
-                bad(exc)
-            else:
-                ok(result)
-        else:
-            runner.run(work, ok, bad)
+        self.runner.run(work, ok, bad)

@@ -12,7 +12,6 @@ Signals:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -30,9 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import portfolio, settings
+from kamdesk.core import portfolio, reading, settings
 from kamdesk.core.db import Database
 from kamdesk.core.reports import Formatter
+from kamdesk.gui import operations
+from kamdesk.gui.operations import Runner
+from kamdesk.gui.widgets.tables import cell
 
 ALERT = QColor("#b71c1c")
 COLUMNS = (
@@ -71,7 +72,7 @@ class SortItem(QTableWidgetItem):
 class PortfolioView(QWidget):
     sig_open_client = Signal(int)
 
-    def __init__(self, db: Database, runner: Any, parent: QWidget | None = None):
+    def __init__(self, db: Database, runner: Runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.db, self.runner = db, runner
         self.figures: portfolio.Portfolio | None = None
@@ -138,13 +139,16 @@ class PortfolioView(QWidget):
 
         def work() -> tuple[portfolio.Portfolio, settings.Settings]:
             prefs = settings.load()
-            with db.session() as session:
-                return portfolio.compute(session, rates=prefs.exchange_rates), prefs
+            return reading.portfolio(db, prefs.exchange_rates), prefs
 
         self.runner.run(work, self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Could not compute the portfolio: {error}").format(error=exc))
+        self.status.setText(
+            self.tr("Could not compute the portfolio: {error}").format(
+                error=operations.failure_text(exc)
+            )
+        )
 
     def _show(self, result: tuple[portfolio.Portfolio, settings.Settings]) -> None:
         figures, prefs = result
@@ -298,14 +302,15 @@ class PortfolioView(QWidget):
         self.readiness = result
         self.table.setSortingEnabled(False)
         for row in range(self.table.rowCount()):
-            item = self.table.item(row, READINESS_COLUMN)
+            item = cell(self.table, row, READINESS_COLUMN)
             key = item.data(Qt.ItemDataRole.UserRole + 1)
             if key in result:
                 ready, score = result[key]
                 item.setText(
                     (self.tr("READY") if ready else self.tr("NOT READY")) + f" · {score}/100"
                 )
-                item.key = score + (1000 if ready else 0)
+                if isinstance(item, SortItem):  # it sorts by the score, ready ones first
+                    item.key = score + (1000 if ready else 0)
                 item.setForeground(QBrush(QColor("#1e7b3c") if ready else ALERT))
         self.table.setSortingEnabled(True)
 
@@ -317,11 +322,11 @@ class PortfolioView(QWidget):
         return next(
             r
             for r in range(self.table.rowCount())
-            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == wanted
+            if cell(self.table, r, 0).data(Qt.ItemDataRole.UserRole) == wanted
         )
 
     def _open(self, row: int, _column: int) -> None:
-        self.sig_open_client.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+        self.sig_open_client.emit(cell(self.table, row, 0).data(Qt.ItemDataRole.UserRole))
 
     def ask_report(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -334,16 +339,13 @@ class PortfolioView(QWidget):
 
     def save_report(self, path: Path) -> None:
         """Build the report (HTML here, PDF in the render process) and write it atomically."""
-        from kamdesk.core import portfolio_report
-        from kamdesk.gui.workers import write_pdf
 
         db = self.db
         self.report_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
         def html() -> str:
-            with db.session() as session:
-                return portfolio_report.build_html(session, settings.load())
+            return reading.portfolio_report_html(db, settings.load())
 
         def done(_path: Path) -> None:
             self.report_button.setEnabled(True)
@@ -352,6 +354,6 @@ class PortfolioView(QWidget):
         def failed(exc: BaseException) -> None:
             self.report_button.setEnabled(True)
             self.status.setText("")
-            QMessageBox.critical(self, self.tr("The report could not be made"), str(exc))
+            operations.show_failure(self, self.tr("The report could not be made"), exc)
 
-        write_pdf(self.runner, html, path, done, failed)
+        operations.save_pdf(self.runner, html, path, done, failed)

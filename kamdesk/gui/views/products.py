@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import editing
+from kamdesk.core import editing, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
@@ -106,9 +105,7 @@ class ProductsView(QWidget):
         )
         self.list.blockSignals(True)
         self.list.clear()
-        with self.db.session() as session:
-            products = list(session.exec(select(m.Product).order_by(col(m.Product.name))))
-        for product in products:
+        for product in reading.products(self.db):
             item = QListWidgetItem(f"{product.name}  ({product.key})")
             item.setData(Qt.ItemDataRole.UserRole, product.id)
             self.list.addItem(item)
@@ -127,8 +124,7 @@ class ProductsView(QWidget):
         self.delete_button.setEnabled(self.list.count() > 0)
 
     def select_product(self, key: str, column: str | None = None) -> bool:
-        with self.db.session() as session:
-            product_id = session.exec(select(m.Product.id).where(m.Product.key == key)).first()
+        product_id = reading.product_id(self.db, key)
         for i in range(self.list.count()):
             if self.list.item(i).data(Qt.ItemDataRole.UserRole) == product_id:
                 self.list.setCurrentRow(i)

@@ -53,9 +53,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import col, select
 
-from kamdesk.core import editing, relmap
+from kamdesk.core import editing, reading, relmap
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
@@ -246,22 +245,12 @@ class RelationshipMap(QWidget):
         self.sig_changed.emit()
 
     def people_and_relations(self) -> tuple[list[m.Stakeholder], list[m.Relation]]:
-        with self.db.session() as session:
-            people = list(
-                session.exec(
-                    select(m.Stakeholder)
-                    .where(m.Stakeholder.client_id == self.client_id)
-                    .order_by(col(m.Stakeholder.id))
-                )
-            )
-            relations = list(
-                session.exec(
-                    select(m.Relation)
-                    .where(m.Relation.client_id == self.client_id)
-                    .order_by(col(m.Relation.id))
-                )
-            )
-        return people, relations
+        if self.client_id is None:
+            return [], []
+        return (
+            reading.people(self.db, self.client_id, by="id"),
+            reading.relations(self.db, self.client_id),
+        )
 
     def rebuild(self) -> None:
         self.scene.clear()
@@ -357,7 +346,7 @@ class RelationshipMap(QWidget):
             data = QByteArray()
             buffer = QBuffer(data)
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")
+            image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes; it takes str
             buffer.close()
             try:  # the output policy of every export (never the dossier, a folder, a link…)
                 write_bytes_atomically(path, bytes(data.data()))

@@ -54,9 +54,7 @@ class ChecklistPanel(QWidget):
 
     def show_report(self, report: Report) -> None:
         expanded = {
-            self.tree.topLevelItem(i).data(0, CheckIdRole)
-            for i in range(self.tree.topLevelItemCount())
-            if self.tree.topLevelItem(i).isExpanded()
+            group.data(0, CheckIdRole) for group in _groups(self.tree) if group.isExpanded()
         }
         first = self.tree.topLevelItemCount() == 0
         self.tree.clear()
@@ -108,9 +106,15 @@ class ChecklistPanel(QWidget):
         why.setExpanded("score" in expanded)
 
     def item_for(self, check_id: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+        for group in _groups(self.tree):
             for j in range(group.childCount()):
-                if group.child(j).data(0, CheckIdRole) == check_id:
-                    return group.child(j)
+                child = group.child(j)
+                if child is not None and child.data(0, CheckIdRole) == check_id:
+                    return child
         return None
+
+
+def _groups(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The tree's top-level items (one per mistake)."""
+    items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item for item in items if item is not None]

@@ -49,12 +49,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import SQLModel
 
 from kamdesk.core import editing
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.models import Table
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -77,7 +77,7 @@ class ListModel(QAbstractTableModel):
     def __init__(
         self,
         db: Database,
-        model: type[SQLModel],
+        model: type[Table],
         columns: Sequence[Column],
         on_edit: Callable[[int, str, Any, Any], bool],
         parent: Any = None,
@@ -341,7 +341,7 @@ class AddOrDeleteRow(QUndoCommand):
     ``owner`` has ``db``, ``title`` and ``refresh()`` (called after each change)."""
 
     def __init__(
-        self, owner: Any, table: type[SQLModel], values: dict[str, Any] | None, row_id: int | None
+        self, owner: Any, table: type[Table], values: dict[str, Any] | None, row_id: int | None
     ):
         text = owner.tr("Add to {what}") if values is not None else owner.tr("Delete from {what}")
         super().__init__(text.format(what=owner.title))
@@ -380,7 +380,7 @@ class ListEditor(QWidget):
     def __init__(
         self,
         db: Database,
-        model: type[SQLModel],
+        model: type[Table],
         columns: Sequence[Column],
         title: str,
         undo_stack: QUndoStack,

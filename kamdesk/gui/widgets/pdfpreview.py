@@ -20,7 +20,7 @@ def load_document(pdf: bytes, parent: QWidget | None = None) -> tuple[QPdfDocume
     buffer = QBuffer(parent)
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent)  # type: ignore[arg-type]  # the stub says QObject; None is fine
     document.load(buffer)
     return document, buffer
 

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import SQLModel
 
-from kamdesk.core import editing
+from kamdesk.core import editing, reading
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.models import Table
 
 DEBOUNCE_MS = 400
 UNSET_QDATE = QDate(1900, 1, 1)
@@ -46,13 +46,17 @@ class ActionCommand(QUndoCommand):
     after either. An error makes the command obsolete; it is kept in ``error`` for the caller."""
 
     def __init__(
-        self, text: str, do: Callable[[], None], undo: Callable[[], None], after: Callable[[], None]
+        self,
+        text: str,
+        do: Callable[[], object],
+        undo: Callable[[], object],
+        after: Callable[[], None],
     ):
         super().__init__(text)
         self._do, self._undo, self._after = do, undo, after
         self.error: BaseException | None = None
 
-    def _run(self, action: Callable[[], None]) -> None:
+    def _run(self, action: Callable[[], object]) -> None:
         try:
             action()
         except KamdeskError as exc:
@@ -71,7 +75,12 @@ class FieldCommand(ActionCommand):
     """Setting one value; undo sets the previous one. ``apply`` writes and may raise."""
 
     def __init__(
-        self, text: str, apply: Callable[[Any], None], old: Any, new: Any, after: Callable[[], None]
+        self,
+        text: str,
+        apply: Callable[[Any], object],
+        old: Any,
+        new: Any,
+        after: Callable[[], None],
     ):
         super().__init__(text, lambda: apply(new), lambda: apply(old), after)
         self.old, self.new = old, new
@@ -153,6 +162,12 @@ def add_field_row(
     return field
 
 
+def _show_start(edit: QLineEdit, text: str) -> None:
+    """Put ``text`` in ``edit`` with the cursor at its start, so a long value shows its start."""
+    edit.setText(text)
+    edit.setCursorPosition(0)
+
+
 def text_or_none(text: str) -> str | None:
     return text if text.strip() else None
 
@@ -165,7 +180,7 @@ class RecordForm(QWidget):
     def __init__(
         self,
         db: Database,
-        model: type[SQLModel],
+        model: type[Table],
         undo_stack: QUndoStack,
         parent: QWidget | None = None,
     ):
@@ -200,7 +215,7 @@ class RecordForm(QWidget):
             label,
             edit,
             lambda: text_or_none(edit.text()) if column != "name" else edit.text(),
-            lambda v: (edit.setText(v or ""), edit.setCursorPosition(0)),  # show the start
+            lambda v: _show_start(edit, v or ""),
             edit.textEdited,
         )
         return edit
@@ -329,8 +344,7 @@ class RecordForm(QWidget):
     def reload(self, force: bool = False) -> None:
         if self.row_id is None:
             return
-        with self.db.session() as session:
-            row = session.get(self.model, self.row_id)
+        row = reading.row(self.db, self.model, self.row_id)
         if row is None:
             self.row_id = None
             self.setEnabled(False)

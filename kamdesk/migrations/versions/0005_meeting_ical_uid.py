@@ -10,7 +10,7 @@ Two nullable columns, so adding them copies no table (SQLite's ALTER TABLE ADD C
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0005"

@@ -13,7 +13,7 @@ KAM marks it. Both are added columns: SQLite's ADD COLUMN, no table copy.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0008"
