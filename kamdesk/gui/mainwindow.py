@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +46,7 @@ from kamdesk.core import editing, readiness, reading, search, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.gui import operations
+from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.views.followups import FollowUpsView
@@ -61,14 +60,12 @@ from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
 from kamdesk.gui.widgets.listeditor import SheetView
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
-from kamdesk.gui.widgets.tables import cell
-from kamdesk.gui.workers import TaskRunner
-
-MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
+from kamdesk.gui.workers import TaskHandle, TaskRunner
 
 
 class MainWindow(QMainWindow):
     sig_dossier_saved = Signal(str)  # the path of a dossier PDF just written
+    sig_dossier_changed = Signal(object)  # an operations.Change: what changed, and where
     FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
 
     def __init__(self, db: Database, runner: Runner | None = None):
@@ -148,13 +145,14 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.client_title.setFont(font)
-        self.meetings = QTableWidget(0, 4, meetings_page)
-        self.meetings.setHorizontalHeaderLabels(
-            [self.tr("When"), self.tr("Meeting"), self.tr("Readiness"), self.tr("Score")]
-        )
+        self.meetings_model = MeetingsModel(self)
+        self._meetings_task: TaskHandle | None = None
+        self.meetings = QTableView(meetings_page)
+        self.meetings.setModel(self.meetings_model)
         self.meetings.setAccessibleName(self.tr("Meetings of the client"))
-        self.meetings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.meetings.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.meetings.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.meetings.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.meetings.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.meetings.verticalHeader().hide()
         self.meetings.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hint = QLabel(
@@ -319,11 +317,11 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self._focus_search)
         self.quit_action.triggered.connect(self.close)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_client())
-        self.meetings.cellActivated.connect(
-            lambda row, _col: self.open_meeting(self._meeting_key(row))
+        self.meetings.activated.connect(
+            lambda index: self.open_meeting(self.meetings_model.key(index.row()))
         )
-        self.meetings.cellDoubleClicked.connect(
-            lambda row, _col: self.open_meeting(self._meeting_key(row))
+        self.meetings.doubleClicked.connect(
+            lambda index: self.open_meeting(self.meetings_model.key(index.row()))
         )
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda index: self._load_tab(self.tabs.widget(index)))
@@ -337,14 +335,13 @@ class MainWindow(QMainWindow):
         self.dossier_action.triggered.connect(self.ask_dossier)
         self.new_meeting_button.clicked.connect(self.ask_new_meeting)
         self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
-        self.people.sig_changed.connect(self._dossier_changed)
-        for tab in self.lists.values():
-            tab.sig_changed.connect(self._dossier_changed)
-        self.relmap.sig_changed.connect(self._dossier_changed)
+        # every edit anywhere becomes the one "dossier changed" signal, with its scope
+        self.sig_dossier_changed.connect(self._dossier_changed_to)
+        views: list[Any] = [self.people, self.relmap, self.notes, self.overview]
+        for view in [*views, *self.lists.values()]:
+            view.sig_changed.connect(lambda view=view: self._changed_in_shown_client(view))
         self.products.sig_changed.connect(lambda: self._dossier_changed(all_clients=True))
-        self.notes.sig_changed.connect(self._dossier_changed)
         self.relmap.sig_open_person.connect(self._open_person)
-        self.overview.sig_changed.connect(self._dossier_changed)
         self.print_action.triggered.connect(lambda: self._workspace_do("print"))
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
 
@@ -473,13 +470,24 @@ class MainWindow(QMainWindow):
         self.people.select_person(key)
 
     def _dossier_changed(self, all_clients: bool = False) -> None:
+        """An edit of the shown client (or, ``all_clients``, of our company or a product)."""
+        if all_clients or self.shown_client_id is None:
+            self.sig_dossier_changed.emit(operations.Change(None))
+        else:
+            self.sig_dossier_changed.emit(operations.Change.of([self.shown_client_id]))
+
+    def _changed_in_shown_client(self, view: QWidget) -> None:
+        self.sig_dossier_changed.emit(operations.Change.of([self.shown_client_id], view))
+
+    def _dossier_changed_to(self, change: operations.Change) -> None:
         """Something in the dossier changed: readiness and figures may have changed. An edit of
-        the shown client changes only its portfolio row; our company's figures or a product
-        (``all_clients``) can change every row. Tabs not shown are brought up to date when
-        they are shown next."""
-        client_ids = None if all_clients or self.shown_client_id is None else [self.shown_client_id]
+        one client changes only its portfolio row; our company's figures or a product can
+        change every row. The tab in view is brought up to date now, the others when they are
+        shown next; open workspaces of the clients touched re-read their meeting (except the
+        one that made the change: it shows it already)."""
+        clients = None if change.clients is None else sorted(change.clients)
         # deferred: never touch the portfolio model from inside a selection or filter change
-        QTimer.singleShot(0, lambda: self._refresh_portfolio(client_ids))
+        QTimer.singleShot(0, lambda: self._refresh_portfolio(clients))
         current = self.tabs.currentWidget()
         self._invalidate_tabs()
         if current is self.relmap:
@@ -489,7 +497,8 @@ class MainWindow(QMainWindow):
         elif current is self.meetings_page:
             self._refresh_meetings()
         for workspace in self.workspaces.values():
-            workspace.reload()
+            if workspace is not change.origin and change.touches(workspace.ctx.client.id):
+                workspace.reload()
 
     def _refresh_portfolio(self, client_ids: list[int] | None = None) -> None:
         """Recompute the portfolio's figures: only ``client_ids`` (rows updated in place), or
@@ -515,58 +524,51 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().blockSignals(False)
 
     def _refresh_meetings(self) -> None:
+        """The Meetings tab of the shown client: its title now, the list with each meeting's
+        readiness when the worker has computed it (a newer refresh supersedes an older one;
+        another client's rows are cleared at once, never shown under this client's name)."""
         key = self.current_client_key()
-        self.meetings.setRowCount(0)
+        if self._meetings_task is not None:
+            self._meetings_task.cancel()
+            self._meetings_task = None
+        if key != self.meetings_model.client_key:
+            self.meetings_model.set_rows(None, [])
         if key is None:
             self.client_title.setText(self.tr("No client selected"))
             return
-        prefs = settings.load()
         client = reading.client(self.db, key)
         self.client_title.setText(client.name)
-        assert client.id is not None
+        client_id, db, prefs = client.id, self.db, settings.load()
+        assert client_id is not None
         now = dt.datetime.now(dt.UTC)
-        for mt, report in reading.meetings_with_readiness(self.db, client.id, prefs, now):
-            row = self.meetings.rowCount()
-            self.meetings.insertRow(row)
-            start = mt.starts_at
-            when = QTableWidgetItem(start.strftime("%Y-%m-%d %H:%M") if start else "—")
-            when.setData(MeetingKeyRole, mt.key)
-            if report is None:
-                state = QTableWidgetItem(self.tr("held"))
-                state.setForeground(Qt.GlobalColor.darkGray)
-            else:
-                state = QTableWidgetItem(
-                    self.tr("ready")
-                    if report.ready
-                    else self.tr("{n} to fix").format(n=len(report.blockers()))
-                )
-                state.setForeground(
-                    Qt.GlobalColor.darkGreen if report.ready else Qt.GlobalColor.darkRed
-                )
-            for column, item in enumerate(
-                (
-                    when,
-                    QTableWidgetItem(mt.title),
-                    state,
-                    QTableWidgetItem("" if report is None else str(report.score)),
-                )
-            ):
-                self.meetings.setItem(row, column, item)
-        self.meetings.resizeColumnToContents(0)
+
+        def shown(rows: list[tuple[m.Meeting, readiness.Report | None]]) -> None:
+            self._meetings_task = None
+            self.meetings_model.set_rows(key, rows)
+            self.meetings.resizeColumnToContents(MeetingsModel.WHEN)
+
+        self._meetings_task = operations.run(
+            self,
+            self.runner,
+            lambda: reading.meetings_with_readiness(db, client_id, prefs, now),
+            shown,
+            failure_title=self.tr("The meetings could not be listed"),
+        )
+        if self._meetings_task.finished:  # a synchronous runner has already shown them
+            self._meetings_task = None
 
     def _meeting_key(self, row: int) -> str:
-        return cell(self.meetings, row, 0).data(MeetingKeyRole)
+        return self.meetings_model.key(row)
 
     def open_meeting(self, key: str) -> MeetingWorkspace:
         if key in self.workspaces:
             self.tabs.setCurrentWidget(self.workspaces[key])
             return self.workspaces[key]
         workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
-        workspace.sig_changed.connect(self._refresh_meetings)
         client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
         assert client_id is not None  # a stored client
         workspace.sig_changed.connect(
-            lambda: QTimer.singleShot(0, lambda: self._refresh_portfolio([client_id]))
+            lambda: self.sig_dossier_changed.emit(operations.Change.of([client_id], workspace))
         )
         # the workspace belongs to its client: its checklist opens that client's dossier
         workspace.sig_outside_target.connect(lambda target: self._outside_target(target, client_id))
@@ -695,11 +697,10 @@ class MainWindow(QMainWindow):
     def open_follow_ups(self) -> FollowUpsView:
         """The portfolio's open action items, in a tab of their own."""
         if self.follow_ups is None:
-            view = FollowUpsView(self.db, self.undo_stack, self.tabs)
+            view = FollowUpsView(self.db, self.undo_stack, self.runner, self.tabs)
             view.sig_changed.connect(
-                lambda cid: QTimer.singleShot(0, lambda: self._refresh_portfolio([cid]))
+                lambda cid: self.sig_dossier_changed.emit(operations.Change.of([cid], view))
             )
-            view.sig_changed.connect(lambda _cid: self._invalidate_tabs())
             view.sig_open.connect(self.show_notes_of)
             self.follow_ups = view
             index = self.tabs.addTab(view, self.tr("Follow-ups (all clients)"))
@@ -791,7 +792,7 @@ class MainWindow(QMainWindow):
         return self.open_meeting(key)
 
     def ask_delete_meeting(self) -> None:
-        row = self.meetings.currentRow()
+        row = self.meetings.currentIndex().row()
         if row < 0:
             return
         answer = QMessageBox.question(
@@ -799,7 +800,7 @@ class MainWindow(QMainWindow):
             self.tr("Delete this meeting?"),
             self.tr(
                 "Delete “{title}” with its preparation and notes? You can undo this (Ctrl+Z)."
-            ).format(title=cell(self.meetings, row, 1).text()),
+            ).format(title=self.meetings_model.title(row)),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_meeting(self._meeting_key(row))

@@ -16,7 +16,8 @@ The ``Runner`` protocol is what ``workers.TaskRunner`` (the real thread pool) an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -47,6 +48,23 @@ class Runner(Protocol):
     def render_pdf(self, html: str) -> bytes:
         """PDF bytes for ``html``; called inside a task."""
         ...
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the window's one "dossier changed" signal carries: the clients whose data changed,
+    or ``clients=None`` when every client's figures may have (our company, a product); and the
+    view or workspace that made the change (``origin``), which shows it already."""
+
+    clients: frozenset[int] | None
+    origin: object | None = None
+
+    @classmethod
+    def of(cls, client_ids: Iterable[int | None], origin: object | None = None) -> Change:
+        return cls(frozenset(c for c in client_ids if c is not None), origin)
+
+    def touches(self, client_id: int | None) -> bool:
+        return self.clients is None or client_id in self.clients
 
 
 def failure_text(exc: BaseException) -> str:

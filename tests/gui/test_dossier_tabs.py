@@ -132,10 +132,10 @@ def test_new_client_and_meetings_with_undo(qtbot, window: MainWindow, monkeypatc
     ws = window.new_meeting("Introductory visit")
     assert ws is not None and window.tabs.currentWidget() is ws
     assert ws.report is not None and not ws.report.ready  # an empty meeting is far from ready
-    assert window.meetings.rowCount() == 1
+    assert window.meetings_model.rowCount() == 1
     window.undo_action.trigger()  # the meeting
     window.tabs.setCurrentWidget(window.meetings_page)
-    assert window.meetings.rowCount() == 0 and not window.workspaces
+    assert window.meetings_model.rowCount() == 0 and not window.workspaces
     window.undo_action.trigger()  # the client
     assert window.model.rowCount() == clients
     window.redo_action.trigger()
@@ -146,22 +146,22 @@ def test_delete_meeting_asks_and_undo_restores_notes(
     qtbot, window: MainWindow, monkeypatch
 ) -> None:
     window.tabs.setCurrentWidget(window.meetings_page)
-    keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
+    keys = [window._meeting_key(r) for r in range(window.meetings_model.rowCount())]
     past = next(k for k in keys if k != MEETING)  # the past meeting, with notes
     notes = f"SELECT count(*) FROM meeting_notes n JOIN meeting m ON m.id = n.meeting_id WHERE m.key = '{past}'"
     assert sql(window, notes) == 1
     window.open_meeting(past)
     window.tabs.setCurrentWidget(window.meetings_page)
-    window.meetings.setCurrentCell(keys.index(past), 1)
+    window.meetings.setCurrentIndex(window.meetings_model.index(keys.index(past), 1))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     window.ask_delete_meeting()
-    assert window.meetings.rowCount() == len(keys)
+    assert window.meetings_model.rowCount() == len(keys)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.ask_delete_meeting()
-    assert window.meetings.rowCount() == len(keys) - 1
+    assert window.meetings_model.rowCount() == len(keys) - 1
     assert past not in window.workspaces  # its workspace closed
     window.undo_action.trigger()
-    assert window.meetings.rowCount() == len(keys) and sql(window, notes) == 1
+    assert window.meetings_model.rowCount() == len(keys) and sql(window, notes) == 1
 
 
 def test_key_reasons_company_and_who_raised_an_issue(qtbot, window: MainWindow) -> None:

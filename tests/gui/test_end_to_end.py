@@ -33,7 +33,9 @@ def test_prepare_a_not_ready_meeting_until_ready_and_save_the_brief(
     assert window.tabs.currentWidget() is window.people
     window.search.clear()
     window.tabs.setCurrentWidget(window.meetings_page)
-    keys = [window._meeting_key(r) for r in range(window.meetings.rowCount())]
+    # the list comes from the worker (each meeting's readiness is computed there)
+    qtbot.waitUntil(lambda: window.meetings_model.rowCount() > 0)
+    keys = [window._meeting_key(r) for r in range(window.meetings_model.rowCount())]
     ws = window.open_meeting("patika-q1-listing")
     assert isinstance(ws, MeetingWorkspace) and "patika-q1-listing" in keys
     assert not ws.report.ready
@@ -93,9 +95,14 @@ def test_prepare_a_not_ready_meeting_until_ready_and_save_the_brief(
 
     # the portfolio and the meetings list say so too
     window._refresh_meetings()
-    row = [window._meeting_key(r) for r in range(window.meetings.rowCount())].index(
-        "patika-q1-listing"
-    )
-    assert window.meetings.item(row, 2).text() == "ready"
+
+    def listed_as_ready() -> bool:
+        model = window.meetings_model
+        keys = [model.key(r) for r in range(model.rowCount())]
+        return "patika-q1-listing" in keys and (
+            model.index(keys.index("patika-q1-listing"), 2).data() == "ready"
+        )
+
+    qtbot.waitUntil(listed_as_ready)
     window.close()
     db.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kamdesk.gui.views.followups import DONE_COLUMN
+from kamdesk.gui.models.followups import DONE_COLUMN
 from tests.gui.conftest import sql
 
 
@@ -14,8 +14,8 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
     view = window.follow_ups
     assert view is not None and window.tabs.currentWidget() is view
     open_items = sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
-    assert view.table.rowCount() == open_items > 0
-    clients = {view.table.item(r, 1).text() for r in range(view.table.rowCount())}
+    assert view.model.rowCount() == open_items > 0
+    clients = {view.model.index(r, 1).data() for r in range(view.model.rowCount())}
     assert len(clients) >= 3  # every client, not just the selected one
     # overdue first, and they say so
     today = view.today  # the view's own day (no second reading of the clock)
@@ -23,28 +23,32 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
         window, f"SELECT count(*) FROM action_item WHERE NOT done AND due < '{today.isoformat()}'"
     )
     assert overdue > 0
-    assert "overdue" in view.table.item(0, 0).text()
+    assert "overdue" in view.model.index(0, 0).data()
     assert f"{overdue} overdue" in view.summary.text()
 
     # tick the first done: saved, gone from the list, undoable
-    action_id = view.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
-    view.table.item(0, DONE_COLUMN).setCheckState(Qt.CheckState.Checked)
+    action_id = view.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert view.model.setData(
+        view.model.index(0, DONE_COLUMN),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
     assert sql(window, f"SELECT done FROM action_item WHERE id = {action_id}") == 1
-    assert view.table.rowCount() == open_items - 1
+    assert view.model.rowCount() == open_items - 1
     window.undo_action.trigger()
     assert sql(window, f"SELECT done FROM action_item WHERE id = {action_id}") == 0
-    assert view.table.rowCount() == open_items
+    assert view.model.rowCount() == open_items
     view.show_done.setChecked(True)
-    assert view.table.rowCount() == sql(window, "SELECT count(*) FROM action_item")
+    assert view.model.rowCount() == sql(window, "SELECT count(*) FROM action_item")
 
     # filter by client name
     view.filter.setText("adriatica")
-    assert 0 < view.table.rowCount() < open_items
-    assert all("Adriatica" in view.table.item(r, 1).text() for r in range(view.table.rowCount()))
+    assert 0 < view.model.rowCount() < open_items
+    assert all("Adriatica" in view.model.index(r, 1).data() for r in range(view.model.rowCount()))
 
     # double-click opens that meeting's notes in the dossier
-    target = view.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
-    view.table.cellDoubleClicked.emit(0, 3)
+    target = view.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    view.table.doubleClicked.emit(view.model.index(0, 3))
     assert window.tabs.currentWidget() is window.notes
     assert window.current_client_key() == "banca-adriatica"
     assert window.notes.notes == sql(
@@ -69,8 +73,8 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
     window.tabs.setCurrentWidget(view)
     view.filter.clear()
     view.show_done.setChecked(False)
-    assert view.table.rowCount() < sql(window, "SELECT count(*) FROM action_item")
-    assert view.table.rowCount() == sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
+    assert view.model.rowCount() < sql(window, "SELECT count(*) FROM action_item")
+    assert view.model.rowCount() == sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
     window.close_tab(window.tabs.indexOf(view))
     assert window.follow_ups is None
 
@@ -96,7 +100,7 @@ def test_follow_ups_export_csv_neutralises_formulas(qtbot, demo_window, tmp_path
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so spreadsheets read UTF-8
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][:4] == ["Due", "Days overdue", "Client key", "Client"]
-    assert len(rows) - 1 == view.table.rowCount()
+    assert len(rows) - 1 == view.model.rowCount()
     cells = [c for row in rows for c in row]
     assert '\'=HYPERLINK("http://x")' in cells  # neutralised, not a live formula
     assert "'+48 22 555 0101" in cells

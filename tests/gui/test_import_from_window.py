@@ -28,7 +28,7 @@ def test_import_people_and_meetings_into_the_selected_client(qtbot, demo_window)
     dialog.import_button.click()
     assert sql(window, f"SELECT count(*) FROM meeting WHERE client_id = {client}") == meetings + 1
     window.tabs.setCurrentWidget(window.meetings_page)
-    assert window.meetings.rowCount() == meetings + 1  # the meeting list shows it
+    assert window.meetings_model.rowCount() == meetings + 1  # the meeting list shows it
 
     broken = FIXTURES / "ics" / "thunderbird-cyrillic-yearly-holidays.ics"
     dialog = window.import_dialog("meetings", broken)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QUndoStack
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,21 +32,27 @@ from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.queries import FollowUp
+from kamdesk.gui import operations
+from kamdesk.gui.models.followups import FollowUpsModel
+from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.recordform import ActionCommand
-from kamdesk.gui.widgets.tables import cell
-
-OVERDUE = QColor("#b71c1c")
-COLUMNS = ("Due", "Client", "Meeting", "Action", "Owner", "Done")
-DONE_COLUMN = COLUMNS.index("Done")
+from kamdesk.gui.workers import SyncRunner
 
 
 class FollowUpsView(QWidget):
     sig_changed = Signal(int)
     sig_open = Signal(int, int)
 
-    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: Database,
+        undo_stack: QUndoStack,
+        runner: Runner | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
+        self.runner: Runner = runner or SyncRunner()
         self.rows: list[FollowUp] = []
         self.today = dt.date.today()
         tr = self.tr
@@ -59,11 +64,12 @@ class FollowUpsView(QWidget):
         self.show_done = QCheckBox(tr("Show done"), self)
         self.export_button = QPushButton(tr("Export CSV…"), self)
         self.export_button.setToolTip(tr("The follow-ups shown, as a spreadsheet file"))
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.model = FollowUpsModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setAccessibleName(tr("Follow-ups"))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -85,15 +91,26 @@ class FollowUpsView(QWidget):
 
         self.filter.textChanged.connect(lambda _t: self._fill())
         self.show_done.toggled.connect(lambda _on: self.reload())
-        self.table.itemChanged.connect(self._item_changed)
-        self.table.cellDoubleClicked.connect(self._open)
+        self.model.sig_done_requested.connect(self._tick)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.export_button.clicked.connect(self.ask_export)
         self.reload()
 
     def reload(self) -> None:
-        self.today = dt.date.today()
-        self.rows = reading.follow_ups(self.db, include_done=self.show_done.isChecked())
-        self._fill()
+        """Read the follow-ups again, on the runner; the list fills when they are read."""
+        db, include_done = self.db, self.show_done.isChecked()
+
+        def shown(rows: list[FollowUp]) -> None:
+            self.today, self.rows = dt.date.today(), rows
+            self._fill()
+
+        operations.run(
+            self,
+            self.runner,
+            lambda: reading.follow_ups(db, include_done=include_done),
+            shown,
+            failure_title=self.tr("The follow-ups could not be read"),
+        )
 
     def visible_rows(self) -> list[FollowUp]:
         words = self.filter.text().casefold().split()
@@ -109,44 +126,17 @@ class FollowUpsView(QWidget):
         ]
 
     def _fill(self) -> None:
-        tr = self.tr
-        rows = self.visible_rows()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            late = row.days_overdue(self.today)
-            due = row.due.isoformat() if row.due else tr("no date")
-            if late:
-                due = tr("{date} · {n} d overdue").format(date=due, n=late)
-            cells = [due, row.client_name, row.meeting_title, row.text, row.owner or ""]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, row.action_id)
-                item.setToolTip(text)
-                if late:
-                    item.setForeground(QBrush(OVERDUE))
-                self.table.setItem(i, column, item)
-            done = QTableWidgetItem()
-            done.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            done.setCheckState(Qt.CheckState.Checked if row.done else Qt.CheckState.Unchecked)
-            done.setData(Qt.ItemDataRole.UserRole, row.action_id)
-            done.setData(Qt.ItemDataRole.AccessibleTextRole, tr("Done"))
-            self.table.setItem(i, DONE_COLUMN, done)
-        self.table.blockSignals(False)
+        self.model.set_rows(self.visible_rows(), self.today)
         overdue = sum(1 for r in self.rows if r.days_overdue(self.today))
         open_items = sum(1 for r in self.rows if not r.done)
         self.summary.setText(
-            tr("{open} open follow-ups, {overdue} overdue").format(open=open_items, overdue=overdue)
+            self.tr("{open} open follow-ups, {overdue} overdue").format(
+                open=open_items, overdue=overdue
+            )
         )
 
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != DONE_COLUMN:
-            return
-        action_id = item.data(Qt.ItemDataRole.UserRole)
+    def _tick(self, action_id: int, new: bool) -> None:
         row = next(r for r in self.rows if r.action_id == action_id)
-        new = item.checkState() == Qt.CheckState.Checked
-        if new == row.done:
-            return
 
         def apply(value: bool) -> None:
             editing.set_field(self.db, m.ActionItem, action_id, "done", value)
@@ -165,9 +155,8 @@ class FollowUpsView(QWidget):
         if command.error is not None:
             QMessageBox.warning(self, self.tr("Not saved"), str(command.error))
 
-    def _open(self, table_row: int, _column: int) -> None:
-        action_id = cell(self.table, table_row, 0).data(Qt.ItemDataRole.UserRole)
-        row = next(r for r in self.rows if r.action_id == action_id)
+    def _open(self, table_row: int) -> None:
+        row = self.model.rows[table_row]
         self.sig_open.emit(row.client_id, row.meeting_id)
 
     def ask_export(self) -> None:
