@@ -201,7 +201,8 @@ want_stamp=$(
 stamp="$VENV/.kamdesk-installed"
 # Packages deleted or half-removed since: files missing from what a package installed
 # (scripts/venv_check.py, ~0.7 s), pip's own check of every requirement (~0.5 s) and an import
-# of the command line.
+# of the command line with the storage its commands open (kamdesk.cli alone loads no library
+# before a command runs).
 BROKEN=()
 incomplete() {
   local problems
@@ -209,7 +210,7 @@ incomplete() {
     echo "files missing from: ${problems//$'\n'/, }"
   elif ! problems=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1); then
     echo "${problems//$'\n'/; }"
-  elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli' 2>&1); then
+  elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli, kamdesk.core.db' 2>&1); then
     echo "${problems##*$'\n'}"
   fi
 }

@@ -37,6 +37,28 @@ def test_version_through_the_real_entry_point() -> None:
     assert __version__ != "0+unknown"
 
 
+LIGHT = """
+import sys
+from kamdesk.cli import main
+try:
+    main([sys.argv[1]])
+except SystemExit:
+    pass
+heavy = {"sqlalchemy", "sqlmodel", "weasyprint", "pygal", "PySide6"}
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m == "kamdesk.core.db"))
+"""
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_version_and_help_load_no_library(option: str) -> None:
+    """Every parser is built on each start: the commands import the core only when they run."""
+    result = subprocess.run(
+        [sys.executable, "-c", LIGHT, option], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
 def test_demo_meetings_export_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     code, out, _ = run(capsys, "--db", db, "demo")

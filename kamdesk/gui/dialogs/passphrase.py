@@ -117,7 +117,7 @@ def open_database(
     Other problems (locked, newer, damaged) are raised as they are."""
     if not crypto.is_encrypted(path):
         return Database.open(path, or_read_only=True)
-    if passphrase is None:  # $KAMDESK_PASSPHRASE or --passphrase-file (see kamdesk.cli)
+    if passphrase is None:  # $KAMDESK_PASSPHRASE or --passphrase-file (see kamdesk.cli.passphrases)
         passphrase = crypto.provided_passphrase(path)
     first_problem = None
     if passphrase:
