@@ -20,7 +20,7 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,7 +180,8 @@ def compute(
     client_ids: Collection[int] | None = None,
 ) -> Portfolio:
     """The portfolio's figures (only ``client_ids`` when given; concentration then covers
-    those clients only)."""
+    those clients only). Each figure is one grouped query over every client (not a query per
+    client), so the large portfolio is read in a fixed number of statements."""
     now = now or dt.datetime.now(dt.UTC)
     today = today or now.date()
     rates = rates or {}
@@ -193,136 +194,18 @@ def compute(
 
     # Latest ended year with our income.
     income = _latest(session, f_tab.c.period, and_(years, f_tab.c.our_income.is_not(None), among))
-
-    # Attainment: latest year / quarter with both a target and our sales.
-    def attainment(kind: Any) -> dict[int, Ratio]:
-        with_target = and_(t_tab.c.client_id == f_tab.c.client_id, t_tab.c.period == f_tab.c.period)
-        best = (
-            select(f_tab.c.client_id, func.max(f_tab.c.period).label("best"))
-            .join(t_tab, with_target)
-            .where(kind, f_tab.c.our_sales.is_not(None), t_tab.c.target > 0, among)
-            .group_by(f_tab.c.client_id)
-            .subquery()
-        )
-        rows = session.execute(
-            select(f_tab.c.client_id, f_tab.c.period, f_tab.c.our_sales, t_tab.c.target)
-            .join(best, and_(best.c.client_id == f_tab.c.client_id, best.c.best == f_tab.c.period))
-            .join(t_tab, with_target)
-        )
-        return {r.client_id: Ratio(r.period, r.our_sales / r.target) for r in rows}
-
-    att_year, att_quarter = attainment(years), attainment(quarters)
-
-    # Growth: our sales in the latest period against the period just before (same kind);
-    # ended years only (a year still running is not comparable with a whole one).
-    def growth(kind: Any, previous: Any) -> dict[int, Ratio]:
-        best = (
-            select(f_tab.c.client_id, func.max(f_tab.c.period).label("best"))
-            .where(kind, f_tab.c.our_sales.is_not(None), among)
-            .group_by(f_tab.c.client_id)
-            .subquery()
-        )
-        before = f_tab.alias("before")
-        rows = session.execute(
-            select(
-                f_tab.c.client_id,
-                f_tab.c.period,
-                f_tab.c.our_sales,
-                before.c.our_sales.label("base"),
-            )
-            .join(best, and_(best.c.client_id == f_tab.c.client_id, best.c.best == f_tab.c.period))
-            .outerjoin(
-                before,
-                and_(
-                    before.c.client_id == f_tab.c.client_id,
-                    before.c.period == previous(f_tab.c.period),
-                ),
-            )
-        )
-        return {
-            r.client_id: Ratio(r.period, (r.our_sales - r.base) / abs(r.base) if r.base else None)
-            for r in rows
-        }
-
-    def year_before(period: Any) -> Any:
-        return cast(cast(period, Integer) - 1, String)
-
-    def quarter_before(period: Any) -> Any:
-        year, q = func.substr(period, 1, 4), func.substr(period, 7, 1)
-        return case(
-            (q == "1", cast(cast(year, Integer) - 1, String) + "-Q4"),
-            else_=year + "-Q" + cast(cast(q, Integer) - 1, String),
-        )
-
-    growth_year = growth(years, year_before)
-    growth_quarter = growth(quarters, quarter_before)
-
+    att_year, att_quarter = (
+        _attainment(session, years, among),
+        _attainment(session, quarters, among),
+    )
+    growth_year = _growth(session, years, _year_before, among)
+    growth_quarter = _growth(session, quarters, _quarter_before, among)
     receivables = _latest(
         session, _period_order(f_tab.c.period), and_(f_tab.c.receivables.is_not(None), among)
     )
-
-    vip = or_(s_tab.c.vip, s_tab.c.kol)
-    due = func.julianday(s_tab.c.last_contact_on) + s_tab.c.contact_every_days  # SQLite
-    people = {
-        row.client_id: row
-        for row in session.execute(
-            select(
-                s_tab.c.client_id,
-                func.sum(case((vip, 1), else_=0)).label("vips"),
-                func.sum(case((and_(vip, s_tab.c.stage.in_(LOYAL_STAGES)), 1), else_=0)).label(
-                    "loyal"
-                ),
-                func.sum(
-                    case(
-                        (
-                            and_(
-                                s_tab.c.contact_every_days.is_not(None),
-                                or_(
-                                    s_tab.c.last_contact_on.is_(None),
-                                    due < func.julianday(literal(today.isoformat())),
-                                ),
-                            ),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ).label("overdue"),
-            )
-            .where(_among(s_tab.c.client_id, client_ids))
-            .group_by(s_tab.c.client_id)
-        )
-    }
-
-    future = and_(
-        mt_tab.c.starts_at_utc >= now.astimezone(dt.UTC), _among(mt_tab.c.client_id, client_ids)
-    )
-    soonest = (
-        select(mt_tab.c.client_id, func.min(mt_tab.c.starts_at_utc).label("at"))
-        .where(future)
-        .group_by(mt_tab.c.client_id + 0)  # + 0: walk the start-time index, not the client's
-        .subquery()
-    )
-    next_meeting: dict[int, Any] = {}
-    for row in session.execute(
-        select(mt_tab)
-        .join(
-            soonest,
-            and_(
-                soonest.c.client_id == mt_tab.c.client_id,
-                soonest.c.at == mt_tab.c.starts_at_utc,
-            ),
-        )
-        .order_by(mt_tab.c.id)
-    ):
-        next_meeting.setdefault(row.client_id, row)  # two at the same time: the first added
-
-    reasons: dict[int, list[str]] = {}
-    for cid, reason in session.execute(
-        select(r_tab.c.client_id, r_tab.c.reason)
-        .where(_among(r_tab.c.client_id, client_ids))
-        .order_by(r_tab.c.id)
-    ):
-        reasons.setdefault(cid, []).append(reason)
+    people = _people_counts(session, today, client_ids)
+    next_meeting = _next_meetings(session, now, client_ids)
+    reasons = _key_reasons(session, client_ids)
 
     clients = []
     for c in session.execute(
@@ -350,6 +233,143 @@ def compute(
         key=lambda pair: -pair[1],
     )
     return Portfolio(today, currency, clients, concentration, ranked)
+
+
+def _attainment(session: Session, kind: Any, among: Any) -> dict[int, Ratio]:
+    """Attainment per client: the latest period of ``kind`` (years or quarters) with both a
+    target and our sales."""
+    with_target = and_(t_tab.c.client_id == f_tab.c.client_id, t_tab.c.period == f_tab.c.period)
+    best = (
+        select(f_tab.c.client_id, func.max(f_tab.c.period).label("best"))
+        .join(t_tab, with_target)
+        .where(kind, f_tab.c.our_sales.is_not(None), t_tab.c.target > 0, among)
+        .group_by(f_tab.c.client_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(f_tab.c.client_id, f_tab.c.period, f_tab.c.our_sales, t_tab.c.target)
+        .join(best, and_(best.c.client_id == f_tab.c.client_id, best.c.best == f_tab.c.period))
+        .join(t_tab, with_target)
+    )
+    return {r.client_id: Ratio(r.period, r.our_sales / r.target) for r in rows}
+
+
+def _growth(
+    session: Session, kind: Any, previous: Callable[[Any], Any], among: Any
+) -> dict[int, Ratio]:
+    """Growth per client: our sales in the latest period of ``kind`` against the period just
+    before (``previous`` of it); ended years only (a year still running is not comparable
+    with a whole one)."""
+    best = (
+        select(f_tab.c.client_id, func.max(f_tab.c.period).label("best"))
+        .where(kind, f_tab.c.our_sales.is_not(None), among)
+        .group_by(f_tab.c.client_id)
+        .subquery()
+    )
+    before = f_tab.alias("before")
+    rows = session.execute(
+        select(
+            f_tab.c.client_id,
+            f_tab.c.period,
+            f_tab.c.our_sales,
+            before.c.our_sales.label("base"),
+        )
+        .join(best, and_(best.c.client_id == f_tab.c.client_id, best.c.best == f_tab.c.period))
+        .outerjoin(
+            before,
+            and_(
+                before.c.client_id == f_tab.c.client_id,
+                before.c.period == previous(f_tab.c.period),
+            ),
+        )
+    )
+    return {
+        r.client_id: Ratio(r.period, (r.our_sales - r.base) / abs(r.base) if r.base else None)
+        for r in rows
+    }
+
+
+def _year_before(period: Any) -> Any:
+    """SQL: the year before a "YYYY" period."""
+    return cast(cast(period, Integer) - 1, String)
+
+
+def _quarter_before(period: Any) -> Any:
+    """SQL: the quarter before a "YYYY-Qn" period."""
+    year, q = func.substr(period, 1, 4), func.substr(period, 7, 1)
+    return case(
+        (q == "1", cast(cast(year, Integer) - 1, String) + "-Q4"),
+        else_=year + "-Q" + cast(cast(q, Integer) - 1, String),
+    )
+
+
+def _people_counts(
+    session: Session, today: dt.date, client_ids: Collection[int] | None
+) -> dict[int, Any]:
+    """Per client: its VIPs/KOLs, how many of them are loyal or closer, and how many people
+    are due for a contact (a cadence set, and no contact within it)."""
+    vip = or_(s_tab.c.vip, s_tab.c.kol)
+    due = func.julianday(s_tab.c.last_contact_on) + s_tab.c.contact_every_days  # SQLite
+    late = and_(
+        s_tab.c.contact_every_days.is_not(None),
+        or_(
+            s_tab.c.last_contact_on.is_(None),
+            due < func.julianday(literal(today.isoformat())),
+        ),
+    )
+    rows = session.execute(
+        select(
+            s_tab.c.client_id,
+            func.sum(case((vip, 1), else_=0)).label("vips"),
+            func.sum(case((and_(vip, s_tab.c.stage.in_(LOYAL_STAGES)), 1), else_=0)).label("loyal"),
+            func.sum(case((late, 1), else_=0)).label("overdue"),
+        )
+        .where(_among(s_tab.c.client_id, client_ids))
+        .group_by(s_tab.c.client_id)
+    )
+    return {row.client_id: row for row in rows}
+
+
+def _next_meetings(
+    session: Session, now: dt.datetime, client_ids: Collection[int] | None
+) -> dict[int, Any]:
+    """Per client: its soonest meeting from ``now`` on (two at the same time: the first
+    added)."""
+    future = and_(
+        mt_tab.c.starts_at_utc >= now.astimezone(dt.UTC), _among(mt_tab.c.client_id, client_ids)
+    )
+    soonest = (
+        select(mt_tab.c.client_id, func.min(mt_tab.c.starts_at_utc).label("at"))
+        .where(future)
+        .group_by(mt_tab.c.client_id + 0)  # + 0: walk the start-time index, not the client's
+        .subquery()
+    )
+    next_meeting: dict[int, Any] = {}
+    for row in session.execute(
+        select(mt_tab)
+        .join(
+            soonest,
+            and_(
+                soonest.c.client_id == mt_tab.c.client_id,
+                soonest.c.at == mt_tab.c.starts_at_utc,
+            ),
+        )
+        .order_by(mt_tab.c.id)
+    ):
+        next_meeting.setdefault(row.client_id, row)
+    return next_meeting
+
+
+def _key_reasons(session: Session, client_ids: Collection[int] | None) -> dict[int, list[str]]:
+    """Per client: why it is key, in the order the reasons were given."""
+    reasons: dict[int, list[str]] = {}
+    for cid, reason in session.execute(
+        select(r_tab.c.client_id, r_tab.c.reason)
+        .where(_among(r_tab.c.client_id, client_ids))
+        .order_by(r_tab.c.id)
+    ):
+        reasons.setdefault(cid, []).append(reason)
+    return reasons
 
 
 def _client(
