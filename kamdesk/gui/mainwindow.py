@@ -92,6 +92,24 @@ class MainWindow(QMainWindow):
     # -- layout --
 
     def _build(self) -> None:
+        left = self._build_portfolio_list()
+        self._build_tabs()
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([420, 860])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self._show_mode()
+        # within the screen, frame included: at 1366x768 a taller window hid the status bar
+        available = self.screen().availableGeometry()
+        self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))
+
+    def _build_portfolio_list(self) -> QWidget:
+        """The left side: the search box, its hits and the portfolio list."""
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -135,9 +153,38 @@ class MainWindow(QMainWindow):
             self.table.setColumnHidden(column, True)
         left_layout.addWidget(self.table)
 
+        return left
+
+    def _build_tabs(self) -> None:
+        """The dossier's own tabs (meeting workspaces open after them)."""
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
+        self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
+        self.people = PeopleView(self.db, self.undo_stack, self.runner, self.tabs)
+        self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
+        self.tabs.addTab(self.lists["plans"], self.tr("Plans"))
+        self.tabs.addTab(self.lists["needs"], self.tr("Needs"))
+        self.products = ProductsView(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.products, self.tr("Products"))
+        self.tabs.addTab(self.lists["competitors"], self.tr("Competitors"))
+        self.tabs.addTab(self.lists["issues"], self.tr("Issues"))
+        self.tabs.addTab(self.people, self.tr("People"))
+        self.relmap = RelationshipMap(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.relmap, self.tr("Relationship map"))
+        self.meetings_page = self._build_meetings_page()
+        self.tabs.addTab(self.meetings_page, self.tr("Meetings"))
+        self.notes = NotesView(self.db, self.undo_stack, self.tabs)
+        self.tabs.addTab(self.notes, self.tr("Notes"))
+        for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
+            self.tabs.tabBar().setTabButton(
+                index, self.tabs.tabBar().ButtonPosition.RightSide, None
+            )
+
+    def _build_meetings_page(self) -> QWidget:
+        """The Meetings tab: the shown client's meetings with their readiness."""
         meetings_page = QWidget(self.tabs)
         meetings_layout = QVBoxLayout(meetings_page)
         self.client_title = QLabel(meetings_page)
@@ -168,38 +215,10 @@ class MainWindow(QMainWindow):
         meetings_layout.addWidget(self.client_title)
         meetings_layout.addWidget(self.meetings)
         meetings_layout.addLayout(meeting_buttons)
-        self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
-        self.people = PeopleView(self.db, self.undo_stack, self.runner, self.tabs)
-        self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
-        self.tabs.addTab(self.overview, self.tr("Overview"))
-        self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
-        self.tabs.addTab(self.lists["plans"], self.tr("Plans"))
-        self.tabs.addTab(self.lists["needs"], self.tr("Needs"))
-        self.products = ProductsView(self.db, self.undo_stack, self.tabs)
-        self.tabs.addTab(self.products, self.tr("Products"))
-        self.tabs.addTab(self.lists["competitors"], self.tr("Competitors"))
-        self.tabs.addTab(self.lists["issues"], self.tr("Issues"))
-        self.tabs.addTab(self.people, self.tr("People"))
-        self.relmap = RelationshipMap(self.db, self.undo_stack, self.tabs)
-        self.tabs.addTab(self.relmap, self.tr("Relationship map"))
-        self.tabs.addTab(meetings_page, self.tr("Meetings"))
-        self.meetings_page = meetings_page
-        self.notes = NotesView(self.db, self.undo_stack, self.tabs)
-        self.tabs.addTab(self.notes, self.tr("Notes"))
-        for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
-            self.tabs.tabBar().setTabButton(
-                index, self.tabs.tabBar().ButtonPosition.RightSide, None
-            )
+        return meetings_page
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        splitter.setSizes([420, 860])
-        self.splitter = splitter
-        self.setCentralWidget(splitter)
-
+    def _build_actions(self) -> None:
+        """The menus and their shortcuts."""
         self.find_action = QAction(self.tr("&Find"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -282,6 +301,10 @@ class MainWindow(QMainWindow):
                 self.dossier_action,
             ]
         )
+
+    def _show_mode(self) -> None:
+        """Read-only or saving as you type: the status bar says which, and read-only turns off
+        what would write."""
         mode = (
             self.tr("read-only") if self.db.readonly else self.tr("changes are saved as you type")
         )
@@ -305,9 +328,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             str(self.db.path) if self.db.readonly else f"{self.db.path} · {mode}"
         )
-        # within the screen, frame included: at 1366x768 a taller window hid the status bar
-        available = self.screen().availableGeometry()
-        self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(lambda _text: self.search_timer.start())
