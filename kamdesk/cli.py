@@ -20,7 +20,7 @@ from kamdesk.core import errors
 from kamdesk.core.db import Database
 
 if TYPE_CHECKING:
-    from kamdesk.core.contacts import ImportPlan
+    from kamdesk.core.interchange.people.importer import ImportPlan
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 1
@@ -479,11 +479,12 @@ def _run_command(path: Path, args: argparse.Namespace) -> int:
     if args.command in ("import-vcard", "import-csv"):
         return _import_people(path, args)
     if args.command == "export-csv":
-        from kamdesk.core import contacts
+        from kamdesk.core.interchange.csv_export import export_people_csv
+        from kamdesk.core.interchange.people.importer import client_id_for_key
 
         with Database.open(path, readonly=True) as db:
-            client_id = contacts.client_id_for_key(db, args.client) if args.client else None
-            count = contacts.export_people_csv(db, args.file, client_id)
+            client_id = client_id_for_key(db, args.client) if args.client else None
+            count = export_people_csv(db, args.file, client_id)
         print(f"Exported {count} {'person' if count == 1 else 'people'} to {args.file}")
         return EXIT_OK
 
@@ -509,15 +510,22 @@ def _run_command(path: Path, args: argparse.Namespace) -> int:
 def _import_people(path: Path, args: argparse.Namespace) -> int:
     """Read the file, show the preview, and write it unless --dry-run. Bad rows stop the
     import (exit 2, nothing written) unless --skip-bad is given."""
-    from kamdesk.core import contacts
+    from kamdesk.core.interchange.people.csvfile import parse_map
+    from kamdesk.core.interchange.people.files import read_contacts
+    from kamdesk.core.interchange.people.importer import (
+        apply_import,
+        client_id_for_key,
+        plan_import,
+    )
+    from kamdesk.core.interchange.people.presets import PRESETS
 
     kind = "vcard" if args.command == "import-vcard" else "csv"
     mapping: Any = getattr(args, "mapping", None)
     if getattr(args, "map", None):
         if mapping is not None:
             return _fail("give either --mapping (a preset) or --map (your own), not both", 2)
-        mapping = contacts.parse_map(args.map)
-    found = contacts.read_contacts(args.file, kind, mapping, args.encoding)
+        mapping = parse_map(args.map)
+    found = read_contacts(args.file, kind, mapping, args.encoding)
     details = [found.encoding]
     if found.delimiter is not None:
         details.append(f"delimiter {'TAB' if found.delimiter == chr(9) else found.delimiter!r}")
@@ -532,14 +540,14 @@ def _import_people(path: Path, args: argparse.Namespace) -> int:
                 errors.Problem(
                     "",
                     "no preset matches the header (no name column found); name one with "
-                    f"--mapping ({', '.join(contacts.PRESETS)}) or give your own with "
+                    f"--mapping ({', '.join(PRESETS)}) or give your own with "
                     "--map 'COLUMN=first_name,COLUMN=last_name,…'",
                 )
             ],
         )
     with Database.open(path, readonly=args.dry_run) as db:
-        client_id = contacts.client_id_for_key(db, args.client)
-        plan = contacts.plan_import(db, client_id, found.candidates)
+        client_id = client_id_for_key(db, args.client)
+        plan = plan_import(db, client_id, found.candidates)
         _print_plan(plan)
         bad = len(found.problems)
         rows = f"{bad} bad {'row' if bad == 1 else 'rows'}"
@@ -559,7 +567,7 @@ def _import_people(path: Path, args: argparse.Namespace) -> int:
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
-        summary = contacts.apply_import(db, client_id, plan)
+        summary = apply_import(db, client_id, plan)
     print(f"Imported into {args.client}: {summary}")
     return EXIT_OK
 
@@ -705,17 +713,20 @@ def _dossier(path: Path, args: argparse.Namespace) -> int:
 
 
 def _import_calendar(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import calendar_import, contacts
+    from kamdesk.core.interchange.ics.apply import apply_calendar_import
+    from kamdesk.core.interchange.ics.planning import describe, plan_calendar_import
+    from kamdesk.core.interchange.ics.reader import read_calendar
+    from kamdesk.core.interchange.people.importer import client_id_for_key
 
-    found = calendar_import.read_calendar(args.file)
+    found = read_calendar(args.file)
     with Database.open(path, readonly=args.dry_run) as db:
-        client_id = contacts.client_id_for_key(db, args.client)
-        plan = calendar_import.plan_calendar_import(db, client_id, found)
-        print("\n".join(calendar_import.describe(plan)))
+        client_id = client_id_for_key(db, args.client)
+        plan = plan_calendar_import(db, client_id, found)
+        print("\n".join(describe(plan)))
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
-        print(calendar_import.apply_calendar_import(db, client_id, plan))
+        print(apply_calendar_import(db, client_id, plan))
     return EXIT_OK
 
 
@@ -728,10 +739,10 @@ def _follow_ups(path: Path, args: argparse.Namespace) -> int:
     with Database.open(path, readonly=True) as db, db.session() as session:
         rows = queries.follow_ups(session, include_done=args.all)
     if args.csv is not None:
-        from kamdesk.core import contacts
         from kamdesk.core.files import write_atomically
+        from kamdesk.core.interchange.csv_export import follow_ups_csv
 
-        write_atomically(args.csv, contacts.follow_ups_csv(rows, today))
+        write_atomically(args.csv, follow_ups_csv(rows, today))
         print(f"{len(rows)} follow-ups written to {args.csv}")
         return EXIT_OK
     for r in rows:
