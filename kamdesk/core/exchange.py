@@ -19,6 +19,7 @@ file are left as they are. Nothing is ever deleted because it is missing from th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -37,10 +38,13 @@ from kamdesk.core import exchange_schema as doc
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, Problem, UnknownKey
+from kamdesk.core.interchange import textfile
 from kamdesk.core.queries import meeting_attendees
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_REPORTED = 200
+_UTF16 = "the file is UTF-16; save it as UTF-8 and import it again"
+_UTF32 = "the file is UTF-32; save it as UTF-8 and import it again"
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -48,51 +52,44 @@ T = TypeVar("T", bound=SQLModel)
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _refuse(source: str, where: str, message: str) -> Exception:
+    return InvalidInput(source, [Problem(where, message)])
+
+
+# The format is UTF-8 JSON: a UTF-8 BOM is tolerated, UTF-16/32 and legacy encodings are
+# refused with what to do, and the size is measured by what is read as well as by st_size
+# (a device or a pipe says 0: /dev/zero). An OSError other than these is not the file's
+# content: it is not worded here.
+_POLICY = textfile.TextPolicy(
+    max_bytes=MAX_FILE_BYTES,
+    too_big=lambda size: "the file is larger than the limit of 1 GiB",
+    refuse=_refuse,
+    boms=(
+        textfile.Bom(b"\xff\xfe\x00\x00", "UTF-32LE", refused=_UTF32),
+        textfile.Bom(b"\x00\x00\xfe\xff", "UTF-32BE", refused=_UTF32),
+        textfile.Bom(b"\xff\xfe", "UTF-16LE", refused=_UTF16),
+        textfile.Bom(b"\xfe\xff", "UTF-16BE", refused=_UTF16),
+        textfile.Bom(b"\xef\xbb\xbf", "UTF-8 with BOM"),
+    ),
+    not_unicode=("", ""),  # no Unicode form is decoded but UTF-8
+    not_utf8=(
+        "line {line}",
+        "byte 0x{byte:02x} at offset {offset} is not UTF-8; the format is UTF-8 JSON",
+    ),
+    unreadable=None,
+)
+
+
 def read_text(path: Path) -> str:
     """The file's text, or InvalidInput naming what is wrong with the bytes."""
-    source = str(path)
-    try:
-        # measured by what is read, not by st_size: a device or a pipe says 0 (/dev/zero)
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise InvalidInput(source, [Problem("", "the file is larger than the limit of 1 GiB")])
-    except FileNotFoundError:
-        raise InvalidInput(source, [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise InvalidInput(source, [Problem("", "this is a folder, not a file")]) from None
-    except PermissionError:
-        raise InvalidInput(source, [Problem("", "permission denied reading the file")]) from None
-    return decode(raw, source)
+    # the limit as it is now (a test lowers it)
+    policy = dataclasses.replace(_POLICY, max_bytes=MAX_FILE_BYTES)
+    return decode(textfile.read_bytes(path, policy), str(path))
 
 
 def decode(raw: bytes, source: str) -> str:
-    if not raw.strip():
-        raise InvalidInput(source, [Problem("", "the file is empty")])
-    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise InvalidInput(
-            source, [Problem("", "the file is UTF-32; save it as UTF-8 and import it again")]
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InvalidInput(
-            source, [Problem("", "the file is UTF-16; save it as UTF-8 and import it again")]
-        )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            source,
-            [
-                Problem(
-                    f"line {line}",
-                    f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
-                    "the format is UTF-8 JSON",
-                )
-            ],
-        ) from None
+    textfile.check_blank(raw, source, _POLICY)
+    return textfile.decode(raw, source, _POLICY).text
 
 
 def format_path(loc: Iterable[Any]) -> str:

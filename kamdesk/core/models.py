@@ -405,7 +405,7 @@ class Meeting(SQLModel, table=True):
     ticks_unreviewed: list[str] = json_list()
     ticks_seal: str | None = Field(default=None, max_length=200)
     override_reason: str | None = None
-    # Where an imported meeting came from (core.calendar_import): the iCalendar UID and, for
+    # Where an imported meeting came from (core.interchange.ics): the iCalendar UID and, for
     # one meeting of a series, the original start of that occurrence in UTC
     # ("20260130T093000Z"), so that importing the file again updates the meeting instead of
     # adding a copy. Bookkeeping, not dossier content: not part of the exchange format.

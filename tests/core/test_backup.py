@@ -24,8 +24,6 @@ from sqlmodel import select
 from kamdesk.cli import main
 from kamdesk.core import (
     backup,
-    calendar_import,
-    contacts,
     editing,
     errors,
     exchange,
@@ -35,6 +33,11 @@ from kamdesk.core import (
 from kamdesk.core import db as dbmod
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.interchange.ics.apply import apply_calendar_import
+from kamdesk.core.interchange.ics.planning import plan_calendar_import
+from kamdesk.core.interchange.ics.reader import read_calendar
+from kamdesk.core.interchange.people.files import read_contacts
+from kamdesk.core.interchange.people.importer import apply_import, client_id_for_key, plan_import
 
 
 def _sha(path: Path) -> str:
@@ -127,20 +130,20 @@ def test_every_bulk_import_into_a_dossier_with_data_backs_up_first(
         # invalid input is refused before any backup is taken
         with pytest.raises(errors.InvalidInput):
             exchange.import_text(db, "{}", "broken")
-        client_id = contacts.client_id_for_key(db, "wisla-pharma")
+        client_id = client_id_for_key(db, "wisla-pharma")
         card = tmp_path / "people.vcf"
         card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jan Kowalski\r\nEND:VCARD\r\n")
-        found = contacts.read_contacts(card)
-        contacts.apply_import(db, client_id, contacts.plan_import(db, client_id, found.candidates))
+        found = read_contacts(card)
+        apply_import(db, client_id, plan_import(db, client_id, found.candidates))
         ics = tmp_path / "invite.ics"
         ics.write_text(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
             "UID:review-1@test\r\nDTSTAMP:20261101T100000Z\r\nDTSTART:20271201T100000Z\r\n"
             "DTEND:20271201T110000Z\r\nSUMMARY:Quarterly review\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         )
-        calendar = calendar_import.read_calendar(ics)
-        plan = calendar_import.plan_calendar_import(db, client_id, calendar)
-        calendar_import.apply_calendar_import(db, client_id, plan)
+        calendar = read_calendar(ics)
+        plan = plan_calendar_import(db, client_id, calendar)
+        apply_calendar_import(db, client_id, plan)
     found_backups = backup.list_backups(filled)
     assert [b.reason for b in found_backups] == ["import"] * 3
     # the newest import backup holds the person of the vCard but not the calendar's meeting

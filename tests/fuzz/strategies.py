@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from kamdesk.core import contacts
+from kamdesk.core.interchange.people.presets import PRESETS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -432,12 +432,7 @@ def vcard_files(draw: st.DrawFn) -> bytes:
 # --- CSV -----------------------------------------------------------------------------------------
 
 PRESET_HEADERS = sorted(
-    {
-        column
-        for preset in contacts.PRESETS.values()
-        for cols in preset.columns.values()
-        for column in cols
-    }
+    {column for preset in PRESETS.values() for cols in preset.columns.values() for column in cols}
 )
 GOOGLE_TYPES = [f"E-mail {i} - Type" for i in range(1, 4)] + [
     f"Phone {i} - Type" for i in range(1, 4)
@@ -450,8 +445,8 @@ CSV_ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "cp1250", "utf-16"]
 def csv_header(draw: st.DrawFn) -> list[str]:
     """A header: one preset's columns (Google, Outlook, ...), some of them, shuffled, with
     foreign and odd columns; or a random set."""
-    preset = draw(st.sampled_from(sorted(contacts.PRESETS)))
-    known = [c for cols in contacts.PRESETS[preset].columns.values() for c in cols]
+    preset = draw(st.sampled_from(sorted(PRESETS)))
+    known = [c for cols in PRESETS[preset].columns.values() for c in cols]
     if preset == "google":
         known += GOOGLE_TYPES
     header = draw(st.lists(st.sampled_from(known), min_size=1, max_size=len(known), unique=True))

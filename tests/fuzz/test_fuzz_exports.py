@@ -33,8 +33,6 @@ from sqlmodel import col, select
 from kamdesk.core import (
     brief,
     calendar,
-    calendar_import,
-    contacts,
     dossier,
     editing,
     exchange,
@@ -47,6 +45,10 @@ from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange.cells import FORMULA_STARTS, unneutralise
+from kamdesk.core.interchange.csv_export import PEOPLE_HEADER, follow_ups_csv, people_csv
+from kamdesk.core.interchange.ics.reader import parse_calendar
+from kamdesk.core.interchange.people.csvfile import parse_csv
 from kamdesk.core.readiness import evaluate
 from kamdesk.core.settings import Settings
 from tests.fuzz import strategies as fz
@@ -409,7 +411,7 @@ def _cells(text: str) -> list[list[str]]:
 
 
 def _safe_cell(cell: str) -> None:
-    if cell.startswith(contacts.FORMULA_STARTS):
+    if cell.startswith(FORMULA_STARTS):
         float(cell)  # only numbers may start like a formula ("-1")
 
 
@@ -421,23 +423,23 @@ def test_csv_exports_are_formula_safe_and_read_back(
     with pristine.copy() as db:
         _edit(db, pristine.targets, data)
         try:
-            people = contacts.people_csv(db)
+            people = people_csv(db)
             with db.session() as session:
                 rows = queries.follow_ups(session, include_done=True)
                 names = list(
                     session.exec(select(m.Stakeholder.name).order_by(col(m.Stakeholder.id)))
                 )
-            follow = contacts.follow_ups_csv(rows, TODAY)
+            follow = follow_ups_csv(rows, TODAY)
         except KamdeskError as exc:
             assert str(exc)
             return
     table = _cells(people)
-    assert tuple(table[0]) == contacts.PEOPLE_HEADER
+    assert tuple(table[0]) == PEOPLE_HEADER
     for row in table[1:]:
-        assert len(row) == len(contacts.PEOPLE_HEADER)
+        assert len(row) == len(PEOPLE_HEADER)
         for cell in row:
             _safe_cell(cell)
-    exported = [contacts.unneutralise(row[3]) for row in table[1:]]
+    exported = [unneutralise(row[3]) for row in table[1:]]
     assert sorted(exported) == sorted(names)  # every name, exactly
     follow_table = _cells(follow)
     assert len(follow_table) == len(rows) + 1
@@ -446,7 +448,7 @@ def test_csv_exports_are_formula_safe_and_read_back(
             _safe_cell(cell)
     # and our own importer reads our own export
     try:
-        again = contacts.parse_csv(people.encode("utf-8"), "people.csv")
+        again = parse_csv(people.encode("utf-8"), "people.csv")
     except KamdeskError as exc:
         assert str(exc)
         return
@@ -470,7 +472,7 @@ def test_meeting_ics_reads_back(pristine: Pristine, data: st.DataObject) -> None
             assert str(exc)
             return
     try:
-        found = calendar_import.parse_calendar(raw, "meeting.ics", now=NOW)
+        found = parse_calendar(raw, "meeting.ics", now=NOW)
     except KamdeskError as exc:
         raise AssertionError(f"our own .ics is refused: {exc}") from exc
     (meeting,) = found.events

@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from kamdesk.core import calendar, calendar_import, dossier, editing, exchange, notes_export
+from kamdesk.core import calendar, dossier, editing, exchange, notes_export
 from kamdesk.core import models as m
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange.ics.reader import parse_calendar
 from kamdesk.core.settings import Settings
 from tests.fuzz.dossier import CLIENT, MEETING, NOW, Dossier
 
@@ -211,7 +212,7 @@ def test_a_calendar_with_cr_line_ends_is_read() -> None:
         b"BEGIN:VCALENDAR\rVERSION:2.0\rBEGIN:VEVENT\rUID:a@x\rSUMMARY:Hi\r"
         b"DTSTART:20261125T100000Z\rEND:VEVENT\rEND:VCALENDAR\r"
     )
-    found = calendar_import.parse_calendar(raw, "mac.ics", now=NOW, local_tz=dt.UTC)
+    found = parse_calendar(raw, "mac.ics", now=NOW, local_tz=dt.UTC)
     assert [e.title for e in found.events] == ["Hi"]
 
 
@@ -227,6 +228,6 @@ def test_an_odd_email_address_is_named_in_the_calendar_file_not_invited(
         ctx = load_meeting_context(session, MEETING)
     assert person in {p.id for p in ctx.attendees}
     raw = calendar.meeting_calendar(ctx, 15, now=NOW)
-    (event,) = calendar_import.parse_calendar(raw, "meeting.ics", now=NOW).events
+    (event,) = parse_calendar(raw, "meeting.ics", now=NOW).events
     assert b"mailto:" + address.split("\n")[0].encode() not in raw
     assert f"Also attending: {name}" in (event.description or "")

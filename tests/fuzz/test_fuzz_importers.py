@@ -1,7 +1,7 @@
 """Hostile contact and calendar files through every importer the command line uses.
 
-The property, for each of ``contacts.parse_vcard``, ``parse_csv``, ``read_contacts``,
-``remap``, ``plan_import``, ``apply_import`` and ``calendar_import.parse_calendar``,
+The property, for each of ``parse_vcard``, ``parse_csv``, ``read_contacts``,
+``remap``, ``plan_import``, ``apply_import`` and ``parse_calendar``,
 ``read_calendar``, ``plan_calendar_import``, ``describe``, ``apply_calendar_import``: a
 result, or a :class:`KamdeskError` with a message; never any other exception. An import that
 is refused (at any step) leaves the database file byte-identical. What is read is checked
@@ -19,9 +19,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from kamdesk.core import calendar_import, contacts, editing
+from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange.ics.apply import apply_calendar_import
+from kamdesk.core.interchange.ics.model import CalendarFile
+from kamdesk.core.interchange.ics.planning import describe, plan_calendar_import
+from kamdesk.core.interchange.ics.reader import parse_calendar, read_calendar
+from kamdesk.core.interchange.people.csvfile import parse_csv, remap
+from kamdesk.core.interchange.people.files import file_kind, read_contacts
+from kamdesk.core.interchange.people.importer import apply_import, client_id_for_key, plan_import
+from kamdesk.core.interchange.people.model import ContactFile
+from kamdesk.core.interchange.people.presets import MAPPABLE, PRESETS
+from kamdesk.core.interchange.people.vcard import parse_vcard
 from tests.fuzz import strategies as fz
 from tests.fuzz.conftest import FUZZ
 from tests.fuzz.dossier import CLIENT, NOW, Dossier
@@ -50,7 +60,7 @@ def _refused(exc: KamdeskError) -> None:
     assert str(exc).strip(), "a refusal must say why"
 
 
-def _check_candidates(found: contacts.ContactFile) -> None:
+def _check_candidates(found: ContactFile) -> None:
     assert found.records >= 0
     for candidate in found.candidates:
         assert candidate.line >= 1
@@ -68,9 +78,9 @@ def _mapping(draw: st.DrawFn, header: list[str]) -> Any:
     if choice == 0:
         return None
     if choice == 1:
-        return draw(st.sampled_from([*contacts.PRESETS, "no-such-preset"]))
+        return draw(st.sampled_from([*PRESETS, "no-such-preset"]))
     columns = header or ["Name"]
-    fields = [*contacts.MAPPABLE, "personal_notes"] if choice == 4 else list(contacts.MAPPABLE)
+    fields = [*MAPPABLE, "personal_notes"] if choice == 4 else list(MAPPABLE)
     return draw(
         st.dictionaries(
             st.sampled_from(fields),
@@ -89,7 +99,7 @@ def _mapping(draw: st.DrawFn, header: list[str]) -> Any:
 @given(raw=any_vcard, encoding=st.sampled_from(ENCODINGS))
 def test_vcard_reading_returns_people_or_refuses(raw: bytes, encoding: str | None) -> None:
     try:
-        found = contacts.parse_vcard(raw, "fuzz.vcf", encoding)
+        found = parse_vcard(raw, "fuzz.vcf", encoding)
     except KamdeskError as exc:
         _refused(exc)
         return
@@ -104,12 +114,12 @@ def test_csv_reading_returns_people_or_refuses(
     raw: bytes, encoding: str | None, data: st.DataObject
 ) -> None:
     try:
-        found = contacts.parse_csv(raw, "fuzz.csv", None, encoding)
+        found = parse_csv(raw, "fuzz.csv", None, encoding)
         assert found.table is not None
         _check_candidates(found)
         if not found.needs_mapping:
             assert found.records == len(found.candidates) + len(found.problems)
-        again = contacts.remap(found, _mapping(data.draw, found.table.header))
+        again = remap(found, _mapping(data.draw, found.table.header))
     except KamdeskError as exc:
         _refused(exc)
         return
@@ -129,7 +139,7 @@ def test_contact_files_on_disk_are_read_or_refused(
     path = tmp_path / f"contacts{suffix}"
     path.write_bytes(raw)
     try:
-        found = contacts.read_contacts(path, kind)
+        found = read_contacts(path, kind)
     except KamdeskError as exc:
         _refused(exc)
         return
@@ -139,11 +149,11 @@ def test_contact_files_on_disk_are_read_or_refused(
 def test_missing_and_folder_contact_files_are_refused(tmp_path: Path) -> None:
     for path in (tmp_path / "missing.vcf", tmp_path):
         with pytest.raises(KamdeskError):
-            contacts.read_contacts(path)
+            read_contacts(path)
     with pytest.raises(KamdeskError):
-        calendar_import.read_calendar(tmp_path / "missing.ics", now=NOW, local_tz=WARSAW)
+        read_calendar(tmp_path / "missing.ics", now=NOW, local_tz=WARSAW)
     with pytest.raises(KamdeskError):
-        calendar_import.read_calendar(tmp_path, now=NOW, local_tz=WARSAW)
+        read_calendar(tmp_path, now=NOW, local_tz=WARSAW)
 
 
 # --- importing contacts: all or nothing -------------------------------------------------------
@@ -161,17 +171,17 @@ def test_contact_imports_write_all_or_nothing() -> None:
     )
     def run(raw: bytes, stale: int, data: st.DataObject) -> None:
         db = dossier.db
-        client_id = contacts.client_id_for_key(db, CLIENT)
+        client_id = client_id_for_key(db, CLIENT)
         before = dossier.files()
         try:
-            kind = contacts.file_kind(Path("x"), raw)
+            kind = file_kind(Path("x"), raw)
             if kind == "vcard":
-                found = contacts.parse_vcard(raw, "fuzz.vcf")
+                found = parse_vcard(raw, "fuzz.vcf")
             else:
-                found = contacts.parse_csv(raw, "fuzz.csv")
+                found = parse_csv(raw, "fuzz.csv")
                 if found.needs_mapping and found.table is not None:
-                    found = contacts.remap(found, _mapping(data.draw, found.table.header))
-            plan = contacts.plan_import(db, client_id, found.candidates)
+                    found = remap(found, _mapping(data.draw, found.table.header))
+            plan = plan_import(db, client_id, found.candidates)
             if stale == 0 and plan.writes:
                 # someone edits a person between the preview and the import
                 with db.session() as session:
@@ -181,7 +191,7 @@ def test_contact_imports_write_all_or_nothing() -> None:
                 assert person is not None and person.id is not None
                 editing.set_field(db, m.Stakeholder, person.id, "phone", f"+48 {stale}{before[:6]}")
                 before = dossier.files()
-            summary = contacts.apply_import(db, client_id, plan)
+            summary = apply_import(db, client_id, plan)
         except KamdeskError as exc:
             _refused(exc)
             assert dossier.files() == before, "a refused import changed the database"
@@ -213,7 +223,7 @@ def test_contact_imports_write_all_or_nothing() -> None:
 # --- calendar files ---------------------------------------------------------------------------
 
 
-def _check_calendar(found: calendar_import.CalendarFile) -> None:
+def _check_calendar(found: CalendarFile) -> None:
     for event in found.events:
         assert event.line >= 1
         assert event.title.strip() and "\x00" not in event.title
@@ -227,7 +237,7 @@ def _check_calendar(found: calendar_import.CalendarFile) -> None:
 @given(raw=any_ics, zone=st.sampled_from([WARSAW, ZoneInfo("Pacific/Kiritimati"), dt.UTC]))
 def test_calendar_reading_returns_meetings_or_refuses(raw: bytes, zone: dt.tzinfo) -> None:
     try:
-        found = calendar_import.parse_calendar(raw, "fuzz.ics", now=NOW, local_tz=zone)
+        found = parse_calendar(raw, "fuzz.ics", now=NOW, local_tz=zone)
     except KamdeskError as exc:
         _refused(exc)
         return
@@ -240,7 +250,7 @@ def test_calendar_files_on_disk_are_read_or_refused(tmp_path: Path, raw: bytes) 
     path = tmp_path / "invite.ics"
     path.write_bytes(raw)
     try:
-        found = calendar_import.read_calendar(path, now=NOW, local_tz=WARSAW)
+        found = read_calendar(path, now=NOW, local_tz=WARSAW)
     except KamdeskError as exc:
         _refused(exc)
         return
@@ -255,19 +265,19 @@ def test_calendar_imports_write_all_or_nothing() -> None:
     @given(raw=st.one_of(fz.ics_files(), fz.mutated(ICS)), stale=st.integers(0, 5))
     def run(raw: bytes, stale: int) -> None:
         db = dossier.db
-        client_id = contacts.client_id_for_key(db, CLIENT)
+        client_id = client_id_for_key(db, CLIENT)
         before = dossier.files()
         try:
-            found = calendar_import.parse_calendar(raw, "fuzz.ics", now=NOW, local_tz=WARSAW)
-            plan = calendar_import.plan_calendar_import(db, client_id, found)
-            lines = calendar_import.describe(plan)
+            found = parse_calendar(raw, "fuzz.ics", now=NOW, local_tz=WARSAW)
+            plan = plan_calendar_import(db, client_id, found)
+            lines = describe(plan)
             assert all(isinstance(line, str) for line in lines)
             if stale == 0 and plan.writes:
                 # the dossier changes between the preview and the import
                 meeting_id = editing.add_meeting(db, client_id, f"Walk-in {before[:8]}")
                 editing.set_field(db, m.Meeting, meeting_id, "starts_at", NOW)
                 before = dossier.files()
-            summary = calendar_import.apply_calendar_import(db, client_id, plan)
+            summary = apply_calendar_import(db, client_id, plan)
         except KamdeskError as exc:
             _refused(exc)
             assert dossier.files() == before, "a refused import changed the database"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kamdesk.core import contacts, demo
+from kamdesk.core import demo
 from kamdesk.core.db import Database
+from kamdesk.core.interchange.people.importer import client_id_for_key
 from kamdesk.gui.dialogs.import_people import CUSTOM, ImportPeopleDialog
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/fixtures
@@ -27,7 +28,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def client_id(db: Database) -> int:
-    return contacts.client_id_for_key(db, CLIENT)
+    return client_id_for_key(db, CLIENT)
 
 
 def count(db: Database, where: str = "1") -> int:

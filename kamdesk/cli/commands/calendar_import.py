@@ -24,16 +24,17 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import calendar_import, contacts
     from kamdesk.core.db import Database
+    from kamdesk.core.interchange.ics import apply, planning, reader
+    from kamdesk.core.interchange.people import importer
 
-    found = calendar_import.read_calendar(args.file)
+    found = reader.read_calendar(args.file)
     with Database.open(path, readonly=args.dry_run) as db:
-        client_id = contacts.client_id_for_key(db, args.client)
-        plan = calendar_import.plan_calendar_import(db, client_id, found)
-        print("\n".join(calendar_import.describe(plan)))
+        client_id = importer.client_id_for_key(db, args.client)
+        plan = planning.plan_calendar_import(db, client_id, found)
+        print("\n".join(planning.describe(plan)))
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
-        print(calendar_import.apply_calendar_import(db, client_id, plan))
+        print(apply.apply_calendar_import(db, client_id, plan))
     return EXIT_OK

@@ -20,11 +20,12 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import contacts
     from kamdesk.core.db import Database
+    from kamdesk.core.interchange import csv_export
+    from kamdesk.core.interchange.people import importer
 
     with Database.open(path, readonly=True) as db:
-        client_id = contacts.client_id_for_key(db, args.client) if args.client else None
-        count = contacts.export_people_csv(db, args.file, client_id)
+        client_id = importer.client_id_for_key(db, args.client) if args.client else None
+        count = csv_export.export_people_csv(db, args.file, client_id)
     print(f"Exported {count} {'person' if count == 1 else 'people'} to {args.file}")
     return EXIT_OK

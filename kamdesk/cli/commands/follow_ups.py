@@ -32,10 +32,10 @@ def run(path: Path, args: argparse.Namespace) -> int:
     with Database.open(path, readonly=True) as db, db.session() as session:
         rows = queries.follow_ups(session, include_done=args.all)
     if args.csv is not None:
-        from kamdesk.core import contacts
         from kamdesk.core.files import write_atomically
+        from kamdesk.core.interchange import csv_export
 
-        write_atomically(args.csv, contacts.follow_ups_csv(rows, today))
+        write_atomically(args.csv, csv_export.follow_ups_csv(rows, today))
         print(f"{len(rows)} follow-ups written to {args.csv}")
         return EXIT_OK
     for r in rows:

@@ -13,7 +13,7 @@ from kamdesk.cli.common import EXIT_INVALID, EXIT_OK, fail
 
 if TYPE_CHECKING:
     from kamdesk.cli.common import Subparsers
-    from kamdesk.core.contacts import ImportPlan
+    from kamdesk.core.interchange.people.importer import ImportPlan
 
 
 def register(sub: Subparsers) -> None:
@@ -60,8 +60,9 @@ def run_csv(path: Path, args: argparse.Namespace) -> int:
 
 def _import_people(path: Path, args: argparse.Namespace, kind: Literal["vcard", "csv"]) -> int:
     """Read the file, show the preview, and write it unless --dry-run."""
-    from kamdesk.core import contacts, errors
+    from kamdesk.core import errors
     from kamdesk.core.db import Database
+    from kamdesk.core.interchange.people import csvfile, files, importer, presets
 
     mapping: Any = getattr(args, "mapping", None)  # import-vcard has neither option
     if getattr(args, "map", None):
@@ -69,8 +70,8 @@ def _import_people(path: Path, args: argparse.Namespace, kind: Literal["vcard", 
             return fail(
                 "give either --mapping (a preset) or --map (your own), not both", EXIT_INVALID
             )
-        mapping = contacts.parse_map(args.map)
-    found = contacts.read_contacts(args.file, kind, mapping, args.encoding)
+        mapping = csvfile.parse_map(args.map)
+    found = files.read_contacts(args.file, kind, mapping, args.encoding)
     details = [found.encoding]
     if found.delimiter is not None:
         details.append(f"delimiter {'TAB' if found.delimiter == chr(9) else found.delimiter!r}")
@@ -85,14 +86,14 @@ def _import_people(path: Path, args: argparse.Namespace, kind: Literal["vcard", 
                 errors.Problem(
                     "",
                     "no preset matches the header (no name column found); name one with "
-                    f"--mapping ({', '.join(contacts.PRESETS)}) or give your own with "
+                    f"--mapping ({', '.join(presets.PRESETS)}) or give your own with "
                     "--map 'COLUMN=first_name,COLUMN=last_name,…'",
                 )
             ],
         )
     with Database.open(path, readonly=args.dry_run) as db:
-        client_id = contacts.client_id_for_key(db, args.client)
-        plan = contacts.plan_import(db, client_id, found.candidates)
+        client_id = importer.client_id_for_key(db, args.client)
+        plan = importer.plan_import(db, client_id, found.candidates)
         _print_plan(plan)
         bad = len(found.problems)
         rows = f"{bad} bad {'row' if bad == 1 else 'rows'}"
@@ -112,7 +113,7 @@ def _import_people(path: Path, args: argparse.Namespace, kind: Literal["vcard", 
         if args.dry_run:
             print("Dry run: nothing was written.")
             return EXIT_OK
-        summary = contacts.apply_import(db, client_id, plan)
+        summary = importer.apply_import(db, client_id, plan)
     print(f"Imported into {args.client}: {summary}")
     return EXIT_OK
 

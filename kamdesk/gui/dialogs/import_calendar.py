@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import calendar_import
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange.ics.apply import apply_calendar_import
+from kamdesk.core.interchange.ics.planning import Action, ImportPlan, describe, plan_calendar_import
+from kamdesk.core.interchange.ics.reader import read_calendar
 
 
 class ImportCalendarDialog(QDialog):
@@ -42,7 +44,7 @@ class ImportCalendarDialog(QDialog):
     ):
         super().__init__(parent)
         self.db, self.client_id = db, client_id
-        self.plan: calendar_import.ImportPlan | None = None
+        self.plan: ImportPlan | None = None
         self.summary: object | None = None
         tr = self.tr
         self.setWindowTitle(tr("Import meetings from a calendar file"))
@@ -90,14 +92,14 @@ class ImportCalendarDialog(QDialog):
         self.plan = None
         self.import_button.setEnabled(False)
         try:
-            found = calendar_import.read_calendar(Path(path))
-            self.plan = calendar_import.plan_calendar_import(self.db, self.client_id, found)
+            found = read_calendar(Path(path))
+            self.plan = plan_calendar_import(self.db, self.client_id, found)
         except KamdeskError as exc:
             self.preview.setPlainText(str(exc))
             self.counts.setText(self.tr("Nothing can be imported from this file."))
             return
-        self.preview.setPlainText("\n".join(calendar_import.describe(self.plan)))
-        action = calendar_import.Action
+        self.preview.setPlainText("\n".join(describe(self.plan)))
+        action = Action
         self.counts.setText(
             self.tr("{new} to create, {upd} to update, {same} unchanged, {skip} skipped").format(
                 new=self.plan.count(action.CREATE),
@@ -112,7 +114,7 @@ class ImportCalendarDialog(QDialog):
         if self.plan is None:
             return
         try:
-            self.summary = calendar_import.apply_calendar_import(self.db, self.client_id, self.plan)
+            self.summary = apply_calendar_import(self.db, self.client_id, self.plan)
         except KamdeskError as exc:
             self.preview.appendPlainText("\n" + str(exc))
             self.import_button.setEnabled(False)

@@ -39,9 +39,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import contacts
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, KamdeskError
+from kamdesk.core.interchange.people.csvfile import remap
+from kamdesk.core.interchange.people.files import read_contacts
+from kamdesk.core.interchange.people.importer import (
+    ImportPlan,
+    ImportSummary,
+    PlanItem,
+    apply_import,
+    plan_import,
+)
+from kamdesk.core.interchange.people.model import ENCODING_CHOICES, ContactFile
+from kamdesk.core.interchange.people.presets import MAPPABLE, PRESETS
 
 CUSTOM = "__custom__"
 
@@ -61,9 +71,9 @@ class ImportPeopleDialog(QDialog):
         super().__init__(parent)
         self.db, self.client_id = db, client_id
         self.path: Path | None = None
-        self.contact_file: contacts.ContactFile | None = None
-        self.plan: contacts.ImportPlan | None = None
-        self.summary: contacts.ImportSummary | None = None
+        self.contact_file: ContactFile | None = None
+        self.plan: ImportPlan | None = None
+        self.summary: ImportSummary | None = None
         self._encoding: str | None = None
         tr = self.tr
         self.setWindowTitle(tr("Import people"))
@@ -90,7 +100,7 @@ class ImportPeopleDialog(QDialog):
         self.encoding_combo = QComboBox(self)
         self.encoding_combo.setAccessibleName(tr("Encoding"))
         self.encoding_combo.addItem(tr("Detect"), None)
-        for codec, label in contacts.ENCODING_CHOICES:
+        for codec, label in ENCODING_CHOICES:
             self.encoding_combo.addItem(label, codec)
         self.encoding_combo.currentIndexChanged.connect(self._encoding_chosen)
         row.addWidget(self.encoding_combo)
@@ -100,7 +110,7 @@ class ImportPeopleDialog(QDialog):
         grid = QGridLayout(self.columns_box)
         self.preset_combo = QComboBox(self.columns_box)
         self.preset_combo.setAccessibleName(tr("Column preset"))
-        for name, preset in contacts.PRESETS.items():
+        for name, preset in PRESETS.items():
             self.preset_combo.addItem(preset.label, name)
         self.preset_combo.addItem(tr("Custom (choose below)"), CUSTOM)
         self.preset_combo.currentIndexChanged.connect(self._preset_chosen)
@@ -119,7 +129,7 @@ class ImportPeopleDialog(QDialog):
         }
         self.column_combos: dict[str, QComboBox] = {}
         self._left_out: set[str] = set()  # fields the user set to no column
-        for n, field in enumerate(contacts.MAPPABLE):
+        for n, field in enumerate(MAPPABLE):
             combo = QComboBox(self.columns_box)
             combo.setAccessibleName(tr("Column for %s") % labels[field])
             combo.currentIndexChanged.connect(lambda _i, f=field: self._column_chosen(f))
@@ -232,9 +242,9 @@ class ImportPeopleDialog(QDialog):
         self._show_error(None)
         assert self.path is not None
         try:
-            found = contacts.read_contacts(self.path, encoding=self._encoding)
+            found = read_contacts(self.path, encoding=self._encoding)
             if mapping is not None and found.table is not None:
-                found = contacts.remap(found, mapping)
+                found = remap(found, mapping)
         except InvalidInput as exc:
             self._show_error(self._explain(exc))
         except KamdeskError as exc:
@@ -309,7 +319,7 @@ class ImportPeopleDialog(QDialog):
             self._left_out.clear()
         self._show_error(None)
         try:
-            self.contact_file = contacts.remap(self.contact_file, mapping)
+            self.contact_file = remap(self.contact_file, mapping)
         except KamdeskError as exc:
             self._show_error(str(exc))
             return
@@ -322,7 +332,7 @@ class ImportPeopleDialog(QDialog):
         if self.contact_file is None:
             return
         try:
-            self.plan = contacts.plan_import(self.db, self.client_id, self.contact_file.candidates)
+            self.plan = plan_import(self.db, self.client_id, self.contact_file.candidates)
         except KamdeskError as exc:
             self._show_error(str(exc))
 
@@ -332,7 +342,7 @@ class ImportPeopleDialog(QDialog):
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
 
-    def _describe(self, found: contacts.ContactFile) -> str:
+    def _describe(self, found: ContactFile) -> str:
         tr = self.tr
         if found.kind == "vcard":
             parts = [
@@ -357,7 +367,7 @@ class ImportPeopleDialog(QDialog):
                 tr("delimiter: %s") % delimiter,
             ]
             if found.preset:
-                parts.append(tr("columns: %s") % contacts.PRESETS[found.preset].label)
+                parts.append(tr("columns: %s") % PRESETS[found.preset].label)
         parts.append(tr("encoding: %s") % found.encoding)
         return " · ".join(parts)
 
@@ -410,7 +420,7 @@ class ImportPeopleDialog(QDialog):
             self.bad_label.setText(tr("%n bad rows, not imported:", "", bad))
         self.import_button.setEnabled(plan is not None and plan.writes)
 
-    def _changes(self, item: contacts.PlanItem) -> str:
+    def _changes(self, item: PlanItem) -> str:
         tr = self.tr
         labels = {
             "name": tr("name"),
@@ -438,7 +448,7 @@ class ImportPeopleDialog(QDialog):
             )
         return text
 
-    def _counts(self, plan: contacts.ImportPlan) -> str:
+    def _counts(self, plan: ImportPlan) -> str:
         tr = self.tr
         text = (
             tr("%1 new, %2 updated, %3 unchanged")
@@ -462,7 +472,7 @@ class ImportPeopleDialog(QDialog):
         if self.plan is None or not self.plan.writes:
             return
         try:
-            self.summary = contacts.apply_import(self.db, self.client_id, self.plan)
+            self.summary = apply_import(self.db, self.client_id, self.plan)
         except KamdeskError as exc:
             self._plan()  # show what the file would do now
             self._refresh()

@@ -168,8 +168,8 @@ class FollowUpsView(QWidget):
 
     def export(self, path: Path) -> None:
         """Write the follow-ups shown (filter applied) as CSV."""
-        from kamdesk.core.contacts import follow_ups_csv
         from kamdesk.core.files import write_atomically
+        from kamdesk.core.interchange.csv_export import follow_ups_csv
 
         try:
             write_atomically(path, follow_ups_csv(self.visible_rows(), self.today))

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from kamdesk.cli import main
-from kamdesk.core import contacts
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.interchange.people.vcard import parse_vcard
 
 
 @pytest.mark.parametrize("version", ["2.1", "3.0", "4.0"])
@@ -21,7 +21,7 @@ def test_fn_last_comma_first_keeps_the_first_name(version: str) -> None:
         "FN:Mustermann, Heiko\r\nORG:Acme, Inc.;Sales, EMEA\r\nTITLE:Head, Sales\r\n"
         "END:VCARD\r\n"
     ).encode()
-    (candidate,) = contacts.parse_vcard(card, "x.vcf").candidates
+    (candidate,) = parse_vcard(card, "x.vcf").candidates
     assert candidate.name == "Heiko Mustermann"
     assert candidate.values()["position"] == "Head, Sales"  # not cut at the comma either
     assert candidate.values()["department"] == "Sales, EMEA"
@@ -29,10 +29,10 @@ def test_fn_last_comma_first_keeps_the_first_name(version: str) -> None:
 
 def test_fn_with_a_comma_and_no_n_is_kept_whole() -> None:
     card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Wróbel, Łukasz\r\nEND:VCARD\r\n".encode()
-    (candidate,) = contacts.parse_vcard(card, "x.vcf").candidates
+    (candidate,) = parse_vcard(card, "x.vcf").candidates
     assert candidate.name == "Wróbel, Łukasz"
     escaped = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kowalski\\, Jan\r\nEND:VCARD\r\n"
-    assert [c.name for c in contacts.parse_vcard(escaped, "x.vcf").candidates] == ["Kowalski, Jan"]
+    assert [c.name for c in parse_vcard(escaped, "x.vcf").candidates] == ["Kowalski, Jan"]
 
 
 def test_wrobel_comma_lukasz_updates_the_known_lukasz_wrobel(

@@ -20,23 +20,20 @@ from sqlmodel import col, select
 
 from kamdesk.core import calendar, demo, editing, search
 from kamdesk.core import models as m
-from kamdesk.core.calendar_import import (
-    MAX_FILE_BYTES,
-    Action,
-    CalendarEvent,
-    CalendarFile,
-    CalendarFileError,
-    apply_calendar_import,
-    describe,
-    parse_calendar,
-    plan_calendar_import,
-    read_calendar,
-)
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange.ics.apply import apply_calendar_import
+from kamdesk.core.interchange.ics.model import (
+    MAX_FILE_BYTES,
+    CalendarEvent,
+    CalendarFile,
+    CalendarFileError,
+)
+from kamdesk.core.interchange.ics.planning import Action, describe, plan_calendar_import
+from kamdesk.core.interchange.ics.reader import parse_calendar, read_calendar
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ics"  # copies of ../shared
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ics"  # copies of ../shared
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = dt.UTC

@@ -17,13 +17,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamdesk.cli import main
-from kamdesk.core import contacts, editing, exchange
+from kamdesk.core import editing, exchange
 from kamdesk.core import models as m
-from kamdesk.core.contacts import Candidate, ContactFile
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, KamdeskError
+from kamdesk.core.interchange.csv_export import (
+    PEOPLE_HEADER,
+    csv_text,
+    export_people_csv,
+    people_csv,
+)
+from kamdesk.core.interchange.people.csvfile import parse_csv, remap
+from kamdesk.core.interchange.people.files import read_contacts
+from kamdesk.core.interchange.people.importer import apply_import, client_id_for_key, plan_import
+from kamdesk.core.interchange.people.model import Candidate, ContactFile, name_key
+from kamdesk.core.interchange.people.vcard import _logical_lines, parse_vcard
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/fixtures
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # copies of ../shared/fixtures
 VCARD = FIXTURES / "vcard"
 CSV = FIXTURES / "csv"
 
@@ -33,7 +43,7 @@ def fixture(name: str) -> Path:
 
 
 def read(name: str, **kwargs: Any) -> ContactFile:
-    return contacts.read_contacts(fixture(name), **kwargs)
+    return read_contacts(fixture(name), **kwargs)
 
 
 def by_name(found: ContactFile) -> dict[str, Candidate]:
@@ -44,7 +54,7 @@ def by_name(found: ContactFile) -> dict[str, Candidate]:
 def wisla(db: Database, sample: dict[str, Any]) -> int:
     """The sample portfolio loaded; returns the id of its client (with two people)."""
     exchange.import_text(db, json.dumps(sample), "sample")
-    return contacts.client_id_for_key(db, "wisla-pharma")
+    return client_id_for_key(db, "wisla-pharma")
 
 
 def people(db: Database, client_id: int | None = None) -> list[m.Stakeholder]:
@@ -147,7 +157,7 @@ def test_apple_company_card_with_mixed_line_endings() -> None:
 
 def test_company_card_without_fn_takes_the_organisation() -> None:
     raw = b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nORG:Wis\xc5\x82a Pharma;Zakupy\r\nX-ABShowAs:COMPANY\r\nEND:VCARD\r\n"
-    (card,) = contacts.parse_vcard(raw, "x").candidates
+    (card,) = parse_vcard(raw, "x").candidates
     assert card.name == "Wisła Pharma" and card.department == "Zakupy"
 
 
@@ -161,7 +171,7 @@ def test_the_bat_polish_name_without_charset() -> None:
 
 def test_spanish_undeclared_8bit_is_read_as_windows_1252() -> None:
     raw = b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:Jos=E9 Mu=F1oz\r\nEND:VCARD\r\n"
-    assert contacts.parse_vcard(raw, "x").candidates[0].name == "José Muñoz"
+    assert parse_vcard(raw, "x").candidates[0].name == "José Muñoz"
 
 
 def test_utf16be_without_bom() -> None:
@@ -172,12 +182,10 @@ def test_utf16be_without_bom() -> None:
 
 def test_greek_name_and_a_fold_splitting_a_utf8_character() -> None:
     path = fixture("owncloud-3.0-greek-cjk-cyrillic-fold-splits-utf8.vcf")
-    (person,) = contacts.read_contacts(path).candidates
+    (person,) = read_contacts(path).candidates
     assert person.name == "βγδεαβγδ1" * 11  # FN folded over three lines
     # the NOTE's fold cuts the Cyrillic "л" (0xD0 / fold / 0xBB): unfolding happens on bytes
-    note = next(
-        line for _, line in contacts._logical_lines(path.read_bytes()) if line.startswith(b"NOTE")
-    )
+    note = next(line for _, line in _logical_lines(path.read_bytes()) if line.startswith(b"NOTE"))
     text = note.decode("utf-8")
     assert "строка более 70 символов." in text
     assert text.startswith("NOTE:Длинный комментарий на русском языке")
@@ -193,7 +201,7 @@ def test_fold_splitting_a_character_in_a_mapped_field() -> None:
         + name[cut:]
         + b"\r\nEND:VCARD\r\n"
     )
-    assert contacts.parse_vcard(raw, "x").candidates[0].name == "Łukasz Wróbel"
+    assert parse_vcard(raw, "x").candidates[0].name == "Łukasz Wróbel"
 
 
 def test_vcard_40_uris_language_and_a_raw_cr_in_a_value() -> None:
@@ -202,7 +210,7 @@ def test_vcard_40_uris_language_and_a_raw_cr_in_a_value() -> None:
         b'TEL;VALUE=uri;TYPE="work,voice":tel:+48-22-555-0101\r\n'
         b"EMAIL:mailto:Anna <anna@x.pl>\r\nTITLE:Head of\rSales\r\nEND:VCARD\r\n"
     )
-    assert contacts.parse_vcard(raw, "x").candidates == [
+    assert parse_vcard(raw, "x").candidates == [
         Candidate(
             line=1,
             name="Anna Nowak",
@@ -263,7 +271,7 @@ def test_google_2021_layout_by_preset() -> None:
         "Łukasz,,Wróbel,,Wisła,Head of Procurement,Zakupy,* myContacts,Home,l@home.pl,"
         "* Work,l.wrobel@wisla.pl,Work Fax,+48 22 111,Mobile,+48 600 100 200\n"
     )
-    found = contacts.parse_csv(text.encode(), "google.csv")
+    found = parse_csv(text.encode(), "google.csv")
     assert found.preset == "google"
     assert found.candidates == [
         Candidate(
@@ -292,7 +300,7 @@ def test_outlook_export_multiline_notes_keep_line_numbers() -> None:
     ]
     # a row after the three-line Notes cell starts on line 5, and a bad one is reported there
     raw = fixture("outlook-export-en.csv").read_bytes() + b",,,,,Acme,Sales\n,Anna,,Nowak\n"
-    found = contacts.parse_csv(raw, "outlook.csv")
+    found = parse_csv(raw, "outlook.csv")
     assert [(p.line, p.message) for p in found.problems] == [
         (5, "no name (the name columns are empty)")
     ]
@@ -354,9 +362,9 @@ def test_a_preset_or_a_mapping_can_be_named() -> None:
 
 
 def test_unknown_header_needs_a_mapping() -> None:
-    found = contacts.parse_csv(b"Nom;Courriel\nDupont;d@x.fr\n", "fr.csv")
+    found = parse_csv(b"Nom;Courriel\nDupont;d@x.fr\n", "fr.csv")
     assert found.needs_mapping and found.candidates == [] and found.preset is None
-    found = contacts.remap(found, {"name": "Nom", "email": "Courriel"})
+    found = remap(found, {"name": "Nom", "email": "Courriel"})
     assert found.candidates == [Candidate(line=2, name="Dupont", email="d@x.fr")]
 
 
@@ -381,7 +389,7 @@ def test_bad_csv_rows_with_line_numbers() -> None:
         '"Anna\r\nMaria Zielińska",a@x.pl,"' + "x" * 100_001 + '",\r\n'
         "Piotr Wiśniewski,p@x.pl,,\r\n"
     )
-    found = contacts.parse_csv(text.encode(), "crm.csv")
+    found = parse_csv(text.encode(), "crm.csv")
     assert [(p.line, p.message) for p in found.problems] == [
         (3, "no name (the name columns are empty)"),
         (4, "e-mail 'ewa at x' is not a valid address"),
@@ -400,7 +408,7 @@ def test_broken_vcards_are_bad_rows_and_the_others_still_read() -> None:
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Good Two\r\nEMAIL:not-an-address\r\nEND:VCARD\r\n"
         b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Cut Off\r\n"
     )
-    found = contacts.parse_vcard(raw, "x.vcf")
+    found = parse_vcard(raw, "x.vcf")
     assert [c.name for c in found.candidates] == ["Good One"]
     assert [str(p) for p in found.problems] == [
         "line 5: line 7: the FN line has no ':' before its value",
@@ -423,7 +431,7 @@ def test_empty_files(tmp_path: Path, content: bytes, message: str) -> None:
         path = tmp_path / name
         path.write_bytes(content)
         with pytest.raises(InvalidInput) as caught:
-            contacts.read_contacts(path)
+            read_contacts(path)
         assert [p.message for p in caught.value.problems] == [message]
 
 
@@ -431,48 +439,48 @@ def test_not_a_vcard(tmp_path: Path) -> None:
     path = tmp_path / "notes.vcf"
     path.write_text("Just some notes\nabout people\n")
     with pytest.raises(InvalidInput) as caught:
-        contacts.read_contacts(path)
+        read_contacts(path)
     assert "has no BEGIN:VCARD line" in caught.value.problems[0].message
 
 
 def test_encodings_detected() -> None:
     rows = "Imię,Nazwisko,E-mail\nŁukasz,Wróbel,l@x.pl\nZażółć,Gęślą,j@x.pl\n"
-    found = contacts.parse_csv(
+    found = parse_csv(
         rows.encode("cp1250"), "pl.csv", {"first_name": "Imię", "last_name": "Nazwisko"}
     )
     assert found.encoding == "Windows-1250 (detected)"
     assert [c.name for c in found.candidates] == ["Łukasz Wróbel", "Zażółć Gęślą"]
     ru = "Name;Email\nАндрей Соколов;a@x.ru\nМария Иванова;m@x.ru\n"
-    found = contacts.parse_csv(ru.encode("cp1251"), "ru.csv")
+    found = parse_csv(ru.encode("cp1251"), "ru.csv")
     assert found.encoding == "Windows-1251 (detected)"
     assert [c.name for c in found.candidates] == ["Андрей Соколов", "Мария Иванова"]
-    found = contacts.parse_csv(ru.encode("utf-16-le"), "ru16.csv")  # no BOM
+    found = parse_csv(ru.encode("utf-16-le"), "ru16.csv")  # no BOM
     assert found.encoding == "UTF-16LE without BOM"
     assert found.candidates[0].name == "Андрей Соколов"
-    found = contacts.parse_csv(b"\xef\xbb\xbf" + ru.encode(), "bom.csv")
+    found = parse_csv(b"\xef\xbb\xbf" + ru.encode(), "bom.csv")
     assert found.encoding == "UTF-8 with BOM" and found.candidates[1].email == "m@x.ru"
     # the user can name the encoding
-    found = contacts.parse_csv(ru.encode("koi8_r"), "koi.csv", encoding="koi8-r")
+    found = parse_csv(ru.encode("koi8_r"), "koi.csv", encoding="koi8-r")
     assert found.candidates[0].name == "Андрей Соколов"
 
 
 def test_wrong_encodings_are_refused_with_a_reason() -> None:
     ebcdic = "First Name,Last Name,Email\nJohn,Doe,j@x.com\n".encode("cp500")
     with pytest.raises(InvalidInput) as caught:
-        contacts.parse_csv(ebcdic, "mainframe.csv")
+        parse_csv(ebcdic, "mainframe.csv")
     assert "cannot tell the file's encoding" in caught.value.problems[0].message
     with pytest.raises(InvalidInput) as caught:
-        contacts.parse_csv(b"Name\x00\x01\x02\xff\x00\x00\x13x", "binary.csv")
+        parse_csv(b"Name\x00\x01\x02\xff\x00\x00\x13x", "binary.csv")
     assert "not a text file" in caught.value.problems[0].message
     cp1250 = "Name\nŁukasz Wróbel\n".encode("cp1250")
     with pytest.raises(InvalidInput) as caught:
-        contacts.parse_csv(cp1250, "named.csv", encoding="utf-8")
+        parse_csv(cp1250, "named.csv", encoding="utf-8")
     assert str(caught.value.problems[0]) == (
         "line 2: the file looks like UTF-8, but byte offset 5 is not valid UTF-8; "
         "save it as UTF-8 and import it again"
     )
     with pytest.raises(InvalidInput) as caught:
-        contacts.parse_csv(cp1250, "named.csv", encoding="klingon")
+        parse_csv(cp1250, "named.csv", encoding="klingon")
     assert caught.value.problems[0].message == "'klingon' is not an encoding we know"
 
 
@@ -482,7 +490,7 @@ def test_a_50_mb_file_is_refused_at_once(tmp_path: Path) -> None:
         fh.truncate(50 * 1024 * 1024)  # sparse: nothing is really written
     started = time.perf_counter()
     with pytest.raises(InvalidInput) as caught:
-        contacts.read_contacts(path)
+        read_contacts(path)
     assert time.perf_counter() - started < 0.5
     assert caught.value.problems[0].message == (
         "the file is 50.0 MB (52,428,800 bytes); contact files of up to 20 MB are read"
@@ -501,9 +509,9 @@ def test_duplicates_merge_in_the_file_and_with_existing_people(db: Database, wis
         "Jan Kowalski,JAN@x.pl,,\n"
         "J. Kowalski,jan@X.PL,+48 1,CEO\n"  # same e-mail
     )
-    found = contacts.parse_csv(text.encode(), "dupes.csv")
+    found = parse_csv(text.encode(), "dupes.csv")
     before = people(db, wisla)
-    plan = contacts.plan_import(db, wisla, found.candidates)
+    plan = plan_import(db, wisla, found.candidates)
     assert people(db, wisla) == before  # planning writes nothing
     assert [(i.action, i.lines, i.existing_key) for i in plan.items] == [
         ("update", [2, 3, 4], "wrobel"),
@@ -518,7 +526,7 @@ def test_duplicates_merge_in_the_file_and_with_existing_people(db: Database, wis
         ("phone", None, "+48 600 100 200"),
         ("position", "Head of Procurement", "Head of Purchasing"),
     ]
-    summary = contacts.apply_import(db, wisla, plan)
+    summary = apply_import(db, wisla, plan)
     assert str(summary) == "1 new, 1 updated, 0 unchanged, 3 duplicates merged"
     after = {p.key: p for p in people(db, wisla)}
     assert set(after) == {"sokolov", "wrobel", "jan-kowalski"}
@@ -531,9 +539,9 @@ def test_duplicates_merge_in_the_file_and_with_existing_people(db: Database, wis
 
         assert [h.title for h in search.search(session, "kowalski")] == ["Jan Kowalski"]
     # importing the same file again creates nothing
-    again = contacts.plan_import(db, wisla, found.candidates)
+    again = plan_import(db, wisla, found.candidates)
     assert [i.action for i in again.items] == ["skip", "skip"]
-    assert str(contacts.apply_import(db, wisla, again)).startswith("0 new, 0 updated, 2 unchanged")
+    assert str(apply_import(db, wisla, again)).startswith("0 new, 0 updated, 2 unchanged")
     assert len(people(db, wisla)) == 3
 
 
@@ -544,13 +552,13 @@ def test_update_replaces_contact_fields_and_fills_the_rest(db: Database, wisla: 
         # and language are already known and are kept
         "Андрей Соколов,A.Sokolov@wisla.example,+48225550102,Chief Financial Officer,Controlling,pl\n"
     )
-    plan = contacts.plan_import(db, wisla, contacts.parse_csv(text.encode(), "x.csv").candidates)
+    plan = plan_import(db, wisla, parse_csv(text.encode(), "x.csv").candidates)
     (item,) = plan.items
     assert item.existing_key == "sokolov"
     assert [(c.field, c.old, c.new) for c in item.changes] == [
         ("position", "CFO", "Chief Financial Officer")
     ]
-    contacts.apply_import(db, wisla, plan)
+    apply_import(db, wisla, plan)
     sokolov = next(p for p in people(db, wisla) if p.key == "sokolov")
     assert sokolov.position == "Chief Financial Officer"
     assert (sokolov.department, sokolov.language) == ("Finance", "ru")
@@ -560,17 +568,17 @@ def test_update_replaces_contact_fields_and_fills_the_rest(db: Database, wisla: 
 
 def test_a_plan_made_stale_writes_nothing(db: Database, wisla: int) -> None:
     text = "Name,Email\nŁukasz Wróbel,l@wisla.pl\nNew Person,n@wisla.pl\n"
-    plan = contacts.plan_import(db, wisla, contacts.parse_csv(text.encode(), "x.csv").candidates)
+    plan = plan_import(db, wisla, parse_csv(text.encode(), "x.csv").candidates)
     wrobel = next(p for p in people(db, wisla) if p.key == "wrobel")
     assert wrobel.id is not None
     editing.set_field(db, m.Stakeholder, wrobel.id, "email", "other@wisla.pl")
     with pytest.raises(KamdeskError, match="changed since the preview; nothing was imported"):
-        contacts.apply_import(db, wisla, plan)
+        apply_import(db, wisla, plan)
     assert {p.name for p in people(db, wisla)} == {"Андрей Соколов", "Łukasz Wróbel"}
 
 
 def test_name_keys() -> None:
-    key = contacts.name_key
+    key = name_key
     assert key("Łukasz Wróbel") == key("lukasz wrobel") == key("Wróbel, Łukasz")
     assert key("Dr. Łukasz Wróbel") == key("ŁUKASZ WRÓBEL")
     assert key("Jan Kowalski") != key("Jan Kowalska")
@@ -585,14 +593,14 @@ def test_every_fixture_imports_and_a_reimport_creates_nothing(
 ) -> None:
     found = read(name)
     assert found.candidates, "every fixture holds at least one importable person"
-    plan = contacts.plan_import(db, wisla, found.candidates)
+    plan = plan_import(db, wisla, found.candidates)
     before = len(people(db, wisla))
-    summary = contacts.apply_import(db, wisla, plan)
+    summary = apply_import(db, wisla, plan)
     assert len(people(db, wisla)) == before + summary.created
     assert summary.created + summary.updated + summary.unchanged + summary.merged == len(
         found.candidates
     )
-    again = contacts.plan_import(db, wisla, read(name).candidates)
+    again = plan_import(db, wisla, read(name).candidates)
     assert again.count("create") == again.count("update") == 0
     assert not again.writes
 
@@ -601,7 +609,7 @@ def test_every_fixture_imports_and_a_reimport_creates_nothing(
 
 
 def test_csv_text_neutralises_formulas() -> None:
-    text = contacts.csv_text(
+    text = csv_text(
         ["Name", "=cmd"],
         [
             ['=HYPERLINK("http://evil.example","click")', -5],
@@ -628,12 +636,12 @@ def test_csv_text_neutralises_formulas() -> None:
 
 def test_people_export_round_trip(db: Database, wisla: int, tmp_path: Path) -> None:
     evil = '=HYPERLINK("http://evil.example","click")'
-    plan = contacts.plan_import(
+    plan = plan_import(
         db, wisla, [Candidate(line=1, name=evil, phone="+48 22 123", email="e@x.pl")]
     )
-    contacts.apply_import(db, wisla, plan)
+    apply_import(db, wisla, plan)
     path = tmp_path / "people.csv"
-    assert contacts.export_people_csv(db, path, wisla) == 3
+    assert export_people_csv(db, path, wisla) == 3
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
@@ -641,26 +649,26 @@ def test_people_export_round_trip(db: Database, wisla: int, tmp_path: Path) -> N
     assert ",'+48 22 123," in text and ",'+48 22 555 01 02," in text
     assert "two daughters" not in text  # personal notes never leave
     # our own importer reads it back exactly
-    back = contacts.read_contacts(path)
+    back = read_contacts(path)
     assert back.preset == "kamdesk"
     values = {c.name: c for c in back.candidates}
     assert values[evil].phone == "+48 22 123"
     assert values["Андрей Соколов"].phone == "+48 22 555 01 02"
     # into the same client: nothing changes; into an empty database: the same people
-    assert not contacts.plan_import(db, wisla, back.candidates).writes
+    assert not plan_import(db, wisla, back.candidates).writes
     with Database.open(tmp_path / "other.db") as other:
         cid = editing.add_client(other, "Other")
-        contacts.apply_import(other, cid, contacts.plan_import(other, cid, back.candidates))
-        assert contacts.people_csv(other, cid).split("\r\n")[1:] != []
+        apply_import(other, cid, plan_import(other, cid, back.candidates))
+        assert people_csv(other, cid).split("\r\n")[1:] != []
         copied = {p.name: (p.phone, p.email, p.position) for p in people(other)}
     assert copied[evil] == ("+48 22 123", "e@x.pl", None)
     assert copied["Андрей Соколов"] == ("+48 22 555 01 02", "a.sokolov@wisla.example", "CFO")
 
 
 def test_people_csv_of_all_clients(db: Database, wisla: int) -> None:
-    text = contacts.people_csv(db)
+    text = people_csv(db)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
-    assert rows[0] == list(contacts.PEOPLE_HEADER)
+    assert rows[0] == list(PEOPLE_HEADER)
     assert [r[3] for r in rows[1:]] == ["Łukasz Wróbel", "Андрей Соколов"]
     assert rows[2][:3] == ["wisla-pharma", "Wisła Pharma S.A.", "sokolov"]
     assert rows[2][9:] == ["yes", "no", "economic", "supporter", "4", "acquainted", "2026-10-02"]
@@ -827,7 +835,7 @@ VCARD_WORDS = st.sampled_from(
 
 
 def _only_kamdesk_errors(raw: bytes) -> None:
-    for parse in (contacts.parse_vcard, contacts.parse_csv):
+    for parse in (parse_vcard, parse_csv):
         with contextlib.suppress(KamdeskError):
             parse(raw, "fuzz")
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core import calendar_import, charsets, contacts
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import charsets
+from kamdesk.core.interchange.ics.decode import _guess_encoding
+from kamdesk.core.interchange.people.model import decode_text
+from kamdesk.core.interchange.people.vcard import parse_vcard
 
 ITALIAN_FRENCH = (
     "First Name,Last Name,E-mail Address,Company\r\n"
@@ -39,7 +42,7 @@ HUNGARIAN = "First Name;Last Name\r\nGábor;Őrsi\r\nPál;Erdős\r\nÉva;Kovács
 def test_the_same_logic_reads_western_and_central_european_files_right(
     text: str, codec: str, label: str | None
 ) -> None:
-    decoded, found = contacts.decode_text(text.encode(codec), "people.csv")
+    decoded, found = decode_text(text.encode(codec), "people.csv")
     assert decoded == text
     if label:
         assert found == f"{label} (detected)"
@@ -84,7 +87,7 @@ def test_a_vcard_2_1_in_quoted_printable_without_charset_is_read_as_its_language
         "ORG;ENCODING=QUOTED-PRINTABLE:Universit=E0 di Bologna\r\n"
         "END:VCARD\r\n"
     ).encode("ascii")
-    parsed = contacts.parse_vcard(card, "it.vcf")
+    parsed = parse_vcard(card, "it.vcf")
     assert [c.name for c in parsed.candidates] == ["Niccolò Bertè"]
 
 
@@ -95,4 +98,4 @@ def test_a_calendar_in_windows_1252_uses_the_same_logic() -> None:
         "SUMMARY:Riunione con Niccolò Bertè: qualità e novità\r\n"
         "END:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode("cp1252")
-    assert calendar_import._guess_encoding(raw) == "cp1252"
+    assert _guess_encoding(raw) == "cp1252"

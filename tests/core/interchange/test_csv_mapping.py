@@ -11,14 +11,15 @@ import pytest
 from sqlmodel import select
 
 from kamdesk.cli import main
-from kamdesk.core import contacts
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.interchange.people.csvfile import parse_csv, parse_map
+from kamdesk.core.interchange.people.presets import PRESETS
 
 
 def test_a_polish_outlook_export_is_recognised_and_read() -> None:
     raw = "Imię;Nazwisko;Adres e-mail;Stanowisko\r\nŁukasz;Wróbel;l@example.pl;Kierownik\r\n"
-    found = contacts.parse_csv(raw.encode("cp1250"), "kontakty.csv")
+    found = parse_csv(raw.encode("cp1250"), "kontakty.csv")
     assert found.preset == "outlook-pl"
     (person,) = found.candidates
     assert (person.name, person.email, person.position) == (
@@ -40,11 +41,11 @@ def test_a_polish_outlook_export_is_recognised_and_read() -> None:
 def test_each_localised_outlook_preset_is_matched_by_its_header(
     preset: str, row: tuple[str, str, str], name: str
 ) -> None:
-    columns = contacts.PRESETS[preset].columns
+    columns = PRESETS[preset].columns
     header = [columns["first_name"][0], columns["middle_name"][0], columns["last_name"][0]]
     header += [columns["email"][0], columns["position"][0]]
     text = ",".join(header) + "\r\n" + ",".join([*row, "x@example.com", "Director"]) + "\r\n"
-    found = contacts.parse_csv(text.encode("utf-8-sig"), "export.csv")
+    found = parse_csv(text.encode("utf-8-sig"), "export.csv")
     assert found.preset == preset
     (person,) = found.candidates
     assert (person.name, person.email, person.position) == (name, "x@example.com", "Director")
@@ -57,7 +58,7 @@ def test_every_email_column_is_kept_work_first_and_its_type_column_is_not_an_add
         b"Jan,Kot,,,jan@other.example,SMTP\r\n"
         b"Ewa,Lis,ewa@home.example,,,SMTP\r\n"
     )
-    found = contacts.parse_csv(raw, "roundcube.csv")
+    found = parse_csv(raw, "roundcube.csv")
     assert found.mapping["email"] == ["Email Work", "Email Home", "Email Other"]
     assert [(c.name, c.email) for c in found.candidates] == [
         ("Anna Nowak", "anna@work.example"),
@@ -68,12 +69,12 @@ def test_every_email_column_is_kept_work_first_and_its_type_column_is_not_an_add
 
 
 def test_parse_map_reads_pairs_escapes_and_repeats() -> None:
-    assert contacts.parse_map(["Nom=last_name, Prénom=first_name", r"Tel\, bureau=phone"]) == {
+    assert parse_map(["Nom=last_name, Prénom=first_name", r"Tel\, bureau=phone"]) == {
         "last_name": ["Nom"],
         "first_name": ["Prénom"],
         "phone": ["Tel, bureau"],
     }
-    assert contacts.parse_map(["A=email,B=email"]) == {"email": ["A", "B"]}
+    assert parse_map(["A=email,B=email"]) == {"email": ["A", "B"]}
 
 
 def _sha(path: Path) -> str:
