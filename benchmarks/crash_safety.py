@@ -94,7 +94,6 @@ def _writer(db_path: str, round_no: int, seed: int, clients: list[int], people: 
 def zygote(db_path: str) -> None:
     """Imports once, then forks a writer per "go ROUND SEED" line read from stdin and reports
     "P pid" when it starts and "X pid status" when it is gone."""
-    from kamdesk.core import editing, search  # noqa: F401 - warm imports for the writers
     from kamdesk.core.db import Database  # noqa: F401
 
     clients, people = _targets(db_path)

@@ -157,7 +157,7 @@ def large_db(tmp: Path) -> tuple[Path, str]:
             return copy, f"cached {LARGE_DB.name}, upgraded in a temporary copy ({seconds:.0f} s)"
     sys.path.insert(0, str(ROOT))
     from benchmarks.generate import generate
-    from kamdesk.core import exchange
+    from kamdesk.core.interchange import exchange
 
     path = tmp / "one-large-client.db"
     with Database.open(path) as db:

@@ -160,8 +160,9 @@ def main() -> None:
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
-    from kamdesk.core import demo, exchange
+    from kamdesk.core import demo
     from kamdesk.core.db import Database
+    from kamdesk.core.interchange import exchange
 
     tmp = Path(tempfile.mkdtemp())
     os.environ["KAMDESK_CONFIG"] = str(tmp / "settings.toml")

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dossier import demo_db, large_db  # noqa: E402
-from kamdesk.core import demo, portfolio, portfolio_report, settings  # noqa: E402
+from kamdesk.core import demo, portfolio, portfolio_report, settings
 from kamdesk.core.db import Database  # noqa: E402
 
 TARGET_MS = 200

@@ -66,8 +66,9 @@ def phase(name: str, db: str, file: str) -> None:
     if name == "brief":
         print(json.dumps(brief_phase(db, file)))
         return
-    from kamdesk.core import demo, exchange
+    from kamdesk.core import demo
     from kamdesk.core.db import Database
+    from kamdesk.core.interchange import exchange
 
     start = time.perf_counter()
     with Database.open(db) as database:

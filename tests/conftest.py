@@ -230,7 +230,7 @@ def import_reviewed(db: Any, document: dict[str, Any], source: str = "test") -> 
     them "imported, not reviewed here"; see core.confirmations)."""
     import json
 
-    from kamdesk.core import exchange
+    from kamdesk.core.interchange import exchange
 
     text = json.dumps(document, ensure_ascii=False)
     return exchange.import_text(db, text, source, trusted_ticks=True)

@@ -135,9 +135,7 @@ def validate(model: type[SQLModel], column: str, value: Any) -> Any:
             return {str(n): t.strip() for n, t in clean.as_dict().items() if t.strip()}
         return clean
     except ValidationError as exc:
-        from kamdesk.core.exchange import _message
-
-        raise FieldError(column, _message(exc.errors()[0])) from None
+        raise FieldError(column, doc.error_text(exc.errors()[0])) from None
 
 
 def _row(session: Session, model: type[SQLModel], row_id: int) -> Any:

@@ -484,3 +484,40 @@ def json_schema() -> dict[str, Any]:
 
 if __name__ == "__main__":  # pragma: no cover - developer tool
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def error_text(err: Any) -> str:
+    """A pydantic error of a field, as the sentence kamdesk shows (the value, and what is wrong
+    with it)."""
+    kind = err["type"]
+    value = err.get("input")
+    shown = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "null"
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        allowed = expected.replace("'", "").replace(" or ", ", ")
+        return f"{shown} is not one of: {allowed}"
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        return f"{shown} is not a whole number"
+    if kind in ("float_type", "float_parsing"):
+        return f"{shown} is not a number"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{shown} is not true or false"
+    if kind in ("string_type",):
+        return f"{shown} is not a text"
+    if kind in ("list_type",):
+        return f"{shown} is not a list"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{shown} is not an object"
+    if kind.startswith("date_") or kind == "date_type":
+        return f"{shown} is not a valid date (YYYY-MM-DD)"
+    if kind == "timezone_aware":
+        return f"{shown} needs a UTC offset, e.g. 2026-11-25T10:00:00+01:00"
+    if kind.startswith("datetime_"):
+        return f"{shown} is not a valid date-time (e.g. 2026-11-25T10:00:00+01:00)"
+    return str(err["msg"])

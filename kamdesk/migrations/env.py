@@ -12,7 +12,6 @@ No logging configuration here: in a windowed bundle there is no stderr.
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from kamdesk.core import models  # noqa: F401 - registers the tables
 from kamdesk.core.models import metadata
 
 config = context.config

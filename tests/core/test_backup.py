@@ -22,17 +22,11 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from kamdesk.cli import main
-from kamdesk.core import (
-    backup,
-    editing,
-    errors,
-    exchange,
-    settings,
-    storage,
-)
+from kamdesk.core import backup, editing, errors, settings, storage
 from kamdesk.core import db as dbmod
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.ics.apply import apply_calendar_import
 from kamdesk.core.interchange.ics.planning import plan_calendar_import
 from kamdesk.core.interchange.ics.reader import read_calendar

@@ -11,10 +11,11 @@ import pytest
 from icalendar import Calendar
 
 from kamdesk.cli import main
-from kamdesk.core import calendar, exchange
+from kamdesk.core import calendar
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange import exchange
 
 
 def _calendar(db: Database, doc: dict[str, Any], key: str = "wisla-tender-2027") -> Calendar:

@@ -24,10 +24,11 @@ from alembic.script import ScriptDirectory
 from sqlmodel import col, select
 
 from kamdesk.cli import main
-from kamdesk.core import backup, crypto, demo, encryption, errors, exchange, search, storage
+from kamdesk.core import backup, crypto, demo, encryption, errors, search, storage
 from kamdesk.core import db as dbmod
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 
 PASSPHRASES = {
     "quotes": "He said \"don't\"; x'00' -- '\"",

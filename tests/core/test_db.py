@@ -18,8 +18,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from kamdesk.core import db as dbmod
-from kamdesk.core import errors, exchange, storage
+from kamdesk.core import errors, storage
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 from kamdesk.core.models import metadata
 
 

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from kamdesk.core import demo, exchange, queries
+from kamdesk.core import demo, queries
 from kamdesk.core import models as m
 from kamdesk.core.analytics import Period
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange import exchange
 
 
 def test_demo_is_believable(db: Database) -> None:

@@ -17,9 +17,10 @@ import pypdf
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core import demo, dossier, exchange, reports
+from kamdesk.core import demo, dossier, reports
 from kamdesk.core.db import Database
 from kamdesk.core.errors import UnknownKey
+from kamdesk.core.interchange import exchange
 from kamdesk.core.settings import Settings
 
 FLAGSHIP = "szpital-pomorze"

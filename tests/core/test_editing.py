@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from kamdesk.core import editing, exchange
+from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
+from kamdesk.core.interchange import exchange
 from kamdesk.core.readiness import Level, evaluate
 from kamdesk.core.settings import Settings
 

@@ -12,10 +12,12 @@ from typing import Any, get_args
 import jsonschema
 import pytest
 
-from kamdesk.core import enums, exchange, files
+from kamdesk.core import enums, files
 from kamdesk.core import exchange_schema as doc
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, UnknownKey
+from kamdesk.core.interchange import exchange
+from kamdesk.core.interchange.exchange import exporting
 
 SCHEMA_FILE = (
     Path(__file__).resolve().parents[2] / "resources" / "schema" / "portfolio-v1.schema.json"
@@ -538,7 +540,7 @@ def test_streamed_export_equals_the_whole_document(
 
     demo.load_demo(db)
     exchange.import_text(db, json.dumps(sample), "sample")
-    monkeypatch.setattr(exchange, "EXPORT_BATCH", 2)  # 5 clients: three batches
+    monkeypatch.setattr(exporting, "EXPORT_BATCH", 2)  # 5 clients: three batches
     import datetime as dt
 
     now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

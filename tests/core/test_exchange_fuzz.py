@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kamdesk.core import exchange
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange import exchange
 from tests.conftest import SAMPLE
 
 JSON_LEAVES = st.one_of(

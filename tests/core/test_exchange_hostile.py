@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core import exchange
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput
+from kamdesk.core.interchange import exchange
 
 
 def digest(path: Path) -> str:
@@ -129,7 +129,7 @@ def test_the_size_cap_counts_the_bytes_read(
     capsys: pytest.CaptureFixture[str], dossier: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """/dev/zero has st_size 0: the cap must stop it by what was read, not by its size."""
-    monkeypatch.setattr(exchange, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(exchange.reading, "MAX_FILE_BYTES", 1024 * 1024)
     err = refused(capsys, dossier, Path("/dev/zero"))
     assert "larger than the limit" in err
 

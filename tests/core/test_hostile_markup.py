@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from kamdesk.core import brief, dossier, exchange, notes_export, privacy, reports
+from kamdesk.core import brief, dossier, notes_export, privacy, reports
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 from kamdesk.core.readiness import evaluate
 from kamdesk.core.settings import Settings
 from tests.conftest import SAMPLE

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from kamdesk.core import demo, exchange, portfolio, queries
+from kamdesk.core import demo, portfolio, queries
 from kamdesk.core.analytics import Dependency
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 
 TODAY = dt.date(2026, 11, 22)
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

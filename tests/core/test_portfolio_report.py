@@ -7,8 +7,9 @@ import json
 
 import pypdf
 
-from kamdesk.core import demo, exchange, portfolio_report
+from kamdesk.core import demo, portfolio_report
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 from kamdesk.core.settings import Settings
 
 

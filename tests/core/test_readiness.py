@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from kamdesk.core import exchange
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
+from kamdesk.core.interchange import exchange
 from kamdesk.core.readiness import Level, Report, evaluate
 from kamdesk.core.settings import Settings
 from tests.conftest import PERSON_DETAILS, import_reviewed

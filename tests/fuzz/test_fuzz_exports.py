@@ -30,21 +30,13 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlmodel import col, select
 
-from kamdesk.core import (
-    brief,
-    calendar,
-    dossier,
-    editing,
-    exchange,
-    notes_export,
-    privacy,
-    queries,
-)
+from kamdesk.core import brief, calendar, dossier, editing, notes_export, privacy, queries
 from kamdesk.core import models as m
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.cells import FORMULA_STARTS, unneutralise
 from kamdesk.core.interchange.csv_export import PEOPLE_HEADER, follow_ups_csv, people_csv
 from kamdesk.core.interchange.ics.reader import parse_calendar

@@ -316,7 +316,7 @@ def test_an_imported_tick_is_shown_as_such_until_confirmed_with_a_click(
 
     from PySide6.QtCore import QPoint
 
-    from kamdesk.core import exchange
+    from kamdesk.core.interchange import exchange
 
     with Database.open(tmp_path / "colleague.db") as theirs:
         demo.load_demo(theirs)

@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamdesk.cli import main
-from kamdesk.core import editing, exchange
+from kamdesk.core import editing
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, KamdeskError
+from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.csv_export import (
     PEOPLE_HEADER,
     csv_text,

@@ -1,0 +1,379 @@
+"""Writing the dossier as a portfolio document: the whole or some clients, streamed a batch
+of clients at a time, every number finite, sealed ticks kept sealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from kamdesk.core import confirmations, files
+from kamdesk.core import exchange_schema as doc
+from kamdesk.core import models as m
+from kamdesk.core.db import Database
+from kamdesk.core.errors import InvalidInput, Problem, UnknownKey
+from kamdesk.core.interchange.exchange import columns as cols
+from kamdesk.core.interchange.exchange.reading import MAX_REPORTED, format_path
+
+T = TypeVar("T", bound=SQLModel)
+
+
+# --- exporting --------------------------------------------------------------------------------
+
+
+def _num(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _by_parent(
+    session: Session, table: type[T], parent: str, ids: Any | None
+) -> dict[int, list[T]]:
+    """Rows of ``table`` grouped by their ``parent`` column, in insertion order; ``ids`` (a
+    subquery of parent ids) limits them, None means all rows."""
+    stmt = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
+    if ids is not None:
+        stmt = stmt.where(col(getattr(table, parent)).in_(ids))
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for row in session.exec(stmt):
+        grouped[getattr(row, parent)].append(row)
+    return grouped
+
+
+def _kids(grouped: dict[int, list[T]], row_id: int | None) -> list[T]:
+    return grouped.get(row_id, []) if row_id is not None else []
+
+
+def _header(session: Session, now: dt.datetime | None) -> dict[str, Any]:
+    """The document without its clients: format, stamp, company, products."""
+    company = session.get(m.Company, 1)
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    faqs = _by_parent(session, m.ProductFaq, "product_id", None)
+    return {
+        "format": doc.FORMAT_NAME,
+        "version": doc.FORMAT_VERSION,
+        "exported_at": stamp.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "company": None
+        if company is None
+        else {
+            "name": company.name,
+            "currency": company.currency,
+            "annual_income": _num(company.annual_income),
+            "key_share_threshold": _num(company.key_share_threshold),
+        },
+        "products": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "summary": p.summary,
+                "key_facts": list(p.key_facts),
+                "faqs": [
+                    {"question": f.question, "answer": f.answer, "tags": list(f.tags)}
+                    for f in _kids(faqs, p.id)
+                ],
+                "reviewed_on": _date(p.reviewed_on),
+            }
+            for p in session.exec(select(m.Product).order_by(col(m.Product.id)))
+        ],
+        "clients": [],
+    }
+
+
+def export_document(
+    session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The portfolio (or the named clients) as a format-v1 document (a plain dict)."""
+    document = _header(session, now)
+    document["clients"] = _client_docs(session, client_keys)
+    return document
+
+
+def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The named clients (all when None) as format-v1 objects, in insertion order."""
+    stmt = select(m.Client).order_by(col(m.Client.id))
+    ids: Any = None
+    if client_keys is not None:
+        stmt = stmt.where(col(m.Client.key).in_(client_keys))
+        ids = select(m.Client.id).where(col(m.Client.key).in_(client_keys))
+    clients = list(session.exec(stmt))
+
+    def under(table: Any, column: str, parent_ids: Any) -> Any:
+        return (
+            None
+            if parent_ids is None
+            else select(table.id).where(col(getattr(table, column)).in_(parent_ids))
+        )
+
+    need_ids = under(m.Need, "client_id", ids)
+    person_ids = under(m.Stakeholder, "client_id", ids)
+    meeting_ids = under(m.Meeting, "client_id", ids)
+    notes_ids = under(m.MeetingNotes, "meeting_id", meeting_ids)
+
+    product_key = dict(session.exec(select(m.Product.id, m.Product.key)).all())
+    reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
+    fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
+    targets = _by_parent(session, m.SalesTarget, "client_id", ids)
+    needs = _by_parent(session, m.Need, "client_id", ids)
+    need_products = _by_parent(session, m.NeedProduct, "need_id", need_ids)
+    plans = _by_parent(session, m.Plan, "client_id", ids)
+    competitors = _by_parent(session, m.Competitor, "client_id", ids)
+    issues = _by_parent(session, m.ClientIssue, "client_id", ids)
+    people = _by_parent(session, m.Stakeholder, "client_id", ids)
+    person_key = {p.id: p.key for rows in people.values() for p in rows}
+    steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", person_ids)
+    relations = _by_parent(session, m.Relation, "client_id", ids)
+    meetings = _by_parent(session, m.Meeting, "client_id", ids)
+    attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", meeting_ids)
+    meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", meeting_ids)
+    proposals = _by_parent(session, m.Proposal, "meeting_id", meeting_ids)
+    notes = {
+        n.meeting_id: n
+        for rows in _by_parent(session, m.MeetingNotes, "meeting_id", meeting_ids).values()
+        for n in rows
+    }
+    actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
+    reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
+    present = _by_parent(session, m.NotesPresent, "notes_id", notes_ids)
+    need_key = {n.id: n.key for rows in needs.values() for n in rows}
+
+    person_by_id = {p.id: p for rows in people.values() for p in rows}
+    secret = confirmations.dossier_secret(session)
+
+    def ticks(mt: m.Meeting) -> dict[str, bool]:
+        """Ticks as they count now: a tick whose state has changed since is exported false."""
+        if not (mt.route_checked_fp or mt.listening_plan_fp or mt.etiquette_reviewed_fp):
+            return dict.fromkeys(confirmations.NAMES, False)
+        attending = [person_by_id[a.stakeholder_id] for a in _kids(attendees, mt.id)]
+        return confirmations.effective(mt, attending)
+
+    def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
+        start = mt.starts_at
+        nt = notes.get(mt.id) if mt.id is not None else None
+        counting = ticks(mt)
+        return {
+            "key": mt.key,
+            "title": mt.title,
+            "kind": mt.kind,
+            "starts_at": start.isoformat() if start else None,
+            "duration_min": mt.duration_min,
+            "mode": mt.mode,
+            "location": mt.location,
+            "on_site": mt.on_site,
+            "video_link": mt.video_link,
+            "phone": mt.phone,
+            "travel_min": mt.travel_min,
+            "buffer_min": mt.buffer_min,
+            "attendees": [person_key[a.stakeholder_id] for a in _kids(attendees, mt.id)],
+            "objective": mt.objective,
+            "commitment_sought": mt.commitment_sought,
+            "agenda": list(mt.agenda),
+            "questions": list(mt.questions),
+            "proposals": [
+                {
+                    "text": pr.text,
+                    "need": need_key.get(pr.need_id) if pr.need_id else None,
+                    "no_product": pr.no_product,
+                }
+                for pr in _kids(proposals, mt.id)
+            ],
+            "limits": {
+                "max_discount_pct": _num(mt.max_discount_pct),
+                "walk_away": mt.walk_away,
+                "credit_line": mt.credit_line,
+            },
+            "products": [product_key[p.product_id] for p in _kids(meeting_products, mt.id)],
+            "confirmations": counting,
+            "confirmations_seal": confirmations.export_seal(mt, counting, secret),
+            "lessons": {n: mt.lessons[n] for n in sorted(mt.lessons or {})},
+            "override_reason": mt.override_reason,
+            "notes": None
+            if nt is None
+            else {
+                "summary": nt.summary,
+                "summary_shared": nt.summary_shared,
+                "private": nt.private,
+                "present": [person_key[p.stakeholder_id] for p in _kids(present, nt.id)],
+                "objective_achieved": nt.objective_achieved,
+                "decisions": list(nt.decisions),
+                "actions": [
+                    {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
+                    for a in _kids(actions, nt.id)
+                ],
+                "next_meeting": None
+                if nt.next_meeting_on is None and nt.next_meeting_purpose is None
+                else {"on": _date(nt.next_meeting_on), "purpose": nt.next_meeting_purpose},
+                "self_review": {
+                    str(r.mistake): r.verdict
+                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
+                },
+                "self_review_comments": {
+                    str(r.mistake): r.comment
+                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
+                    if r.comment is not None
+                },
+            },
+        }
+
+    def person_doc(p: m.Stakeholder) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(p, name) for name in cols.PERSON_COLS}
+        out["last_contact_on"] = _date(p.last_contact_on)
+        out["relationship_plan"] = [
+            {"step": st.step, "due": _date(st.due), "done": st.done} for st in _kids(steps, p.id)
+        ]
+        return out
+
+    def client_doc(c: m.Client) -> dict[str, Any]:
+        cid: int = c.id  # type: ignore[assignment]
+        out: dict[str, Any] = {
+            name: getattr(c, name)
+            for name in cols.CLIENT_COLS
+            if name not in ("key_level", "reference_story")
+        }
+        out["key_reasons"] = [r.reason for r in _kids(reasons, cid)]
+        out["key_reason_notes"] = {r.reason: r.note for r in _kids(reasons, cid) if r.note}
+        out["key_level"] = c.key_level
+        out["reference_story"] = c.reference_story
+        out["financials"] = [
+            {
+                "period": f.period,
+                **{k: _num(getattr(f, k)) for k in cols.FINANCE_COLS if k != "period"},
+            }
+            for f in _kids(fins, cid)
+        ]
+        out["targets"] = [
+            {"period": t.period, "target": _num(t.target)} for t in _kids(targets, cid)
+        ]
+        out["credit"] = {
+            "limit": _num(c.credit_limit),
+            "payment_terms_days": c.payment_terms_days,
+            "rating": c.credit_rating,
+            "previous_rating": c.previous_credit_rating,
+        }
+        out["discount_policy"] = {
+            "standard_pct": _num(c.discount_standard_pct),
+            "max_pct": _num(c.discount_max_pct),
+        }
+        out["needs"] = [
+            {
+                "key": n.key,
+                "text": n.text,
+                "products": [product_key[np.product_id] for np in _kids(need_products, n.id)],
+            }
+            for n in _kids(needs, cid)
+        ]
+        out["plans"] = [
+            {"kind": pl.kind, "text": pl.text, "due": _date(pl.due), "status": pl.status}
+            for pl in _kids(plans, cid)
+        ]
+        out["competitors"] = [
+            {"name": co.name, "share_of_wallet": _num(co.share_of_wallet), "notes": co.notes}
+            for co in _kids(competitors, cid)
+        ]
+        out["issues"] = [
+            {
+                "kind": i.kind,
+                "text": i.text,
+                "raised_by": person_key.get(i.raised_by_id) if i.raised_by_id else None,
+                "response": i.response,
+                "status": i.status,
+            }
+            for i in _kids(issues, cid)
+        ]
+        out["stakeholders"] = [person_doc(p) for p in _kids(people, cid)]
+        out["relations"] = [
+            {"from": person_key[r.from_id], "to": person_key[r.to_id], "kind": r.kind}
+            for r in _kids(relations, cid)
+        ]
+        out["meetings"] = [meeting_doc(mt) for mt in _kids(meetings, cid)]
+        return out
+
+    return [client_doc(c) for c in clients]
+
+
+def dumps(document: dict[str, Any]) -> str:
+    _refuse_non_finite(document, [])
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _refuse_non_finite(node: Any, loc: list[Any]) -> None:
+    """JSON has no NaN or Infinity: a number stored before the importer refused them stops
+    the export with the place to correct, rather than an invalid file or a silent null."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(node, loc)]
+    while stack:
+        here, where = stack.pop()
+        if isinstance(here, float) and not math.isfinite(here):
+            problems.append(
+                Problem(
+                    format_path(where),
+                    f"{'NaN' if math.isnan(here) else 'Infinity'} cannot be written in JSON: "
+                    "correct the figure and export again",
+                )
+            )
+        elif isinstance(here, dict):
+            stack += [(v, [*where, k]) for k, v in here.items()]
+        elif isinstance(here, list):
+            stack += [(v, [*where, i]) for i, v in enumerate(here)]
+    if problems:
+        raise InvalidInput(
+            "export", sorted(problems, key=str)[:MAX_REPORTED], outcome="nothing was written"
+        )
+
+
+EXPORT_BATCH = 100  # clients held in memory at a time while exporting
+
+
+def iter_export_text(
+    session: Session, client_keys: Sequence[str] | None = None, now: dt.datetime | None = None
+) -> Iterator[str]:
+    """The document as text, exactly ``dumps(export_document(...))``, produced a batch of
+    clients at a time so a large portfolio never sits in memory whole."""
+    stmt = select(m.Client.key).order_by(col(m.Client.id))
+    if client_keys is not None:
+        stmt = stmt.where(col(m.Client.key).in_(client_keys))
+    keys = list(session.exec(stmt))
+    head = dumps(_header(session, now))
+    marker = '"clients": []'
+    cut = head.rindex(marker)
+    if not keys:
+        yield head
+        return
+    yield head[:cut] + '"clients": [\n'
+    for start in range(0, len(keys), EXPORT_BATCH):
+        batch = _client_docs(session, keys[start : start + EXPORT_BATCH])
+        parts = []
+        for client in batch:
+            _refuse_non_finite(client, ["clients", str(client.get("key"))])
+            text = json.dumps(client, ensure_ascii=False, indent=2, allow_nan=False)
+            parts.append("\n".join("    " + line for line in text.split("\n")))
+        yield ("" if start == 0 else ",\n") + ",\n".join(parts)
+    yield "\n  ]" + head[cut + len(marker) :]
+
+
+def export_file(db: Database, path: Path, client_keys: Sequence[str] | None = None) -> int:
+    """Export to ``path`` atomically; returns the number of clients written."""
+    with db.session() as session:
+        if client_keys is not None:
+            known = set(
+                session.exec(select(m.Client.key).where(col(m.Client.key).in_(client_keys)))
+            )
+            missing = [k for k in client_keys if k not in known]
+            if missing:
+                raise UnknownKey(f"No client with key {missing[0]!r}.")
+            count = len(known)
+        else:
+            count = session.exec(select(func.count()).select_from(m.Client)).one()
+        files.write_chunks_atomically(path, iter_export_text(session, client_keys))
+    return count
