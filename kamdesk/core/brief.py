@@ -31,80 +31,10 @@ from kamdesk.core import analytics, reports, substance
 from kamdesk.core import models as m
 from kamdesk.core.context import MeetingContext, ProductInfo
 from kamdesk.core.i18n import _
+from kamdesk.core.labels import labels
 from kamdesk.core.readiness import MISTAKES, Level, Report, mistake_title
 from kamdesk.core.relmap import relationship_svg
 from kamdesk.core.settings import Settings
-
-
-def labels() -> dict[str, dict[str | None, str]]:
-    """Human labels for the closed vocabularies (translatable)."""
-    return {
-        "buying_role": {
-            "economic": _("Economic buyer"),
-            "user": _("User"),
-            "technical": _("Technical buyer"),
-            "coach": _("Coach"),
-            "gatekeeper": _("Gatekeeper"),
-            "other": _("Other"),
-            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
-        },
-        "attitude": {
-            "champion": _("Champion"),
-            "supporter": _("Supporter"),
-            "neutral": _("Neutral"),
-            "skeptic": _("Skeptic"),
-            "opponent": _("Opponent"),
-            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
-        },
-        "stage": {
-            "unknown": _("Unknown"),
-            "contacted": _("Contacted"),
-            "acquainted": _("Acquainted"),
-            "loyal": _("Loyal"),
-            "close": _("Close"),
-            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
-        },
-        "key_reason": {
-            "income_share": _("Income share"),
-            "potential": _("Potential"),
-            "reference": _("Reference"),
-            "partner": _("Partner"),
-            "competent": _("More competent than us"),
-            "innovator": _("Innovator"),
-        },
-        "key_level": {
-            "company": _("Company level"),
-            "director": _("Sales-director level"),
-            "department": _("Department level"),
-            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
-        },
-        "dependency": {
-            "below_threshold": _("below the key threshold"),
-            "key": _("key client"),
-            "critical": _("critical dependency"),
-            "mono_client": _("mono-client"),
-            None: "—",  # the dossier prints a dash; the brief leaves unknowns out
-        },
-        "mode": {"in_person": _("In person"), "video": _("Video call"), "phone": _("Phone call")},
-        "kind": {
-            "meeting": _("Meeting"),
-            "negotiation": _("Negotiation"),
-            "presentation": _("Presentation"),
-            "event": _("Event"),
-        },
-        "issue_kind": {"complaint": _("Complaint"), "objection": _("Objection")},
-        "plan_kind": {
-            "client_development": _("Client plan"),
-            "tender": _("Tender"),
-            "account_goal": _("Our goal"),
-        },
-        "achieved": {
-            "not": _("objective not achieved"),
-            "partly": _("objective partly achieved"),
-            "fully": _("objective achieved"),
-        },
-    }
-
 
 REMINDERS = {
     1: "Leave on time; arrive ten minutes early, phone charged, papers in order.",

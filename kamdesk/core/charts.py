@@ -34,6 +34,7 @@ import babel.numbers
 
 from kamdesk.core import analytics
 from kamdesk.core import models as m
+from kamdesk.core.labels import dependency_short
 from kamdesk.core.reports import Formatter
 
 NAVY = "#0d3b66"  # us: dark
@@ -178,7 +179,8 @@ def income_share_over_time(
     known = [share for _, share in points if share is not None]
     if not known:
         return None
-    names = {"key": "key", "critical": "critical", "mono_client": "mono-client"}
+    # the legend's short names by default; a caller may name the levels its own way
+    names: dict[str | None, str] = dict(dependency_short())
     names.update(level_labels or {})
     # The key level is on the scale unless the shares are far below it (then the bars would
     # be invisible slivers): a note at the top says where it is instead.

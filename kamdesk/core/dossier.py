@@ -27,9 +27,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import analytics, charts, reports
 from kamdesk.core import models as m
-from kamdesk.core.brief import labels as brief_labels
 from kamdesk.core.errors import UnknownKey
 from kamdesk.core.i18n import _
+from kamdesk.core.labels import labels
 from kamdesk.core.relmap import relationship_svg
 from kamdesk.core.settings import Settings
 
@@ -197,33 +197,9 @@ def load(session: Session, client_key: str) -> DossierData:
 
 
 def dossier_labels() -> dict[str, dict[Any, str]]:
-    """The brief's labels plus the dossier's own vocabularies (translatable)."""
-    out: dict[str, dict[Any, str]] = dict(brief_labels())
-    out["plan_kind"] = {
-        "client_development": _("Client development"),
-        "account_goal": _("Account goal"),
-        "tender": _("Tender"),
-    }
-    out["plan_status"] = {"open": _("Open"), "done": _("Done")}
-    out["issue_status"] = {"open": _("Open"), "resolved": _("Resolved")}
-    out["achieved"] = {
-        "not": _("Not achieved"),
-        "partly": _("Partly achieved"),
-        "fully": _("Fully achieved"),
-        None: "—",
-    }
-    out["info_source"] = {
-        "public": _("Public information"),
-        "self": _("Told us themselves"),
-        "others": _("From others"),
-        None: "—",
-    }
-    out["relation"] = {
-        "reports_to": _("reports to"),
-        "influences": _("influences"),
-        "ally": _("is an ally of"),
-        "rival": _("is a rival of"),
-    }
+    """The vocabularies' labels (core.labels) plus what each definition of a key client
+    means (translatable)."""
+    out: dict[str, dict[Any, str]] = dict(labels())
     out["definition"] = {key: _(text) for key, text in DEFINITIONS}
     return out
 
@@ -433,11 +409,6 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
                     locale=locale,
                     height=230,
                     label=_("Our income share from the client per year"),
-                    level_labels={
-                        "key": _("key"),
-                        "critical": _("critical"),
-                        "mono_client": _("mono-client"),
-                    },
                 )
             ),
         },

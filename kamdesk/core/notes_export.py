@@ -25,15 +25,14 @@ from email.utils import formatdate, make_msgid
 
 from sqlmodel import Session, col, select
 
+from kamdesk.core import labels, reports
 from kamdesk.core import models as m
-from kamdesk.core import reports
 from kamdesk.core.context import MeetingContext, load_meeting_context, usable_email
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.i18n import _
 from kamdesk.core.readiness import MISTAKES
 
 FORMATS = ("md", "docx", "pdf", "eml")
-ACHIEVED = {"not": "not achieved", "partly": "partly achieved", "fully": "fully achieved"}
 
 
 @dataclass
@@ -78,7 +77,14 @@ class NotesData:
 
     @property
     def achieved(self) -> str | None:
-        return ACHIEVED.get(self.notes.objective_achieved or "")
+        if self.notes.objective_achieved is None:
+            return None
+        return labels.achieved().get(self.notes.objective_achieved)
+
+    def verdict(self, mistake: int) -> str:
+        """The self-review's verdict on one mistake, in words."""
+        value = self.review[mistake]
+        return labels.verdict().get(value, value)
 
     @property
     def next_meeting(self) -> str | None:
@@ -132,7 +138,7 @@ def load_notes(session: Session, meeting_key: str) -> NotesData:
 
 def _review_line(data: NotesData, n: int) -> str:
     comment = data.comments.get(n)
-    return f"{n}. {MISTAKES[n]}: {data.review[n]}" + (f" — {comment}" if comment else "")
+    return f"{n}. {MISTAKES[n]}: {data.verdict(n)}" + (f" — {comment}" if comment else "")
 
 
 def _who(people: list[m.Stakeholder]) -> str:

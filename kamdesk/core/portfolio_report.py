@@ -9,21 +9,11 @@ from typing import Any
 from markupsafe import Markup
 from sqlmodel import Session
 
-from kamdesk.core import charts, portfolio, readiness, reports
+from kamdesk.core import charts, labels, portfolio, readiness, reports
 from kamdesk.core import models as m
 from kamdesk.core.context import load_meeting_context
 from kamdesk.core.i18n import _
 from kamdesk.core.settings import Settings
-
-
-def dependency_labels() -> dict[str | None, str]:
-    return {
-        "below_threshold": _("below the key threshold"),
-        "key": _("key"),
-        "critical": _("critical dependency"),
-        "mono_client": _("mono-client"),
-        None: "—",
-    }
 
 
 def meeting_readiness(
@@ -64,10 +54,10 @@ def build_html(session: Session, prefs: Settings, now: dt.datetime | None = None
         "prepared_at": now,
         "kam_name": prefs.kam_name,
         "readiness": reports_by_meeting,
-        "dependency": dependency_labels(),
+        "dependency": labels.dependency(),
         "pareto_svg": Markup(pareto_svg) if pareto_svg else None,  # noqa: S704 - our SVG
-        "key_reasons": _labels()["key_reason"],
-        "key_levels": _labels()["key_level"],
+        "key_reasons": labels.key_reason(),
+        "key_levels": labels.key_level(),
         # the largest share of our income first; clients without a known share last
         "ordered": sorted(
             figures.clients, key=lambda c: (c.income_share is None, -(c.income_share or 0))
@@ -79,9 +69,3 @@ def build_html(session: Session, prefs: Settings, now: dt.datetime | None = None
 
 def build_pdf(html: str) -> bytes:
     return reports.html_to_pdf(html)
-
-
-def _labels() -> dict[str, dict[str | None, str]]:
-    from kamdesk.core.brief import labels
-
-    return labels()

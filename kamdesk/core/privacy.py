@@ -49,7 +49,7 @@ import sqlalchemy.exc
 from sqlalchemy import Connection, delete, func, update
 from sqlmodel import Session, col, select
 
-from kamdesk.core import backup, errors, reports, search
+from kamdesk.core import backup, errors, labels, reports, search
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.editing import FieldError
@@ -529,9 +529,7 @@ def _iso(value: Any) -> Any:
 
 def relation_sentence(person_name: str, rel: RelationInfo) -> str:
     """ "A reports to B", in the dossier's words."""
-    from kamdesk.core.dossier import dossier_labels
-
-    verb = dossier_labels()["relation"].get(rel.kind, rel.kind)
+    verb = labels.relation().get(rel.kind, rel.kind)
     first, second = (person_name, rel.other_name) if rel.outgoing else (rel.other_name, person_name)
     return f"{first} {verb} {second}"
 
@@ -627,9 +625,7 @@ FIELD_LABELS = {
 
 def render_html(export: PersonExport, settings: Settings) -> str:
     """The readable export: a pure function of the collected data."""
-    from kamdesk.core.dossier import dossier_labels
-
-    labels = dossier_labels()
+    texts = labels.labels()
     fmt = reports.Formatter(settings.locale)
     p = export.person
     profile = []
@@ -637,10 +633,9 @@ def render_html(export: PersonExport, settings: Settings) -> str:
         if name in ("info_source", "legal_basis"):
             continue  # shown on their own, first
         value = getattr(p, name)
-        if name in labels and name in ("buying_role", "attitude", "stage"):
-            shown = labels[name].get(value, value) if value else "—"
-        elif name == "target_stage":
-            shown = labels["stage"].get(value, value) if value else "—"
+        if name in ("buying_role", "attitude", "stage", "target_stage"):
+            vocabulary = "stage" if name == "target_stage" else name
+            shown = texts[vocabulary].get(value, value) if value else labels.DASH
         elif isinstance(value, bool):
             shown = _("yes") if value else _("no")
         elif isinstance(value, dt.date):
@@ -653,9 +648,9 @@ def render_html(export: PersonExport, settings: Settings) -> str:
         settings.locale,
         x=export,
         p=p,
-        labels=labels,
+        labels=texts,
         profile=profile,
-        source=labels["info_source"].get(p.info_source, p.info_source or "—"),
+        source=texts["info_source"].get(p.info_source, p.info_source or labels.DASH),
         relations=[relation_sentence(p.name, r) for r in export.relations],
         kam_name=settings.kam_name,
     )

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from kamdesk.core import analytics, confirmations, substance
+from kamdesk.core import analytics, confirmations, labels, substance
 from kamdesk.core.context import MeetingContext
 from kamdesk.core.enums import Stage
 from kamdesk.core.i18n import _
@@ -573,7 +573,7 @@ class _Rules:
             who = people.get(issue.raised_by_id) if issue.raised_by_id else None
             level = Level.BLOCK if who is None or who.id in attending else Level.WARN
             raised = who.name if who else _("the client")
-            kind = _("complaint") if issue.kind == "complaint" else _("objection")
+            kind = labels.issue_kind_sentence().get(issue.kind, issue.kind)
             response = (issue.response or "").strip()
             target = f"issue:{issue.id}.response"
             if not response:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from kamdesk.core import models as m
+from kamdesk.core.labels import relation_short
 
 ATTITUDE_COLOURS = {
     "champion": "#1e7b3c",
@@ -23,11 +24,11 @@ ATTITUDE_COLOURS = {
     None: "#cfd6db",
 }
 
-RELATION_STYLES = {  # stroke colour, dash pattern, label
-    "reports_to": ("#37474f", "", "reports to"),
-    "influences": ("#1565c0", "6 4", "influences"),
-    "ally": ("#2e7d32", "2 3", "ally"),
-    "rival": ("#c62828", "8 3 2 3", "rival"),
+RELATION_STYLES = {  # stroke colour, dash pattern (the names are core.labels.relation_short)
+    "reports_to": ("#37474f", ""),
+    "influences": ("#1565c0", "6 4"),
+    "ally": ("#2e7d32", "2 3"),
+    "rival": ("#c62828", "8 3 2 3"),
 }
 
 
@@ -109,13 +110,14 @@ def relationship_svg(
         f"<title>{escape(title)}</title>",
         "<defs>",
     ]
-    for kind, (colour, _dash, _label) in RELATION_STYLES.items():
+    for kind, (colour, _dash) in RELATION_STYLES.items():
         out.append(
             f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     out.append("</defs>")
     people_by_id = {p.id: p for p in people}
+    names = relation_short()
     for rel in edges:
         (x1, y1), (x2, y2) = pos[rel.from_id], pos[rel.to_id]
         dx, dy = x2 - x1, y2 - y1
@@ -124,7 +126,8 @@ def relationship_svg(
         r2 = _radius(people_by_id[rel.to_id]) + 4
         sx, sy = x1 + dx / dist * r1, y1 + dy / dist * r1
         ex, ey = x2 - dx / dist * r2, y2 - dy / dist * r2
-        colour, dash, label = RELATION_STYLES[rel.kind]
+        colour, dash = RELATION_STYLES[rel.kind]
+        label = names.get(rel.kind, rel.kind)
         mutual = rel.kind in ("ally", "rival")
         markers = f'marker-end="url(#arrow-{rel.kind})"' + (
             f' marker-start="url(#arrow-{rel.kind})"' if mutual else ""

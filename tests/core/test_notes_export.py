@@ -32,7 +32,7 @@ def test_markdown(data: notes_export.NotesData) -> None:
     assert "## Action items" in text and "| Action | Owner | Due | Done |" in text
     assert "## Self-review" in text
     assert "- Present: " in text and "## Next meeting" in text
-    assert "(partly achieved)" in text  # internal: how the objective went
+    assert "(Partly achieved)" in text  # internal: how the objective went
     assert "Could not answer the reagent shelf-life question" in text  # a review comment
     assert "- Invited, absent: " not in text  # all three came
     assert all(

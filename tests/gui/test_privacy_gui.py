@@ -31,7 +31,7 @@ def window(demo_window) -> MainWindow:
 def test_source_and_legal_basis_come_first_in_the_form(window: MainWindow) -> None:
     form = window.people.form
     assert list(form.fields)[:3] == ["name", "info_source", "legal_basis"]
-    assert form.fields["info_source"].widget.currentText() == "Told by them"
+    assert form.fields["info_source"].widget.currentText() == "Told us themselves"
     basis = form.fields["legal_basis"].widget.toPlainText()
     assert basis.startswith("Consent given in writing on 2024-09-12")
 

@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from kamdesk.core import labels
+from kamdesk.core.analytics import Dependency
 from kamdesk.core.queries import ClientRow
 
 ClientKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -26,12 +28,6 @@ class PortfolioModel(QAbstractTableModel):
         "VIP/KOL",
         "Industry",
     )
-    DEPENDENCY = {
-        "below_threshold": "",
-        "key": "key",
-        "critical": "critical",
-        "mono_client": "mono-client",
-    }
 
     def __init__(self, rows: list[ClientRow] | None = None, parent: Any = None):
         super().__init__(parent)
@@ -93,8 +89,11 @@ class PortfolioModel(QAbstractTableModel):
             if column == 1:
                 if row.income_share is None:
                     return ""
-                level = self.DEPENDENCY.get(row.dependency or "", "")
-                return f"{row.income_share * 100:.1f} %" + (f"  {self.tr(level)}" if level else "")
+                share = f"{row.income_share * 100:.1f} %"
+                # the column names the level only once the client is key
+                if row.dependency in (None, Dependency.BELOW):
+                    return share
+                return f"{share}  {labels.dependency_short().get(row.dependency, row.dependency)}"
             if column == 2:
                 return (
                     ""
@@ -131,7 +130,7 @@ class PortfolioModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.dependency:
             return self.tr(
                 "Share of our income from this client in the latest full year: {level}"
-            ).format(level=row.dependency.replace("_", " "))
+            ).format(level=labels.dependency().get(row.dependency, row.dependency))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (1, 2, 5, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -18,20 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading
+from kamdesk.core import editing, labels, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand
-
-PLAN_KINDS = (
-    ("client_development", "Client development"),
-    ("account_goal", "Our account goal"),
-    ("tender", "Tender"),
-)
-PLAN_STATUS = (("open", "Open"), ("done", "Done"))
-ISSUE_KINDS = (("complaint", "Complaint"), ("objection", "Objection"))
-ISSUE_STATUS = (("open", "Open"), ("resolved", "Resolved"))
 
 
 class ClientLists(QWidget):
@@ -220,7 +211,7 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
         m.Plan,
         [
             Column(
-                "kind", tr("Kind"), "choice", tuple((v, tr(t)) for v, t in PLAN_KINDS), width=150
+                "kind", tr("Kind"), "choice", tuple(labels.choices(labels.plan_kind)), width=150
             ),
             Column("text", tr("Plan")),
             Column("due", tr("Due"), "date", width=100),
@@ -228,7 +219,7 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
                 "status",
                 tr("Status"),
                 "choice",
-                tuple((v, tr(t)) for v, t in PLAN_STATUS),
+                tuple(labels.choices(labels.plan_status)),
                 width=80,
             ),
         ],
@@ -270,7 +261,7 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
         m.ClientIssue,
         [
             Column(
-                "kind", tr("Kind"), "choice", tuple((v, tr(t)) for v, t in ISSUE_KINDS), width=100
+                "kind", tr("Kind"), "choice", tuple(labels.choices(labels.issue_kind)), width=100
             ),
             Column("text", tr("What they say")),
             Column(
@@ -285,7 +276,7 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
                 "status",
                 tr("Status"),
                 "choice",
-                tuple((v, tr(t)) for v, t in ISSUE_STATUS),
+                tuple(labels.choices(labels.issue_status)),
                 width=90,
             ),
         ],

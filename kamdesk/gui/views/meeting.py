@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import brief, confirmations, editing, readiness, reading, settings
+from kamdesk.core import brief, confirmations, editing, labels, readiness, reading, settings
 from kamdesk.core import models as m
 from kamdesk.core.context import MeetingContext
 from kamdesk.core.db import Database
@@ -187,12 +187,7 @@ class MeetingWorkspace(QWidget):
             title.textEdited,
         )
         kind = QComboBox()
-        for value, text in (
-            ("meeting", tr("Meeting")),
-            ("negotiation", tr("Negotiation")),
-            ("presentation", tr("Presentation")),
-            ("event", tr("Event")),
-        ):
+        for value, text in labels.choices(labels.meeting_kind):
             kind.addItem(text, value)
         add(
             tr("Kind"),
@@ -226,11 +221,7 @@ class MeetingWorkspace(QWidget):
             duration.valueChanged,
         )
         mode = QComboBox()
-        for value, text in (
-            ("in_person", tr("In person")),
-            ("video", tr("Video call")),
-            ("phone", tr("Phone call")),
-        ):
+        for value, text in labels.choices(labels.meeting_mode):
             mode.addItem(text, value)
         add(
             tr("Mode"),

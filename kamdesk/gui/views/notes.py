@@ -36,16 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading
+from kamdesk.core import editing, labels, reading
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.readiness import MISTAKES
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
-
-VERDICTS = ((None, "—"), ("ok", "OK"), ("slip", "Slip"))
-ACHIEVED = ((None, "—"), ("not", "Not achieved"), ("partly", "Partly achieved"), ("fully", "Fully"))
 
 
 class NotesView(QWidget):
@@ -79,9 +76,7 @@ class NotesView(QWidget):
         shared.setToolTip(tr("Ticked: the summary goes into the e-mail draft to the client"))
         private = self.form.add_text("private", tr("Private remarks"), 80)
         private.setPlaceholderText(tr("Only for you: never sent to the client"))
-        self.form.add_choice(
-            "objective_achieved", tr("Objective"), [(v, tr(t)) for v, t in ACHIEVED]
-        )
+        self.form.add_choice("objective_achieved", tr("Objective"), labels.choices(labels.achieved))
         self.form.add_lines("decisions", tr("Decisions (one per line)"))
         self.action_list = ListEditor(
             db,
@@ -104,11 +99,12 @@ class NotesView(QWidget):
         review = QGroupBox(tr("Self-review on the seven mistakes"), right)
         review_form = QFormLayout(review)
         self.review: dict[int, QComboBox] = {}
+        verdicts = labels.choices(labels.verdict)
         self.comments: dict[int, QLineEdit] = {}
         for number, title in MISTAKES.items():
             combo = QComboBox(review)
-            for value, text in VERDICTS:
-                combo.addItem(tr(text), value)
+            for value, text in verdicts:
+                combo.addItem(text, value)
             combo.setAccessibleName(tr(title))
             combo.activated.connect(lambda _i, n=number: self._review_changed(n))
             comment = QLineEdit(review)

@@ -21,26 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import analytics, editing, reading, settings
+from kamdesk.core import analytics, editing, labels, reading, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
+from kamdesk.core.enums import KeyReason
 from kamdesk.core.errors import KamdeskError
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
-
-REASONS = [
-    ("income_share", "Income share"),
-    ("potential", "Potential"),
-    ("reference", "Reference"),
-    ("partner", "Partner"),
-    ("competent", "More competent than us"),
-    ("innovator", "Innovator"),
-]
-LEVELS = [
-    (None, "—"),
-    ("company", "Company level"),
-    ("director", "Sales-director level"),
-    ("department", "Department level"),
-]
 
 
 class OverviewView(QWidget):
@@ -66,7 +52,7 @@ class OverviewView(QWidget):
         form.add_text("history", tr("History"))
         form.add_line("size", tr("Size"))
         form.add_text("market_position", tr("Market position"))
-        form.add_choice("key_level", tr("Key at"), [(v, tr(t)) for v, t in LEVELS])
+        form.add_choice("key_level", tr("Key at"), labels.choices(labels.key_level))
         form.add_text("reference_story", tr("Reference story (what we did for them)"))
         form.add_number("credit_limit", tr("Credit limit"), 0, 1e13, 0)
         form.add_int("payment_terms_days", tr("Payment terms"), 0, 3650, tr("days"))
@@ -78,9 +64,11 @@ class OverviewView(QWidget):
         reasons_layout = QGridLayout(reasons)
         self.reasons: dict[str, QCheckBox] = {}
         self.reason_notes: dict[str, QLineEdit] = {}
-        for i, (value, text) in enumerate(REASONS):
-            box = QCheckBox(tr(text), reasons)
-            box.setAccessibleName(tr(text))
+        reason_labels = labels.key_reason()
+        for i, reason in enumerate(KeyReason):
+            value, text = reason.value, reason_labels[reason]
+            box = QCheckBox(text, reasons)
+            box.setAccessibleName(text)
             box.clicked.connect(lambda _checked: self._reasons_changed())
             note = QLineEdit(reasons)
             note.setPlaceholderText(
@@ -88,7 +76,7 @@ class OverviewView(QWidget):
                 if value == "income_share"
                 else tr("Why it applies: what, who, since when")
             )
-            note.setAccessibleName(tr("Why: {reason}").format(reason=tr(text)))
+            note.setAccessibleName(tr("Why: {reason}").format(reason=text))
             note.editingFinished.connect(lambda v=value: self._note_changed(v))
             box.setEnabled(not db.readonly)  # a dossier on read-only media
             note.setReadOnly(db.readonly)
@@ -99,7 +87,7 @@ class OverviewView(QWidget):
         self.reason_error = QLabel(reasons)
         self.reason_error.setStyleSheet("color: #c62828;")
         self.reason_error.hide()
-        reasons_layout.addWidget(self.reason_error, len(REASONS), 0, 1, 2)
+        reasons_layout.addWidget(self.reason_error, len(KeyReason), 0, 1, 2)
         reasons_layout.setColumnStretch(1, 1)
         host = QWidget(self)
         host_layout = QVBoxLayout(host)

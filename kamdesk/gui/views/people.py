@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, privacy, reading, settings
+from kamdesk.core import editing, labels, privacy, reading, settings
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
@@ -42,38 +42,6 @@ from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import RecordForm
 from kamdesk.gui.workers import SyncRunner
-
-ROLE_CHOICES = [
-    (None, "—"),
-    ("economic", "Economic buyer"),
-    ("user", "User"),
-    ("technical", "Technical buyer"),
-    ("coach", "Coach"),
-    ("gatekeeper", "Gatekeeper"),
-    ("other", "Other"),
-]
-ATTITUDE_CHOICES = [
-    (None, "—"),
-    ("champion", "Champion"),
-    ("supporter", "Supporter"),
-    ("neutral", "Neutral"),
-    ("skeptic", "Skeptic"),
-    ("opponent", "Opponent"),
-]
-STAGE_CHOICES = [
-    (None, "—"),
-    ("unknown", "Unknown"),
-    ("contacted", "Contacted"),
-    ("acquainted", "Acquainted"),
-    ("loyal", "Loyal"),
-    ("close", "Close"),
-]
-SOURCE_CHOICES = [
-    (None, "—"),
-    ("public", "Public sources"),
-    ("self", "Told by them"),
-    ("others", "Told by others"),
-]
 
 
 class _AddPerson(QUndoCommand):
@@ -168,7 +136,7 @@ class PeopleView(QWidget):
         form.add_line("name", tr("Name"))
         # Where the personal facts come from, and why we may keep them: first, not last.
         form.add_choice(
-            "info_source", tr("Source of personal facts"), [(v, tr(t)) for v, t in SOURCE_CHOICES]
+            "info_source", tr("Source of personal facts"), labels.choices(labels.info_source)
         )
         basis = form.add_text("legal_basis", tr("Legal basis for keeping them"), height=48)
         basis.setPlaceholderText(
@@ -181,12 +149,12 @@ class PeopleView(QWidget):
         form.add_bool("vip", tr("VIP"))
         form.add_bool("kol", tr("KOL (key opinion leader)"))
         form.add_choice(
-            "buying_role", tr("Role in the decision"), [(v, tr(t)) for v, t in ROLE_CHOICES]
+            "buying_role", tr("Role in the decision"), labels.choices(labels.buying_role)
         )
-        form.add_choice("attitude", tr("Attitude to us"), [(v, tr(t)) for v, t in ATTITUDE_CHOICES])
+        form.add_choice("attitude", tr("Attitude to us"), labels.choices(labels.attitude))
         form.add_int("influence", tr("Influence (1–5)"), 1, 5)
-        form.add_choice("stage", tr("Relationship stage"), [(v, tr(t)) for v, t in STAGE_CHOICES])
-        form.add_choice("target_stage", tr("Target stage"), [(v, tr(t)) for v, t in STAGE_CHOICES])
+        form.add_choice("stage", tr("Relationship stage"), labels.choices(labels.stage))
+        form.add_choice("target_stage", tr("Target stage"), labels.choices(labels.stage))
         form.add_date("last_contact_on", tr("Last contact"))
         form.add_int("contact_every_days", tr("Keep in touch every"), 1, 3650, tr("days"))
         form.add_line("form_of_address", tr("Form of address"))

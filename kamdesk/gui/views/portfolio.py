@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import portfolio, reading, settings
+from kamdesk.core import labels, portfolio, reading, settings
 from kamdesk.core.db import Database
 from kamdesk.core.reports import Formatter
 from kamdesk.gui import operations
@@ -213,11 +213,8 @@ class PortfolioView(QWidget):
         self.chart_svg = svg
 
     def _fill(self, figures: portfolio.Portfolio, fmt: Formatter) -> None:
-        from kamdesk.core.brief import labels
-        from kamdesk.core.portfolio_report import dependency_labels
-
-        reasons, dependency = labels()["key_reason"], dependency_labels()
-        levels = labels()["key_level"]
+        reasons, dependency = labels.key_reason(), labels.dependency()
+        levels = labels.key_level()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(figures.clients))
 

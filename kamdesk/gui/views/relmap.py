@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading, relmap
+from kamdesk.core import editing, labels, reading, relmap
 from kamdesk.core import models as m
 from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
@@ -124,7 +124,8 @@ class RelationEdge(QGraphicsPathItem):
     def __init__(self, relation: m.Relation, source: PersonNode, target: PersonNode):
         super().__init__()
         self.relation, self.source, self.target = relation, source, target
-        colour, _dash, label = relmap.RELATION_STYLES[relation.kind]
+        colour, _dash = relmap.RELATION_STYLES[relation.kind]
+        label = labels.relation_short().get(relation.kind, relation.kind)
         pen = QPen(QColor(colour), 1.8, DASHES[relation.kind])
         self.setPen(pen)
         self.setBrush(QBrush(QColor(colour)))
@@ -189,8 +190,8 @@ class RelationshipMap(QWidget):
         self.view.setAccessibleName(self.tr("Relationship map"))
         self.kind = QComboBox(self)
         self.kind.setAccessibleName(self.tr("Kind of relation"))
-        for kind, (_c, _d, label) in relmap.RELATION_STYLES.items():
-            self.kind.addItem(self.tr(label), kind)
+        for kind, label in labels.choices(labels.relation_short):
+            self.kind.addItem(label, kind)
         self.link_button = QPushButton(self.tr("Link the two selected"))
         self.unlink_button = QPushButton(self.tr("Remove selected relation"))
         self.zoom_in = QPushButton("+")
