@@ -79,7 +79,7 @@ screenshots: setup
 
 ## Regenerate the shipped JSON Schema from the format's models.
 schema: setup
-	$(BIN)/python -m kamdesk.core.exchange_schema > resources/schema/portfolio-v1.schema.json
+	$(BIN)/python -m kamdesk.core.model.exchange_schema > resources/schema/portfolio-v1.schema.json
 
 ## PyInstaller one-folder build into dist/kamdesk/, from its own venv (.venv-build: kamdesk
 ## installed from its wheel, with the build extra), so .venv and `make run` stay as they are.

@@ -36,9 +36,11 @@ def measure(full: bool) -> dict[str, float]:
 
     import pypdf
 
-    from kamdesk.core import brief, demo, readiness, settings
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core import demo, settings
+    from kamdesk.core.documents import brief
+    from kamdesk.core.meeting import readiness
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage.db import Database
 
     folder = Path(tempfile.mkdtemp(prefix="brief-bench-"))
     anchor = dt.date(2026, 11, 22)  # the demo's own day: nothing moves

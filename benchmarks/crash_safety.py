@@ -64,9 +64,9 @@ def _targets(db_path: str) -> tuple[list[int], list[int]]:
 
 def _writer(db_path: str, round_no: int, seed: int, clients: list[int], people: list[int]) -> None:
     """The forked writer: edits until killed."""
-    from kamdesk.core import editing
-    from kamdesk.core import models as m
-    from kamdesk.core.db import Database
+    from kamdesk.core.account import editing
+    from kamdesk.core.model import models as m
+    from kamdesk.core.storage.db import Database
 
     rng = random.Random(seed)
     db = Database.open(db_path)
@@ -94,7 +94,7 @@ def _writer(db_path: str, round_no: int, seed: int, clients: list[int], people: 
 def zygote(db_path: str) -> None:
     """Imports once, then forks a writer per "go ROUND SEED" line read from stdin and reports
     "P pid" when it starts and "X pid status" when it is gone."""
-    from kamdesk.core.db import Database  # noqa: F401
+    from kamdesk.core.storage.db import Database  # noqa: F401
 
     clients, people = _targets(db_path)
     _write_line("READY")
@@ -172,7 +172,7 @@ class _Zygote:
 def _check(db_path: Path, adds: dict[str, set[str]], last_set: dict[tuple[str, int], int]) -> int:
     """Reopen through the app's open path and count reported edits that are missing; raises
     if the file does not open or fails ``PRAGMA integrity_check``."""
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     lost = 0
     with Database.open(db_path) as db, db.engine.connect() as conn:
@@ -302,7 +302,7 @@ def run(
 def prepare(db_path: Path) -> None:
     """A dossier holding the demo portfolio (settings kept out of the user's own)."""
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     with Database.open(db_path) as db:
         demo.load_demo(db)

@@ -37,9 +37,13 @@ def _ms(values: list[float]) -> float:
 
 def measure(path: str, passphrase: str | None, meeting: str) -> dict[str, float]:
     """Runs in a child process."""
-    from kamdesk.core import brief, crypto, queries, readiness, search, settings
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
+    from kamdesk.core.account import queries
+    from kamdesk.core.documents import brief
+    from kamdesk.core.meeting import readiness
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage import crypto, search
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     result: dict[str, float] = {}
@@ -108,8 +112,8 @@ def child(path: Path, passphrase: str | None, meeting: str) -> dict[str, float]:
 
 def prepare(plain: Path, encrypted: Path) -> dict[str, float]:
     """Bring the plain copy to the current schema, then make the encrypted one from it."""
-    from kamdesk.core import encryption
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage import encryption
+    from kamdesk.core.storage.db import Database
 
     start = time.perf_counter()
     Database.open(plain).close()  # upgrades it if needed
@@ -151,7 +155,7 @@ def run(label: str, source: Path | None, meeting: str, folder: Path) -> None:
     plain, encrypted = folder / f"{label}-plain.db", folder / f"{label}-encrypted.db"
     if source is None:
         from kamdesk.core import demo
-        from kamdesk.core.db import Database
+        from kamdesk.core.storage.db import Database
 
         with Database.open(plain) as db:
             demo.load_demo(db)

@@ -39,9 +39,10 @@ def measure(db: str, key: str, repeat: int) -> dict[str, float]:
     """Runs in a child: the figures for one client, printed as JSON."""
     from weasyprint import HTML
 
-    from kamdesk.core import demo, dossier, resources
-    from kamdesk.core.db import Database
+    from kamdesk.core import demo, resources
+    from kamdesk.core.documents import dossier
     from kamdesk.core.settings import Settings
+    from kamdesk.core.storage.db import Database
 
     settings = Settings(exchange_rates=demo.DEMO_RATES)
     base_url = resources.root().resolve().as_uri() + "/"
@@ -101,7 +102,7 @@ def child(db: Path, key: str, repeat: int) -> dict[str, float]:
 
 def demo_db(tmp: Path) -> Path:
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     path = tmp / "demo.db"
     with Database.open(path) as db:
@@ -135,7 +136,7 @@ def largest_client(path: Path) -> str:
 def large_db(tmp: Path) -> tuple[Path, str]:
     """The large portfolio's database, usable read-only, and a note on where it came from."""
     from kamdesk.core import errors
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     if LARGE_DB.exists():
         try:

@@ -24,8 +24,8 @@ TERMS = ("szczesna", "sokolov", "tender", "gdansk", "pilot", "lu")
 
 
 def measure_db(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-def]
-    from kamdesk.core import search
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage import search
+    from kamdesk.core.storage.db import Database
     from kamdesk.gui.mainwindow import MainWindow
     from kamdesk.gui.workers import SyncRunner
 
@@ -77,7 +77,7 @@ def measure_db(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
 def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
     from kamdesk.gui.mainwindow import MainWindow
 
     db = Database.open(path)
@@ -161,8 +161,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange import exchange
+    from kamdesk.core.storage.db import Database
 
     tmp = Path(tempfile.mkdtemp())
     os.environ["KAMDESK_CONFIG"] = str(tmp / "settings.toml")

@@ -20,8 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dossier import demo_db, large_db  # noqa: E402
-from kamdesk.core import demo, portfolio, portfolio_report, settings
-from kamdesk.core.db import Database  # noqa: E402
+from kamdesk.core import demo, settings
+from kamdesk.core.account import portfolio
+from kamdesk.core.documents import portfolio_report
+from kamdesk.core.storage.db import Database  # noqa: E402
 
 TARGET_MS = 200
 

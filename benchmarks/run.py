@@ -28,9 +28,11 @@ def brief_phase(db: str, key: str) -> dict[str, float]:
     same HTML (no kamdesk fetcher, no context loading), medians of 3."""
     from weasyprint import HTML
 
-    from kamdesk.core import brief, readiness, resources, settings
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core import resources, settings
+    from kamdesk.core.documents import brief
+    from kamdesk.core.meeting import readiness
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     html_times, pdf_times, weasy_times, pages = [], [], [], 0
@@ -67,8 +69,8 @@ def phase(name: str, db: str, file: str) -> None:
         print(json.dumps(brief_phase(db, file)))
         return
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange import exchange
+    from kamdesk.core.storage.db import Database
 
     start = time.perf_counter()
     with Database.open(db) as database:

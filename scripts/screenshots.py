@@ -19,7 +19,7 @@ def main(out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
     from kamdesk.gui.mainwindow import MainWindow
     from kamdesk.gui.workers import SyncRunner
 

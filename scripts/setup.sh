@@ -210,7 +210,7 @@ incomplete() {
     echo "files missing from: ${problems//$'\n'/, }"
   elif ! problems=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1); then
     echo "${problems//$'\n'/; }"
-  elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli, kamdesk.core.db' 2>&1); then
+  elif ! problems=$("$VENV/bin/python" -c 'import kamdesk.cli, kamdesk.core.storage.db' 2>&1); then
     echo "${problems##*$'\n'}"
   fi
 }

@@ -31,7 +31,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path):
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     database = Database.open(db_path)
     yield database

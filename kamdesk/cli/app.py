@@ -73,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in NOT_YET:
         return fail(f"'{args.command}' is not available yet", EXIT_INVALID)
     # only now, with the arguments parsed: --help and --version never wait for the core
-    from kamdesk.core import crypto, errors
+    from kamdesk.core import errors
+    from kamdesk.core.storage import crypto
 
     # every Database.open below gets an encrypted file's passphrase from here
     crypto.set_passphrase_provider(passphrase_provider(args, interactive=args.command is not None))
@@ -116,7 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         return fail("--startup-check opens the app: give it no command", EXIT_INVALID)
 
     path = db_path(args)
-    from kamdesk.core import backup, files
+    from kamdesk.core import files
+    from kamdesk.core.storage import backup
 
     # for the whole command, not only while the database is open: most commands close it
     # before they write their output (kamdesk.core.files)

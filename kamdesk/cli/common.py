@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     # what ``ArgumentParser.add_subparsers`` returns: each command module adds its parsers to it
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -31,15 +31,16 @@ def fail(message: str, code: int) -> int:
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    from kamdesk.core.db import default_db_path
+    from kamdesk.core.storage.db import default_db_path
 
     return args.db if args.db is not None else default_db_path()
 
 
 def evaluate(db: Database, key: str) -> tuple[Any, Any, Any]:
     """A meeting's context, its readiness report and the settings they were judged by."""
-    from kamdesk.core import readiness, settings
-    from kamdesk.core.context import load_meeting_context
+    from kamdesk.core import settings
+    from kamdesk.core.meeting import readiness
+    from kamdesk.core.meeting.context import load_meeting_context
 
     prefs = settings.load()
     with db.session() as session:

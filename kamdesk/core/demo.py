@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlmodel import func, select
 
-from kamdesk.core import models as m
 from kamdesk.core import resources, settings
-from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange import exchange
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 DATE_FIELDS = {"reviewed_on", "due", "last_contact_on", "on"}
 # The demo's amounts are in each client's currency; these rates (value of one unit in EUR, the

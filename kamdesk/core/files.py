@@ -13,7 +13,7 @@ A symbolic link is never followed to overwrite its target: the write goes throug
 file renamed over the link's own name, so the link is replaced and its target untouched; a
 link that points at a protected file is refused like the file itself.
 
-Dossiers are registered here when they are opened (``kamdesk.core.db.Database``) and forgotten
+Dossiers are registered here when they are opened (``kamdesk.core.storage.db.Database``) and forgotten
 when closed, so the check needs no argument beyond the path.
 
 Every file kamdesk writes for the user (exports, PDFs, settings) is written here, atomically

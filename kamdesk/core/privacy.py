@@ -49,13 +49,16 @@ import sqlalchemy.exc
 from sqlalchemy import Connection, delete, func, update
 from sqlmodel import Session, col, select
 
-from kamdesk.core import backup, errors, labels, reports, search
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core import errors, formats
+from kamdesk.core.account.editing import FieldError
+from kamdesk.core.documents import reports
 from kamdesk.core.files import write_atomically, write_bytes_atomically
 from kamdesk.core.i18n import _
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 FORMAT = "kamdesk-person-export"
 VERSION = 1
@@ -626,7 +629,7 @@ FIELD_LABELS = {
 def render_html(export: PersonExport, settings: Settings) -> str:
     """The readable export: a pure function of the collected data."""
     texts = labels.labels()
-    fmt = reports.Formatter(settings.locale)
+    fmt = formats.Formatter(settings.locale)
     p = export.person
     profile = []
     for name in PROFILE_FIELDS:

@@ -18,30 +18,26 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import SQLModel, col, select
 
-from kamdesk.core import (
-    dossier,
-    notes_export,
-    portfolio_report,
-    privacy,
-    queries,
-    readiness,
-    search,
-)
-from kamdesk.core import models as m
-from kamdesk.core import portfolio as analytics
-from kamdesk.core.context import MeetingContext, load_meeting_context
+from kamdesk.core import privacy
+from kamdesk.core.account import portfolio as analytics
+from kamdesk.core.account import queries
+from kamdesk.core.documents import dossier, notes_export, portfolio_report
 from kamdesk.core.errors import UnknownKey
+from kamdesk.core.meeting import readiness
+from kamdesk.core.meeting.context import MeetingContext, load_meeting_context
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import search
 
 if TYPE_CHECKING:
     from collections.abc import Collection
     from pathlib import Path
 
-    from kamdesk.core.db import Database
-    from kamdesk.core.notes_export import NotesData
-    from kamdesk.core.portfolio import Portfolio
+    from kamdesk.core.account.portfolio import Portfolio
+    from kamdesk.core.documents.notes_export import NotesData
+    from kamdesk.core.meeting.readiness import Report
     from kamdesk.core.privacy import ErasurePreview, PersonExport
-    from kamdesk.core.readiness import Report
     from kamdesk.core.settings import Settings
+    from kamdesk.core.storage.db import Database
 
 Row = TypeVar("Row", bound=SQLModel)
 

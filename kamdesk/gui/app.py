@@ -34,8 +34,9 @@ def run_app(
     """The desktop app. ``startup_check``: open the main window, wait until it is shown with
     the portfolio list filled, print "startup-check: N ms" and return 0 (gui/startup_check);
     no dialog is ever shown then: a problem is printed and the return value is 1."""
-    from kamdesk.core import crypto, demo
+    from kamdesk.core import demo
     from kamdesk.core.errors import KamdeskError
+    from kamdesk.core.storage import crypto
 
     if not has_screen():
         print(NO_SCREEN, file=sys.stderr)

@@ -42,9 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk import __version__
-from kamdesk.core import editing, readiness, reading, search, settings
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading, settings
+from kamdesk.core.account import editing
+from kamdesk.core.meeting import readiness
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import search
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel

@@ -116,7 +116,9 @@ class SyncRunner:
         return True
 
     def render_pdf(self, html: str) -> bytes:
-        from kamdesk.core.reports import html_to_pdf  # WeasyPrint, loaded when first needed
+        from kamdesk.core.documents.reports import (
+            html_to_pdf,  # WeasyPrint, loaded when first needed
+        )
 
         return html_to_pdf(html)
 
@@ -137,7 +139,7 @@ def render_pdf_in_process(html: str) -> bytes:
     import concurrent.futures
     import multiprocessing
 
-    from kamdesk.core.reports import html_to_pdf
+    from kamdesk.core.documents.reports import html_to_pdf
 
     if _pdf_pool is None:
         _pdf_pool = concurrent.futures.ProcessPoolExecutor(

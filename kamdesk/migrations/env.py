@@ -1,6 +1,6 @@
 """Alembic environment for kamdesk.
 
-kamdesk runs migrations itself (``kamdesk.core.db``), handing over a connection whose foreign
+kamdesk runs migrations itself (``kamdesk.core.storage.db``), handing over a connection whose foreign
 keys are OFF: batch mode on SQLite copies, drops and renames tables, and with foreign keys on
 the drop cascades into child rows. The whole upgrade is one transaction that ends with
 ``PRAGMA foreign_key_check``; any violation rolls everything back.
@@ -12,7 +12,7 @@ No logging configuration here: in a windowed bundle there is no stderr.
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from kamdesk.core.models import metadata
+from kamdesk.core.model.models import metadata
 
 config = context.config
 

@@ -45,7 +45,7 @@ try:
 except SystemExit:
     pass
 heavy = {"sqlalchemy", "sqlmodel", "weasyprint", "pygal", "PySide6"}
-print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m == "kamdesk.core.db"))
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m == "kamdesk.core.storage.db"))
 """
 
 
@@ -101,7 +101,7 @@ def test_missing_file_and_locked_database(
     db = tmp_path / "x.db"
     code, _, err = run(capsys, "--db", str(db), "import-json", str(tmp_path / "nope.json"))
     assert code == 2 and "no such file" in err
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     with Database.open(db):
         code, _, err = run(capsys, "--db", str(db), "demo")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from kamdesk.cli import EXIT_CLOSED_PIPE, main
-from kamdesk.core import crashlog, queries
+from kamdesk.core import crashlog
+from kamdesk.core.account import queries
 from tests.conftest import SAMPLE
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel, select
 
-from kamdesk.core import backup, demo, errors, queries, search
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import demo, errors
+from kamdesk.core.account import queries
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 SEED = 20261122
 MODELS = [

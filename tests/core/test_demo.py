@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from kamdesk.core import demo, queries
-from kamdesk.core import models as m
-from kamdesk.core.analytics import Period
-from kamdesk.core.db import Database
+from kamdesk.core import demo
+from kamdesk.core.account import queries
+from kamdesk.core.account.analytics import Period
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange import exchange
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 
 def test_demo_is_believable(db: Database) -> None:

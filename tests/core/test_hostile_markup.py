@@ -16,14 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from kamdesk.core import brief, dossier, notes_export, privacy, reports
-from kamdesk.core.context import load_meeting_context
-from kamdesk.core.db import Database
+from kamdesk.core import privacy
+from kamdesk.core.documents import brief, dossier, notes_export, reports
 from kamdesk.core.interchange import exchange
-from kamdesk.core.readiness import evaluate
+from kamdesk.core.meeting.context import load_meeting_context
+from kamdesk.core.meeting.readiness import evaluate
 from kamdesk.core.settings import Settings
+from kamdesk.core.storage.db import Database
 from tests.conftest import SAMPLE
-from tests.core.test_readiness import KEY, NOW
+from tests.core.meeting.test_readiness import KEY, NOW
 
 # Markup and template syntax a user might type (or paste) into a text field.
 MARKUP = [

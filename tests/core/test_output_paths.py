@@ -13,7 +13,7 @@ import pytest
 
 from kamdesk.cli import main
 from kamdesk.core import demo, errors, files
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 
 MEETING = "pomorze-tender-2027"
 CLIENT = "szpital-pomorze"

@@ -17,12 +17,15 @@ import pytest
 from sqlmodel import select
 
 from kamdesk.cli import main
-from kamdesk.core import backup, demo, editing, privacy, reports, search
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core import demo, privacy
+from kamdesk.core.account import editing
+from kamdesk.core.account.editing import FieldError
+from kamdesk.core.documents import reports
 from kamdesk.core.errors import DatabaseReadOnly, UnknownKey
+from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 CLIENT = "szpital-pomorze"
 PERSON = "szczesna"  # dr n. med. Małgorzata Szczęsna: VIP and KOL, attends, owns an action

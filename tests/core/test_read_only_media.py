@@ -11,8 +11,8 @@ import pytest
 
 from kamdesk.cli import main
 from kamdesk.core import demo
-from kamdesk.core.db import Database, read_only_reason
 from kamdesk.core.errors import DatabaseReadOnly
+from kamdesk.core.storage.db import Database, read_only_reason
 from tests.read_only_media import read_only_copy
 
 

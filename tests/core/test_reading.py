@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from kamdesk.core import editing, reading, search
-from kamdesk.core import models as m
+from kamdesk.core import reading
+from kamdesk.core.account import editing
 from kamdesk.core.errors import UnknownKey
+from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
+from kamdesk.core.storage import search
 from tests.conftest import import_reviewed
 
 MEETING_START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)  # the sample's, in UTC

@@ -114,10 +114,10 @@ def test_the_package_has_no_import_cycle() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = _graph()
-    graph.add_import(importer="kamdesk.core.errors", imported="kamdesk.core.db")
+    graph.add_import(importer="kamdesk.core.errors", imported="kamdesk.core.storage.db")
     cycles = _cycles(graph)
     assert len(cycles) == 1
-    assert {"kamdesk.core.db", "kamdesk.core.errors"} <= set(cycles[0])
+    assert {"kamdesk.core.storage.db", "kamdesk.core.errors"} <= set(cycles[0])
 
 
 def test_no_import_inside_a_function_hides_a_cycle() -> None:

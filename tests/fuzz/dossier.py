@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kamdesk.core.db import Database
 from kamdesk.core.interchange import exchange
+from kamdesk.core.storage.db import Database
 from tests.conftest import SAMPLE
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)

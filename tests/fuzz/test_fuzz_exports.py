@@ -30,19 +30,22 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlmodel import col, select
 
-from kamdesk.core import brief, calendar, dossier, editing, notes_export, privacy, queries
-from kamdesk.core import models as m
-from kamdesk.core.context import load_meeting_context
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core import privacy
+from kamdesk.core.account import editing, queries
+from kamdesk.core.account.editing import FieldError
+from kamdesk.core.documents import brief, dossier, notes_export
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.cells import FORMULA_STARTS, unneutralise
 from kamdesk.core.interchange.csv_export import PEOPLE_HEADER, follow_ups_csv, people_csv
 from kamdesk.core.interchange.ics.reader import parse_calendar
 from kamdesk.core.interchange.people.csvfile import parse_csv
-from kamdesk.core.readiness import evaluate
+from kamdesk.core.meeting import calendar
+from kamdesk.core.meeting.context import load_meeting_context
+from kamdesk.core.meeting.readiness import evaluate
+from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
+from kamdesk.core.storage.db import Database
 from tests.fuzz import strategies as fz
 from tests.fuzz.conftest import FUZZ, budget
 from tests.fuzz.dossier import CLIENT, MEETING, NOW, TODAY, Dossier

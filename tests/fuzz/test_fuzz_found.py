@@ -17,13 +17,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from kamdesk.core import calendar, dossier, editing, notes_export
-from kamdesk.core import models as m
-from kamdesk.core.context import load_meeting_context
-from kamdesk.core.editing import FieldError
+from kamdesk.core.account import editing
+from kamdesk.core.account.editing import FieldError
+from kamdesk.core.documents import dossier, notes_export
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.ics.reader import parse_calendar
+from kamdesk.core.meeting import calendar
+from kamdesk.core.meeting.context import load_meeting_context
+from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
 from tests.fuzz.dossier import CLIENT, MEETING, NOW, Dossier
 

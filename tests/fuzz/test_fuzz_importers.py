@@ -19,8 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from kamdesk.core import editing
-from kamdesk.core import models as m
+from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange.ics.apply import apply_calendar_import
 from kamdesk.core.interchange.ics.model import CalendarFile
@@ -32,6 +31,7 @@ from kamdesk.core.interchange.people.importer import apply_import, client_id_for
 from kamdesk.core.interchange.people.model import ContactFile
 from kamdesk.core.interchange.people.presets import MAPPABLE, PRESETS
 from kamdesk.core.interchange.people.vcard import parse_vcard
+from kamdesk.core.model import models as m
 from tests.fuzz import strategies as fz
 from tests.fuzz.conftest import FUZZ
 from tests.fuzz.dossier import CLIENT, NOW, Dossier

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.workers import SyncRunner
 

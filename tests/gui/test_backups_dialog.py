@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kamdesk.core import backup, demo, errors
-from kamdesk.core.db import Database
+from kamdesk.core import demo, errors
+from kamdesk.core.storage import backup
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.dialogs import backups as dialogs
 from kamdesk.gui.workers import SyncRunner
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from tests.core.test_charts import all_charts
+from tests.core.documents.test_charts import all_charts
 
 
 def _render(svg: str) -> tuple[QSvgRenderer, QImage]:

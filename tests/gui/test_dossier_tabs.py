@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kamdesk.core.readiness import Level
+from kamdesk.core.meeting.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
 from tests.gui.conftest import sql
 

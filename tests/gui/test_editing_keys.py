@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPlainTextEdit
 
-from kamdesk.core import editing
-from kamdesk.core import models as m
+from kamdesk.core.account import editing
+from kamdesk.core.model import models as m
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.widgets.listeditor import ListEditor
 from tests.gui.conftest import sql

@@ -8,8 +8,8 @@ import pypdf
 from PySide6.QtCore import QPoint, Qt
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
-from kamdesk.core.readiness import Level
+from kamdesk.core.meeting.readiness import Level
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.widgets import pdfpreview

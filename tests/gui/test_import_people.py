@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
 from kamdesk.core.interchange.people.importer import client_id_for_key
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.dialogs.import_people import CUSTOM, ImportPeopleDialog
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"  # copies of ../shared/fixtures

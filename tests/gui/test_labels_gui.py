@@ -8,7 +8,7 @@ from enum import StrEnum
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem, QWidget
 
-from kamdesk.core import enums, labels
+from kamdesk.core.model import enums, labels
 from kamdesk.gui.widgets.listeditor import ListEditor
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from kamdesk.core.readiness import Level
+from kamdesk.core.meeting.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
 from tests.gui.conftest import sql
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.models.portfolio import ClientKeyRole
 from tests.gui.conftest import sql

@@ -13,8 +13,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
-from kamdesk.core.readiness import Level
+from kamdesk.core.meeting.readiness import Level
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.dialogs.override import OverrideDialog
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.views.meeting import MeetingWorkspace

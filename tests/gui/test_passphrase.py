@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from kamdesk.core import demo, errors
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.dialogs.passphrase import PassphraseDialog, open_database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.workers import SyncRunner

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from kamdesk.core import backup
+from kamdesk.core.storage import backup
 from kamdesk.gui.mainwindow import MainWindow
 from tests.gui.conftest import sql
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from kamdesk.core.readiness import Level
+from kamdesk.core.meeting.readiness import Level
 from kamdesk.gui.mainwindow import MainWindow
 from tests.gui.conftest import sql
 

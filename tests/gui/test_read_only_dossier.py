@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.dialogs.passphrase import open_database
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.workers import SyncRunner

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from kamdesk.core import relmap
-from kamdesk.core.context import load_meeting_context
+from kamdesk.core.documents import relmap
+from kamdesk.core.meeting.context import load_meeting_context
 from kamdesk.gui.mainwindow import MainWindow
 from kamdesk.gui.views.relmap import PersonNode, RelationEdge
 from tests.gui.conftest import sql
@@ -110,7 +110,7 @@ def test_a_png_export_obeys_the_output_policy(
 
     from PySide6.QtWidgets import QMessageBox
 
-    from kamdesk.core import backup
+    from kamdesk.core.storage import backup
 
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: said.append(text))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kamdesk.core import demo
-from kamdesk.core.db import Database
+from kamdesk.core.storage.db import Database
 
 LINE = re.compile(r"startup-check: (\d+) ms\n")
 

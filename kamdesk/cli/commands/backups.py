@@ -1,4 +1,4 @@
-"""``backup [-o FILE]``, ``backups`` and ``restore FILE`` (kamdesk.core.backup). A backup FILE
+"""``backup [-o FILE]``, ``backups`` and ``restore FILE`` (kamdesk.core.storage.backup). A backup FILE
 that is damaged or not a kamdesk database is invalid input (exit 2); a database in use, a newer
 backup or a full disk are environment problems (exit 1)."""
 
@@ -33,8 +33,8 @@ def register(sub: Subparsers) -> None:
 
 
 def run_backup(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import backup
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage import backup
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
         written = backup.backup_now(db, "manual", args.output)
@@ -43,7 +43,7 @@ def run_backup(path: Path, args: argparse.Namespace) -> int:
 
 
 def run_backups(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import backup
+    from kamdesk.core.storage import backup
 
     found = backup.list_backups(path)
     folder = backup.backup_dir(path)
@@ -60,7 +60,8 @@ def run_backups(path: Path, args: argparse.Namespace) -> int:
 
 
 def run_restore(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import backup, errors
+    from kamdesk.core import errors
+    from kamdesk.core.storage import backup
 
     if not args.file.is_file():
         return fail(f"{args.file}: no such file; nothing was changed", EXIT_INVALID)
@@ -81,7 +82,7 @@ def run_restore(path: Path, args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _backup_key(file: Path) -> Iterator[None]:
     """While restoring an encrypted backup, its key (from the passphrase) is known."""
-    from kamdesk.core import crypto
+    from kamdesk.core.storage import crypto
 
     key = None
     if crypto.is_encrypted(file):

@@ -34,10 +34,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import brief
-    from kamdesk.core import models as m
-    from kamdesk.core.db import Database
+    from kamdesk.core.documents import brief
     from kamdesk.core.files import write_atomically, write_bytes_atomically
+    from kamdesk.core.model import models as m
+    from kamdesk.core.storage.db import Database
 
     reason = args.override_reason.strip() if args.override_reason is not None else None
     if args.override_reason is not None and not reason:

@@ -24,9 +24,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange.ics import apply, planning, reader
     from kamdesk.core.interchange.people import importer
+    from kamdesk.core.storage.db import Database
 
     found = reader.read_calendar(args.file)
     with Database.open(path, readonly=args.dry_run) as db:

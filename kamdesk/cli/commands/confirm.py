@@ -30,9 +30,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import confirmations, editing
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core.account import confirmations, editing
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage.db import Database
 
     unknown = [t for t in args.ticks if t not in confirmations.NAMES]
     if unknown:

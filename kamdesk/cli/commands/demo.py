@@ -19,7 +19,7 @@ def register(sub: Subparsers) -> None:
 
 def run(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core import demo
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path) as db:
         summary = demo.load_demo(db)

@@ -21,9 +21,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import dossier, settings
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
+    from kamdesk.core.documents import dossier
     from kamdesk.core.files import write_atomically, write_bytes_atomically
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:

@@ -1,5 +1,5 @@
 """``encrypt``, ``decrypt`` and ``change-passphrase``: encryption at rest
-(kamdesk.core.encryption). The passphrases come from kamdesk.cli.passphrases, never from an
+(kamdesk.core.storage.encryption). The passphrases come from kamdesk.cli.passphrases, never from an
 argument."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kamdesk.cli.passphrases import ENV_NEW_PASSPHRASE, ENV_PASSPHRASE, new_pass
 
 if TYPE_CHECKING:
     from kamdesk.cli.common import Subparsers
-    from kamdesk.core.encryption import Converted
+    from kamdesk.core.storage.encryption import Converted
 
 
 def register(sub: Subparsers) -> None:
@@ -35,7 +35,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run_encrypt(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import crypto, encryption
+    from kamdesk.core.storage import crypto, encryption
 
     if crypto.is_encrypted(path):  # before asking for a new passphrase
         return fail(f"{path} is already encrypted; use change-passphrase", EXIT_ENVIRONMENT)
@@ -44,13 +44,13 @@ def run_encrypt(path: Path, args: argparse.Namespace) -> int:
 
 
 def run_decrypt(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import encryption
+    from kamdesk.core.storage import encryption
 
     return _report(path, encryption.decrypt(path, _current_passphrase(path)))
 
 
 def run_change_passphrase(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import encryption
+    from kamdesk.core.storage import encryption
 
     current = _current_passphrase(path)
     new = new_passphrase(args.new_passphrase_file, ENV_NEW_PASSPHRASE, "change-passphrase")
@@ -60,7 +60,7 @@ def run_change_passphrase(path: Path, args: argparse.Namespace) -> int:
 def _current_passphrase(path: Path) -> str:
     """The passphrase the file is encrypted with, checked before anything else is asked or
     done; "" for a plain file (decrypt and change-passphrase then say it is not encrypted)."""
-    from kamdesk.core import crypto, encryption
+    from kamdesk.core.storage import crypto, encryption
 
     if not crypto.is_encrypted(path):
         return ""

@@ -30,8 +30,8 @@ def register(sub: Subparsers) -> None:
 
 
 def run_import(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange import exchange
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path) as db:
         summary = exchange.import_file(db, args.file)
@@ -40,8 +40,8 @@ def run_import(path: Path, args: argparse.Namespace) -> int:
 
 
 def run_export(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange import exchange
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
         count = exchange.export_file(db, args.file, args.clients)

@@ -20,9 +20,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange import csv_export
     from kamdesk.core.interchange.people import importer
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
         client_id = importer.client_id_for_key(db, args.client) if args.client else None

@@ -25,8 +25,8 @@ def register(sub: Subparsers) -> None:
 def run(path: Path, args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from kamdesk.core import queries
-    from kamdesk.core.db import Database
+    from kamdesk.core.account import queries
+    from kamdesk.core.storage.db import Database
 
     today = dt.date.today()
     with Database.open(path, readonly=True) as db, db.session() as session:

@@ -20,10 +20,11 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import calendar, settings
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
     from kamdesk.core.files import write_bytes_atomically
+    from kamdesk.core.meeting import calendar
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db, db.session() as session:
         ctx = load_meeting_context(session, args.meeting)

@@ -19,9 +19,11 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import queries, readiness, settings
-    from kamdesk.core.context import load_meeting_context
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
+    from kamdesk.core.account import queries
+    from kamdesk.core.meeting import readiness
+    from kamdesk.core.meeting.context import load_meeting_context
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:

@@ -23,9 +23,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import notes_export, settings
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
+    from kamdesk.core.documents import notes_export
     from kamdesk.core.files import write_bytes_atomically
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:

@@ -61,8 +61,8 @@ def run_csv(path: Path, args: argparse.Namespace) -> int:
 def _import_people(path: Path, args: argparse.Namespace, kind: Literal["vcard", "csv"]) -> int:
     """Read the file, show the preview, and write it unless --dry-run."""
     from kamdesk.core import errors
-    from kamdesk.core.db import Database
     from kamdesk.core.interchange.people import csvfile, files, importer, presets
+    from kamdesk.core.storage.db import Database
 
     mapping: Any = getattr(args, "mapping", None)  # import-vcard has neither option
     if getattr(args, "map", None):

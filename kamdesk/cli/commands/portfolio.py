@@ -22,8 +22,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(path: Path, args: argparse.Namespace) -> int:
-    from kamdesk.core import portfolio, portfolio_report, settings
-    from kamdesk.core.db import Database
+    from kamdesk.core import settings
+    from kamdesk.core.account import portfolio
+    from kamdesk.core.documents import portfolio_report
+    from kamdesk.core.storage.db import Database
 
     prefs = settings.load()
     with Database.open(path, readonly=True) as db, db.session() as session:

@@ -36,7 +36,7 @@ def register(sub: Subparsers) -> None:
 
 def run_export(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core import privacy, settings
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
         privacy.export_file(db, args.client, args.person, args.output, settings.load())
@@ -47,10 +47,10 @@ def run_export(path: Path, args: argparse.Namespace) -> int:
 def run_erase(path: Path, args: argparse.Namespace) -> int:
     """Show what goes, confirm (unless --yes), erase, then list what still names the person
     and the backups that still hold them."""
-    from kamdesk.core import models as m
     from kamdesk.core import privacy
-    from kamdesk.core.db import Database
-    from kamdesk.core.editing import FieldError
+    from kamdesk.core.account.editing import FieldError
+    from kamdesk.core.model import models as m
+    from kamdesk.core.storage.db import Database
 
     if not args.reason.strip():
         return fail("--reason needs a reason", EXIT_INVALID)

@@ -25,8 +25,8 @@ def register(sub: Subparsers) -> None:
 def run(path: Path, args: argparse.Namespace) -> int:
     import json
 
-    from kamdesk.core.db import Database
-    from kamdesk.core.readiness import MISTAKES, Level
+    from kamdesk.core.meeting.readiness import MISTAKES, Level
+    from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
         _ctx, report, _prefs = evaluate(db, args.meeting)

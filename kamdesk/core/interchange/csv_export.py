@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from kamdesk.core import models as m
+from kamdesk.core.account.queries import FollowUp
 from kamdesk.core.files import write_atomically
 from kamdesk.core.interchange.cells import neutralise
 from kamdesk.core.interchange.people.model import client_of
-from kamdesk.core.queries import FollowUp
+from kamdesk.core.model import models as m
 
 if TYPE_CHECKING:  # the exports only read through the dossier they are given
-    from kamdesk.core.db import Database
+    from kamdesk.core.storage.db import Database
 
 
 def _cell(value: object) -> str:

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import backup, settings
-from kamdesk.core.db import Database
+from kamdesk.core import settings
 from kamdesk.core.errors import DatabaseDamaged, KamdeskError
+from kamdesk.core.storage import backup
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.operations import Runner
 
@@ -243,7 +244,7 @@ def restore_and_reopen(
     """Close ``db``, restore ``backup_file`` in its place and open it again (an encrypted
     dossier asks for its passphrase again). On a failed restore the unchanged dossier is
     reopened; None when it cannot be opened at all (the problem was shown)."""
-    from kamdesk.core import crypto
+    from kamdesk.core.storage import crypto
     from kamdesk.gui.dialogs.passphrase import open_database
 
     path, key = db.path, db.key

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core.notes_export import EmlContents
+from kamdesk.core.documents.notes_export import EmlContents
 
 
 class EmailPreviewDialog(QDialog):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.core import privacy
-from kamdesk.core.editing import FieldError
+from kamdesk.core.account.editing import FieldError
 from kamdesk.core.errors import KamdeskError
 from kamdesk.gui import operations
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core.db import Database
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange.ics.apply import apply_calendar_import
 from kamdesk.core.interchange.ics.planning import Action, ImportPlan, describe, plan_calendar_import
 from kamdesk.core.interchange.ics.reader import read_calendar
+from kamdesk.core.storage.db import Database
 
 
 class ImportCalendarDialog(QDialog):

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core.db import Database
 from kamdesk.core.errors import InvalidInput, KamdeskError
 from kamdesk.core.interchange.people.csvfile import remap
 from kamdesk.core.interchange.people.files import read_contacts
@@ -52,6 +51,7 @@ from kamdesk.core.interchange.people.importer import (
 )
 from kamdesk.core.interchange.people.model import ENCODING_CHOICES, ContactFile
 from kamdesk.core.interchange.people.presets import MAPPABLE, PRESETS
+from kamdesk.core.storage.db import Database
 
 CUSTOM = "__custom__"
 

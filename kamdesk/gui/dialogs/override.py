@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core.readiness import Report
+from kamdesk.core.meeting.readiness import Report
 
 
 class OverrideDialog(QDialog):

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import crypto, errors
-from kamdesk.core.db import Database
+from kamdesk.core import errors
+from kamdesk.core.storage import crypto
+from kamdesk.core.storage.db import Database
 
 
 class PassphraseEntry(QWidget):

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from kamdesk.core.queries import FollowUp
+from kamdesk.core.account.queries import FollowUp
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from kamdesk.core import models as m
-from kamdesk.core.readiness import Report
+from kamdesk.core.meeting.readiness import Report
+from kamdesk.core.model import models as m
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from kamdesk.core import labels
-from kamdesk.core.analytics import Dependency
-from kamdesk.core.queries import ClientRow
+from kamdesk.core.account.queries import ClientRow
+from kamdesk.core.model import labels
+from kamdesk.core.model.enums import Dependency
 
 ClientKeyRole = Qt.ItemDataRole.UserRole + 1
 

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading
+from kamdesk.core.account import editing
+from kamdesk.core.account.queries import FollowUp
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.queries import FollowUp
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.models.followups import FollowUpsModel
 from kamdesk.gui.operations import Runner

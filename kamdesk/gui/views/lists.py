@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, labels, reading
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading
+from kamdesk.core.account import editing
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand
 
@@ -299,7 +301,7 @@ def build_tabs(db: Database, undo_stack: QUndoStack, parent: QWidget) -> dict[st
 
 def finance_figures(db: Database, client_id: int) -> str:
     """Plan attainment per period, growth and money owed, in one line for the Finances tab."""
-    from kamdesk.core import analytics
+    from kamdesk.core.account import analytics
 
     figures = reading.finances(db, client_id)
     if figures is None:

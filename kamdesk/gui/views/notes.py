@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, labels, reading
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading
+from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.readiness import MISTAKES
+from kamdesk.core.meeting.readiness import MISTAKES
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
@@ -286,7 +288,8 @@ class NotesView(QWidget):
 
     def export(self, path: Path) -> None:
         """Write the notes of the selected meeting; the format follows the file's extension."""
-        from kamdesk.core import notes_export, settings
+        from kamdesk.core import settings
+        from kamdesk.core.documents import notes_export
         from kamdesk.core.files import write_bytes_atomically
 
         self.form.flush()  # what was typed a moment ago goes out too
@@ -310,7 +313,7 @@ class NotesView(QWidget):
 
     def confirm_email(self, data: Any, content: bytes) -> bool:
         """Show what the e-mail draft holds (read back from ``content``); True: write it."""
-        from kamdesk.core.notes_export import describe_eml
+        from kamdesk.core.documents.notes_export import describe_eml
         from kamdesk.gui.dialogs.email_preview import EmailPreviewDialog
 
         self.email_preview = EmailPreviewDialog(describe_eml(content), data.left_out(), self)

@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import analytics, editing, labels, reading, settings
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
-from kamdesk.core.enums import KeyReason
+from kamdesk.core import reading, settings
+from kamdesk.core.account import analytics, editing
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.model.enums import KeyReason
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
 

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, labels, privacy, reading, settings
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import privacy, reading, settings
+from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.dialogs.erase_person import ErasePersonDialog
 from kamdesk.gui.operations import Runner

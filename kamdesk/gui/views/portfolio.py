@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import labels, portfolio, reading, settings
-from kamdesk.core.db import Database
-from kamdesk.core.reports import Formatter
+from kamdesk.core import reading, settings
+from kamdesk.core.account import portfolio
+from kamdesk.core.formats import Formatter
+from kamdesk.core.model import labels
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.tables import cell
@@ -166,7 +168,7 @@ class PortfolioView(QWidget):
     def _show_concentration(
         self, figures: portfolio.Portfolio, fmt: Formatter, locale: str
     ) -> None:
-        from kamdesk.core import charts
+        from kamdesk.core.documents import charts
 
         conc = figures.concentration
         if conc.hhi is None:
@@ -290,7 +292,7 @@ class PortfolioView(QWidget):
         self.table.sortItems(COLUMNS.index("Income share"), Qt.SortOrder.DescendingOrder)
 
     def _compute_readiness(self, keys: list[str]) -> None:
-        from kamdesk.core import readiness
+        from kamdesk.core.meeting import readiness
 
         db = self.db
         self.runner.run(lambda: readiness.scores(db, keys), self._show_readiness, self._failed)

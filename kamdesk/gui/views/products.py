@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading
+from kamdesk.core.account import editing
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 

@@ -1,7 +1,7 @@
 """The client's people as a map: drag people around (positions are saved), zoom, double-click
 to open a person, link two people, export the picture.
 
-The drawing follows ``kamdesk.core.relmap`` (the brief's SVG): size by influence, colour by
+The drawing follows ``kamdesk.core.documents.relmap`` (the brief's SVG): size by influence, colour by
 attitude, VIP/KOL badges, arrows styled by relation kind, the same map units.
 
 Signals:
@@ -54,11 +54,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, labels, reading, relmap
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import reading
+from kamdesk.core.account import editing
+from kamdesk.core.documents import relmap
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.files import write_atomically, write_bytes_atomically
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui.widgets.listeditor import AddOrDeleteRow
 
 DASHES = {

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from kamdesk.core.readiness import MISTAKES, Level, Report
+from kamdesk.core.meeting.readiness import MISTAKES, Level, Report
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
 CheckIdRole = Qt.ItemDataRole.UserRole + 2

@@ -50,11 +50,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core.account import editing
+from kamdesk.core.account.editing import FieldError
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.models import Table
+from kamdesk.core.model.models import Table
+from kamdesk.core.storage.db import Database
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

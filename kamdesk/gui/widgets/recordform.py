@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import editing, reading
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core import reading
+from kamdesk.core.account import editing
+from kamdesk.core.account.editing import FieldError
 from kamdesk.core.errors import KamdeskError
-from kamdesk.core.models import Table
+from kamdesk.core.model.models import Table
+from kamdesk.core.storage.db import Database
 
 DEBOUNCE_MS = 400
 UNSET_QDATE = QDate(1900, 1, 1)

@@ -1,4 +1,4 @@
-"""Full-text search index (SQLite FTS5), kept in step by kamdesk.core.search
+"""Full-text search index (SQLite FTS5), kept in step by kamdesk.core.storage.search
 
 Revision ID: 0002
 Revises: 0001
@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        return  # other databases search differently (see kamdesk.core.search)
+        return  # other databases search differently (see kamdesk.core.storage.search)
     # Empty at first: kamdesk fills it when it opens a database whose index is empty.
     op.execute(
         "CREATE VIRTUAL TABLE fts_search USING fts5("

@@ -18,10 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from kamdesk.core import calendar, demo, editing, search
-from kamdesk.core import models as m
-from kamdesk.core.context import load_meeting_context
-from kamdesk.core.db import Database
+from kamdesk.core import demo
+from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange.ics.apply import apply_calendar_import
 from kamdesk.core.interchange.ics.model import (
@@ -32,6 +30,11 @@ from kamdesk.core.interchange.ics.model import (
 )
 from kamdesk.core.interchange.ics.planning import Action, describe, plan_calendar_import
 from kamdesk.core.interchange.ics.reader import parse_calendar, read_calendar
+from kamdesk.core.meeting import calendar
+from kamdesk.core.meeting.context import load_meeting_context
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import search
+from kamdesk.core.storage.db import Database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ics"  # copies of ../shared
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.core.db import Database
 from kamdesk.core.interchange import charsets
 from kamdesk.core.interchange.ics.decode import _guess_encoding
 from kamdesk.core.interchange.people.model import decode_text
 from kamdesk.core.interchange.people.vcard import parse_vcard
+from kamdesk.core.storage.db import Database
 
 ITALIAN_FRENCH = (
     "First Name,Last Name,E-mail Address,Company\r\n"
@@ -72,7 +72,7 @@ def test_import_csv_from_the_command_line_gets_both_right(
     with Database.open(db, readonly=True) as opened, opened.session() as session:
         from sqlmodel import select
 
-        from kamdesk.core import models as m
+        from kamdesk.core.model import models as m
 
         names = set(session.exec(select(m.Stakeholder.name)))
     assert {"Niccolò Bertè", "Hélène Lefèvre", "Françoise Périé"} <= names

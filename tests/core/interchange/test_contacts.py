@@ -17,9 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamdesk.cli import main
-from kamdesk.core import editing
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core.account import editing
 from kamdesk.core.errors import InvalidInput, KamdeskError
 from kamdesk.core.interchange import exchange
 from kamdesk.core.interchange.csv_export import (
@@ -33,6 +31,8 @@ from kamdesk.core.interchange.people.files import read_contacts
 from kamdesk.core.interchange.people.importer import apply_import, client_id_for_key, plan_import
 from kamdesk.core.interchange.people.model import Candidate, ContactFile, name_key
 from kamdesk.core.interchange.people.vcard import _logical_lines, parse_vcard
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # copies of ../shared/fixtures
 VCARD = FIXTURES / "vcard"
@@ -536,7 +536,7 @@ def test_duplicates_merge_in_the_file_and_with_existing_people(db: Database, wis
     assert after["jan-kowalski"].email == "JAN@x.pl" and after["jan-kowalski"].phone == "+48 1"
     # the search index was brought up to date
     with db.session() as session:
-        from kamdesk.core import search
+        from kamdesk.core.storage import search
 
         assert [h.title for h in search.search(session, "kowalski")] == ["Jan Kowalski"]
     # importing the same file again creates nothing

@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import select
 
 from kamdesk.cli import main
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
 from kamdesk.core.interchange.people.csvfile import parse_csv, parse_map
 from kamdesk.core.interchange.people.presets import PRESETS
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 
 def test_a_polish_outlook_export_is_recognised_and_read() -> None:

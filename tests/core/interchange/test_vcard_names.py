@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from kamdesk.cli import main
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
 from kamdesk.core.interchange.people.vcard import parse_vcard
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 
 @pytest.mark.parametrize("version", ["2.1", "3.0", "4.0"])

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, SQLModel
 
-from kamdesk.core import exchange_schema as doc
-from kamdesk.core import models as m
+from kamdesk.core.model import exchange_schema as doc
+from kamdesk.core.model import models as m
 
 
 def columns_of(table: type[SQLModel], model: type[BaseModel]) -> tuple[str, ...]:

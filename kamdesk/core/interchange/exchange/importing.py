@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, SQLModel, select
 
-from kamdesk.core import backup, confirmations, search
-from kamdesk.core import exchange_schema as doc
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core.account import confirmations
+from kamdesk.core.account.queries import meeting_attendees
 from kamdesk.core.errors import InvalidInput
 from kamdesk.core.interchange.exchange import columns as cols
 from kamdesk.core.interchange.exchange.reading import Known, check_references, parse, read_text
-from kamdesk.core.queries import meeting_attendees
+from kamdesk.core.model import exchange_schema as doc
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 # --- writing -----------------------------------------------------------------------------
 

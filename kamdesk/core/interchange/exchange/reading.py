@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from kamdesk.core import exchange_schema as doc
-from kamdesk.core import models as m
 from kamdesk.core.errors import InvalidInput, Problem
 from kamdesk.core.interchange import textfile
+from kamdesk.core.model import exchange_schema as doc
+from kamdesk.core.model import models as m
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_REPORTED = 200

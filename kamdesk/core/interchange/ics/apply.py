@@ -13,13 +13,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from kamdesk.core import backup, enums, search
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
-from kamdesk.core.editing import slug, unique_key
+from kamdesk.core.account.editing import slug, unique_key
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.interchange.ics.model import CalendarEvent
 from kamdesk.core.interchange.ics.planning import OWNED, Action, ImportPlan, PlannedEvent, plan_in
+from kamdesk.core.model import enums
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import re
 
 from icalendar import Component
 
-from kamdesk.core import search
 from kamdesk.core.interchange.ics.model import Attendee, as_list, text_of
+from kamdesk.core.storage import search
 
 # Hosts of video meetings whose links may be taken from an invitation's text.
 _VIDEO_HOSTS = (

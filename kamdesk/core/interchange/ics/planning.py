@@ -20,9 +20,6 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from kamdesk.core import models as m
-from kamdesk.core import search
-from kamdesk.core.db import Database
 from kamdesk.core.errors import UnknownKey
 from kamdesk.core.interchange.ics.model import (
     KAMDESK_UID_SUFFIX,
@@ -30,6 +27,9 @@ from kamdesk.core.interchange.ics.model import (
     CalendarEvent,
     CalendarFile,
 )
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import search
+from kamdesk.core.storage.db import Database
 
 
 class Action(StrEnum):

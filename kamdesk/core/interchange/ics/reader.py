@@ -29,8 +29,7 @@ from typing import Any
 from dateutil import tz as du_tz  # type: ignore[import-untyped]
 from icalendar import Calendar, Component
 
-from kamdesk.core import models as m
-from kamdesk.core.editing import FieldError, validate
+from kamdesk.core.account.editing import FieldError, validate
 from kamdesk.core.interchange import textfile
 from kamdesk.core.interchange.ics.decode import POLICY, check_raw, decode
 from kamdesk.core.interchange.ics.model import (
@@ -49,6 +48,7 @@ from kamdesk.core.interchange.ics.place import kamdesk_description, people, plac
 from kamdesk.core.interchange.ics.repair import repair
 from kamdesk.core.interchange.ics.series import Instance, next_occurrence
 from kamdesk.core.interchange.ics.zones import FileZones, fixed
+from kamdesk.core.model import models as m
 
 
 class Reader:

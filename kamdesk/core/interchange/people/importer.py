@@ -19,12 +19,12 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from kamdesk.core import backup, search
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
-from kamdesk.core.editing import slug, unique_key
+from kamdesk.core.account.editing import slug, unique_key
 from kamdesk.core.errors import KamdeskError, UnknownKey
 from kamdesk.core.interchange.people.model import Candidate, client_of, name_key
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import backup, search
+from kamdesk.core.storage.db import Database
 
 Action = Literal["create", "update", "skip"]
 # Replaced when the file has another value; the others only fill empty fields.

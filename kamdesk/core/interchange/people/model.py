@@ -23,13 +23,13 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
-from kamdesk.core import models as m
-from kamdesk.core import search
-from kamdesk.core.editing import FieldError, validate
+from kamdesk.core.account.editing import FieldError, validate
 from kamdesk.core.errors import InvalidInput, KamdeskError, Problem
 from kamdesk.core.interchange import textfile
 from kamdesk.core.interchange.legacy import LEGACY_ENCODINGS, guess_legacy
 from kamdesk.core.interchange.textfile import ENCODING_LABELS, Bom, TextPolicy
+from kamdesk.core.model import models as m
+from kamdesk.core.storage import search
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FIELDS = ("name", "position", "department", "email", "phone", "language")

@@ -1,0 +1,438 @@
+"""The client dossier: every part of one client, as a bookmarked, printable PDF.
+
+Three steps, so the work can be split across threads and processes:
+
+- ``load(session, client_key)`` reads everything once (plain data afterwards);
+- ``render_html(data, settings, now)`` is a pure function of that data: the page, charts
+  included (inline SVG, no fetch);
+- ``build_pdf(html)`` turns the HTML into PDF bytes through ``reports.html_to_pdf`` (the
+  locked-down fetcher and the bundled fonts, like the brief). It needs nothing but the HTML,
+  so the GUI can build the HTML on its side and render in its render process
+  (``workers.render_pdf_in_process(html)`` gives the same bytes).
+
+``build_html(session, client_key, settings, now)`` does the first two in one call.
+All user text is autoescaped data: never a template, never a fetch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from markupsafe import Markup
+from sqlmodel import Session, SQLModel, col, select
+
+from kamdesk.core.account import analytics
+from kamdesk.core.documents import charts, reports
+from kamdesk.core.documents.relmap import relationship_svg
+from kamdesk.core.errors import UnknownKey
+from kamdesk.core.i18n import _
+from kamdesk.core.model import models as m
+from kamdesk.core.model.labels import labels
+from kamdesk.core.settings import Settings
+
+# The six definitions of a key client, in the order of DOMAIN.md, with what each means.
+DEFINITIONS = (
+    ("income_share", "We earn a large share of our income from them."),
+    ("potential", "Need and budget, but they buy little from us, or from competitors."),
+    ("reference", "A well-known name that opens doors in its sector."),
+    ("partner", "They share strategic plans, budgets and the conditions to buy more."),
+    ("competent", "Demanding, and more competent than us: they set our standard."),
+    ("innovator", "Among the first to adopt new products and ideas."),
+)
+
+
+@dataclass
+class ProductInfo:
+    product: m.Product
+    faqs: list[m.ProductFaq]
+
+
+@dataclass
+class MeetingRecord:
+    meeting: m.Meeting
+    attendees: list[m.Stakeholder]
+    notes: m.MeetingNotes | None
+    present: list[m.Stakeholder]
+    actions: list[m.ActionItem]
+
+
+@dataclass
+class DossierData:
+    client: m.Client
+    company: m.Company | None
+    key_reasons: list[str]
+    key_reason_notes: dict[str, str]
+    financials: list[m.FinancialPeriod]  # in period order
+    targets: list[m.SalesTarget]
+    needs: list[m.Need]
+    need_products: dict[int, list[int]]  # need id -> product ids
+    products: dict[int, ProductInfo]
+    plans: list[m.Plan]
+    competitors: list[m.Competitor]
+    issues: list[m.ClientIssue]
+    stakeholders: list[m.Stakeholder]
+    steps: dict[int, list[m.RelationshipStep]]
+    relations: list[m.Relation]
+    positions: dict[int, tuple[float, float]]
+    meetings: list[MeetingRecord] = field(default_factory=list)  # newest first
+
+    @property
+    def person_by_id(self) -> dict[int, m.Stakeholder]:
+        return {p.id: p for p in self.stakeholders if p.id is not None}
+
+    @property
+    def vips(self) -> list[m.Stakeholder]:
+        return [p for p in self.stakeholders if p.vip or p.kol]
+
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def _by(session: Session, model: type[T], column: str, ids: list[int]) -> dict[int, list[T]]:
+    """Rows of ``model`` whose ``column`` is one of ``ids``, grouped by it, in id order."""
+    grouped: dict[int, list[T]] = defaultdict(list)
+    if not ids:
+        return grouped
+    attr = getattr(model, column)
+    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        chunk = ids[start : start + 500]
+        order = getattr(model, "id", attr)  # MapPosition has no id: its key is the person
+        stmt = select(model).where(col(attr).in_(chunk)).order_by(order)
+        for row in session.exec(stmt):
+            grouped[getattr(row, column)].append(row)
+    return grouped
+
+
+def load(session: Session, client_key: str) -> DossierData:
+    """Everything the dossier shows about one client, in a handful of queries."""
+    client = session.exec(select(m.Client).where(m.Client.key == client_key)).first()
+    if client is None or client.id is None:
+        raise UnknownKey(f"No client with key {client_key!r}.")
+    cid = client.id
+
+    def rows(model: type[T]) -> list[T]:
+        return _by(session, model, "client_id", [cid]).get(cid, [])
+
+    stakeholders = rows(m.Stakeholder)
+    person_ids = [p.id for p in stakeholders if p.id is not None]
+    by_person = {p.id: p for p in stakeholders}
+    needs = rows(m.Need)
+    need_links = _by(session, m.NeedProduct, "need_id", [n.id for n in needs if n.id is not None])
+    need_products = {nid: [link.product_id for link in links] for nid, links in need_links.items()}
+    product_ids = sorted({pid for ids in need_products.values() for pid in ids})
+    faqs = _by(session, m.ProductFaq, "product_id", product_ids)
+    products = {}
+    if product_ids:
+        for product in session.exec(
+            select(m.Product).where(col(m.Product.id).in_(product_ids)).order_by(m.Product.name)
+        ):
+            assert product.id is not None
+            products[product.id] = ProductInfo(product, faqs.get(product.id, []))
+
+    meetings = list(
+        session.exec(
+            select(m.Meeting)
+            .where(m.Meeting.client_id == cid)
+            .order_by(
+                col(m.Meeting.starts_at_utc).is_(None).desc(),
+                col(m.Meeting.starts_at_utc).desc(),
+                col(m.Meeting.id).desc(),
+            )
+        )
+    )
+    meeting_ids = [mt.id for mt in meetings if mt.id is not None]
+    attendees = _by(session, m.MeetingAttendee, "meeting_id", meeting_ids)
+    notes = {
+        mid: found[0]
+        for mid, found in _by(session, m.MeetingNotes, "meeting_id", meeting_ids).items()
+    }
+    notes_ids = [n.id for n in notes.values() if n.id is not None]
+    actions = _by(session, m.ActionItem, "notes_id", notes_ids)
+    present = _by(session, m.NotesPresent, "notes_id", notes_ids)
+    records = []
+    for mt in meetings:
+        assert mt.id is not None
+        nt = notes.get(mt.id)
+        records.append(
+            MeetingRecord(
+                mt,
+                [by_person[a.stakeholder_id] for a in attendees.get(mt.id, [])],
+                nt,
+                [by_person[p.stakeholder_id] for p in present.get(nt.id, [])]
+                if nt and nt.id
+                else [],
+                actions.get(nt.id, []) if nt and nt.id else [],
+            )
+        )
+
+    return DossierData(
+        client=client,
+        company=session.get(m.Company, 1),
+        key_reasons=[r.reason for r in rows(m.ClientKeyReason)],
+        key_reason_notes={r.reason: r.note for r in rows(m.ClientKeyReason) if r.note},
+        financials=sorted(rows(m.FinancialPeriod), key=lambda f: analytics.Period.parse(f.period)),
+        targets=sorted(rows(m.SalesTarget), key=lambda t: analytics.Period.parse(t.period)),
+        needs=needs,
+        need_products=need_products,
+        products=products,
+        plans=rows(m.Plan),
+        competitors=rows(m.Competitor),
+        issues=rows(m.ClientIssue),
+        stakeholders=stakeholders,
+        steps=dict(_by(session, m.RelationshipStep, "stakeholder_id", person_ids)),
+        relations=rows(m.Relation),
+        positions={
+            p.stakeholder_id: (p.x, p.y)
+            for found in _by(session, m.MapPosition, "stakeholder_id", person_ids).values()
+            for p in found
+        },
+        meetings=records,
+    )
+
+
+# --- the view ------------------------------------------------------------------------------------
+
+
+def dossier_labels() -> dict[str, dict[Any, str]]:
+    """The vocabularies' labels (core.labels) plus what each definition of a key client
+    means (translatable)."""
+    out: dict[str, dict[Any, str]] = dict(labels())
+    out["definition"] = {key: _(text) for key, text in DEFINITIONS}
+    return out
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, for the few translated words the page margins print
+    (never user text)."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704 - escaped for CSS above
+
+
+def page_of() -> Markup:
+    """The footer's "Page X of Y" as CSS ``content``, in the translated word order."""
+    parts = re.split(r"(\{page\}|\{pages\})", _("Page {page} of {pages}"))
+    out = []
+    for part in parts:
+        if part == "{page}":
+            out.append("counter(page)")
+        elif part == "{pages}":
+            out.append("counter(pages)")
+        elif part:
+            out.append(str(css_string(part)))
+    return Markup(" ".join(out))  # noqa: S704 - built from escaped pieces
+
+
+def _with_font(svg: Markup) -> Markup:
+    """The relationship map in the bundled font (inline SVG does not inherit the page's)."""
+    return Markup(str(svg).replace("<svg ", f'<svg font-family="{charts.FONT}" ', 1))  # noqa: S704
+
+
+def _chart(svg: str | None) -> Markup | None:
+    return Markup(svg) if svg else None  # noqa: S704 - charts.py escapes every user string
+
+
+def _target_kind(targets: list[m.SalesTarget]) -> str | None:
+    """The period kind the sales-vs-target chart shows: the one with the most targets (the
+    finer one on a tie); mixing years and quarters on one scale would mislead."""
+    counts: dict[str, int] = defaultdict(int)
+    for t in targets:
+        counts[analytics.Period.parse(t.period).kind] += 1
+    if not counts:
+        return None
+    finer = {"month": 3, "quarter": 2, "year": 1}
+    return max(counts, key=lambda kind: (counts[kind], finer[kind]))
+
+
+def _contact_due(person: m.Stakeholder, today: dt.date) -> tuple[dt.date | None, int | None]:
+    """When the next contact is due by the person's cadence, and how many days overdue."""
+    if person.last_contact_on is None or person.contact_every_days is None:
+        return None, None
+    due = person.last_contact_on + dt.timedelta(days=person.contact_every_days)
+    return due, (today - due).days if today > due else None
+
+
+def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+    client, company = data.client, data.company
+    today = now.date()
+    locale = settings.locale
+    currency = client.currency or (company.currency if company else None)
+    people = data.person_by_id
+    share = analytics.income_share(client, data.financials, company, settings.exchange_rates, today)
+    attainment = analytics.attainment(data.targets, data.financials)
+    kind = _target_kind(data.targets)
+    of_kind = [a for a in attainment if analytics.Period.parse(a.period).kind == kind]
+    chart_attainment = of_kind[-12:]  # the latest twelve
+    share_points = analytics.income_share_by_year(
+        client, data.financials, company, settings.exchange_rates, today
+    )
+    threshold = company.key_share_threshold if company else 0.10
+    receivables = analytics.receivables(client, data.financials)
+    full_years = [
+        f
+        for f in data.financials
+        if len(f.period) == 4 and f.our_sales and analytics.Period.parse(f.period).end < today
+    ]
+    dso = None
+    if receivables is not None and full_years:
+        dso = receivables.receivables / (full_years[-1].our_sales or 1.0) * 365
+    growth = {
+        g.period: g.ratio
+        for kind_ in ("year", "quarter", "month")
+        for g in analytics.growth(data.financials, kind_)
+    }
+
+    vips = []
+    for person in data.vips:
+        due, overdue = _contact_due(person, today)
+        vips.append(
+            {
+                "p": person,
+                "steps": data.steps.get(person.id or 0, []),
+                "contact_due": due,
+                "overdue_days": overdue,
+                "relations": [
+                    (rel, people.get(rel.to_id), True)
+                    for rel in data.relations
+                    if rel.from_id == person.id
+                ]
+                + [
+                    (rel, people.get(rel.from_id), False)
+                    for rel in data.relations
+                    if rel.to_id == person.id
+                ],
+                "issues": [i for i in data.issues if i.raised_by_id == person.id],
+            }
+        )
+    open_actions = sorted(
+        (
+            (record.meeting, action)
+            for record in data.meetings
+            for action in record.actions
+            if not action.done
+        ),
+        key=lambda pair: (pair[1].due is None, pair[1].due or dt.date.max),
+    )
+    product_names = {pid: info.product.name for pid, info in data.products.items()}
+    sections = [
+        ("profile", _("Profile and history")),
+        ("why-key", _("Why a key client")),
+        ("finances", _("Finances")),
+        ("credit", _("Credit and receivables")),
+        ("needs", _("Needs and our products")),
+        ("plans", _("Plans and tenders")),
+        ("competitors", _("Competitors")),
+        ("relmap", _("Relationship map")),
+        ("vips", _("VIPs and KOLs")),
+        ("stakeholders", _("All stakeholders")),
+        ("issues", _("Complaints and objections")),
+        ("meetings", _("Meeting history")),
+        ("actions", _("Open actions")),
+    ]
+    if not vips:
+        sections = [s for s in sections if s[0] != "vips"]
+    return {
+        "client": client,
+        "company": company,
+        "currency": currency,
+        "labels": dossier_labels(),
+        "definitions": [key for key, _text in DEFINITIONS],
+        "key_reasons": data.key_reasons,
+        "key_reason_notes": data.key_reason_notes,
+        "income_share": share,
+        "financials": data.financials,
+        "growth": growth,
+        "attainment": attainment,
+        "receivables": receivables,
+        "dso": dso,
+        "needs": data.needs,
+        "need_products": data.need_products,
+        "products": data.products,
+        "product_names": product_names,
+        "plans": sorted(
+            data.plans,
+            key=lambda p: (p.status != "open", p.due is None, p.due or dt.date.max),
+        ),
+        "relations": [
+            (people.get(rel.from_id), rel.kind, people.get(rel.to_id)) for rel in data.relations
+        ],
+        "competitors": data.competitors,
+        "wallet": analytics.share_of_wallet(data.competitors),
+        "issues": sorted(data.issues, key=lambda i: i.status != "open"),
+        "people": people,
+        "stakeholders": data.stakeholders,
+        "vips": vips,
+        "meetings": data.meetings,
+        "open_actions": open_actions,
+        "sections": sections,
+        "prepared_at": now,
+        "today": today,
+        "kam_name": settings.kam_name,
+        "relmap": _with_font(
+            relationship_svg(
+                data.stakeholders,
+                data.relations,
+                title=_("Relationship map"),
+                positions=data.positions,
+            )
+        )
+        if data.stakeholders
+        else None,
+        "charts": {
+            "revenue": _chart(
+                charts.revenue_trend(
+                    data.financials,
+                    currency=currency,
+                    locale=locale,
+                    height=230,
+                    label=_("Client revenue per year"),
+                )
+            ),
+            "sales": _chart(
+                charts.sales_vs_target(
+                    chart_attainment,
+                    currency=currency,
+                    locale=locale,
+                    height=230,
+                    label=_("Our sales against the target"),
+                    labels=(_("Our sales"), _("Target")),
+                )
+            ),
+            "share": _chart(
+                charts.income_share_over_time(
+                    share_points,
+                    threshold,
+                    locale=locale,
+                    height=230,
+                    label=_("Our income share from the client per year"),
+                )
+            ),
+        },
+        "css_str": css_string,
+        "page_of": page_of(),
+        "share_points": share_points,
+        "threshold": threshold,
+        "chart_kind": kind,
+    }
+
+
+def render_html(data: DossierData, settings: Settings, now: dt.datetime | None = None) -> str:
+    """The dossier page: a pure function of loaded data (safe on any thread)."""
+    now = now or dt.datetime.now(dt.UTC)
+    return reports.render("dossier.html.j2", settings.locale, **view(data, settings, now))
+
+
+def build_html(
+    session: Session, client_key: str, settings: Settings, now: dt.datetime | None = None
+) -> str:
+    return render_html(load(session, client_key), settings, now)
+
+
+def build_pdf(html: str, fetcher: reports.ResourceOnlyFetcher | None = None) -> bytes:
+    """PDF bytes for a dossier page, with only packaged resources reachable."""
+    return reports.html_to_pdf(html, fetcher)
