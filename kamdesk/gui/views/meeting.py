@@ -42,12 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import brief, confirmations, editing, labels, readiness, reading, settings
-from kamdesk.core import models as m
-from kamdesk.core.context import MeetingContext
-from kamdesk.core.db import Database
-from kamdesk.core.editing import FieldError
+from kamdesk.core import reading, settings
+from kamdesk.core.account import confirmations, editing
+from kamdesk.core.account.editing import FieldError
+from kamdesk.core.documents import brief
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.meeting import readiness
+from kamdesk.core.meeting.context import MeetingContext
+from kamdesk.core.model import labels
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.checklist import ChecklistPanel
@@ -159,24 +163,48 @@ class MeetingWorkspace(QWidget):
     # -- layout --
 
     def _build(self) -> None:
+        """The workspace: the meeting's form (scrolling) beside the checklist and the actions."""
         form_host = QWidget(self)
         form = QFormLayout(form_host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form = form
+        self.form, self._form_host = form, form_host
+        self._build_logistics()
+        self._build_substance()
+        self._build_proposals()
+        self._build_ticks()
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+
+        side = self._build_side()
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 480])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _add(
+        self,
+        label: str,
+        column: str,
+        widget: QWidget,
+        read: Callable[[], Any],
+        write: Callable[[Any], None],
+        changed: Any,
+    ) -> None:
+        """A labelled field row of the form that autosaves through ``commit``."""
+        self.fields[column] = add_field_row(
+            self.form, self, column, label, widget, read, write, changed, self.commit
+        )
+
+    def _build_logistics(self) -> None:
+        """When and where: title, kind, start, duration, mode, place, link, phone, travel and buffer."""
         tr = self.tr
-
-        def add(
-            label: str,
-            column: str,
-            widget: QWidget,
-            read: Callable[[], Any],
-            write: Callable[[Any], None],
-            changed: Any,
-        ) -> None:
-            self.fields[column] = add_field_row(
-                form, self, column, label, widget, read, write, changed, self.commit
-            )
-
+        add = self._add
         title = QLineEdit()
         add(
             tr("Title"),
@@ -288,6 +316,10 @@ class MeetingWorkspace(QWidget):
             buffer.valueChanged,
         )
 
+    def _build_substance(self) -> None:
+        """Who and what: attendees, agenda, questions, limits, slips of the last meeting, products."""
+        tr = self.tr
+        add = self._add
         people = QListWidget()
         people.setMaximumHeight(130)
         add(
@@ -366,7 +398,7 @@ class MeetingWorkspace(QWidget):
         slips = {r.mistake: r.comment or "" for r in previous.slips} if previous else {}
         for number in self.ctx.meeting.lessons or {}:
             slips.setdefault(int(number), "")
-        self.lessons = LessonsEditor(slips, form_host)
+        self.lessons = LessonsEditor(slips, self._form_host)
         if slips:
             add(
                 tr("Slips last time"),
@@ -388,6 +420,9 @@ class MeetingWorkspace(QWidget):
         )
         self.product_list = products
 
+    def _build_proposals(self) -> None:
+        """Proposals, each answering one of the client's needs."""
+        tr = self.tr
         assert self.ctx.client.id is not None
         needs = reading.needs(self.db, self.ctx.client.id)
         need_choices = ((None, tr("(no need)")), *((n.id, n.text) for n in needs))
@@ -402,11 +437,14 @@ class MeetingWorkspace(QWidget):
             tr("Proposals"),
             self.undo_stack,
             lambda mid: {"meeting_id": mid, "text": tr("New proposal")},
-            form_host,
+            self._form_host,
         )
         self.proposals.setMinimumHeight(170)
-        form.addRow(self.proposals)
+        self.form.addRow(self.proposals)
 
+    def _build_ticks(self) -> None:
+        """The three confirmations the KAM gives."""
+        tr = self.tr
         ticks = QGroupBox(tr("Your confirmations"))
         tick_layout = QVBoxLayout(ticks)
         self.ticks: dict[str, QCheckBox] = {}
@@ -422,12 +460,11 @@ class MeetingWorkspace(QWidget):
             tick.setAccessibleName(text)
             tick_layout.addWidget(tick)
             self.ticks[name] = tick
-        form.addRow(ticks)
+        self.form.addRow(ticks)
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_host)
-
+    def _build_side(self) -> QWidget:
+        """The checklist, the leave-by time and the actions on the brief."""
+        tr = self.tr
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         self.leave_label = QLabel(side)
@@ -465,16 +502,7 @@ class MeetingWorkspace(QWidget):
         side_layout.addWidget(self.checklist, 1)
         side_layout.addLayout(buttons)
         side_layout.addLayout(busy_row)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([520, 480])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        return side
 
     def _spin(self, low: int, high: int, suffix: str) -> QSpinBox:
         spin = QSpinBox()
@@ -739,8 +767,8 @@ class MeetingWorkspace(QWidget):
             self.export_calendar(Path(name))
 
     def export_calendar(self, path: Path) -> None:
-        from kamdesk.core import calendar
         from kamdesk.core.files import write_bytes_atomically
+        from kamdesk.core.meeting import calendar
 
         try:
             write_bytes_atomically(

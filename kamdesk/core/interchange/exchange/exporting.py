@@ -14,13 +14,14 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
-from kamdesk.core import confirmations, files
-from kamdesk.core import exchange_schema as doc
-from kamdesk.core import models as m
-from kamdesk.core.db import Database
+from kamdesk.core import files
+from kamdesk.core.account import confirmations
 from kamdesk.core.errors import InvalidInput, Problem, UnknownKey
 from kamdesk.core.interchange.exchange import columns as cols
 from kamdesk.core.interchange.exchange.reading import MAX_REPORTED, format_path
+from kamdesk.core.model import exchange_schema as doc
+from kamdesk.core.model import models as m
+from kamdesk.core.storage.db import Database
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -100,68 +101,71 @@ def export_document(
     return document
 
 
-def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[dict[str, Any]]:
-    """The named clients (all when None) as format-v1 objects, in insertion order."""
-    stmt = select(m.Client).order_by(col(m.Client.id))
-    ids: Any = None
-    if client_keys is not None:
-        stmt = stmt.where(col(m.Client.key).in_(client_keys))
-        ids = select(m.Client.id).where(col(m.Client.key).in_(client_keys))
-    clients = list(session.exec(stmt))
+class _Rows:
+    """The rows of the named clients (all when None), each table read once and grouped by
+    parent, and the format-v1 objects made from them."""
 
-    def under(table: Any, column: str, parent_ids: Any) -> Any:
-        return (
-            None
-            if parent_ids is None
-            else select(table.id).where(col(getattr(table, column)).in_(parent_ids))
-        )
+    def __init__(self, session: Session, client_keys: Sequence[str] | None):
+        stmt = select(m.Client).order_by(col(m.Client.id))
+        ids: Any = None
+        if client_keys is not None:
+            stmt = stmt.where(col(m.Client.key).in_(client_keys))
+            ids = select(m.Client.id).where(col(m.Client.key).in_(client_keys))
+        self.clients = list(session.exec(stmt))
 
-    need_ids = under(m.Need, "client_id", ids)
-    person_ids = under(m.Stakeholder, "client_id", ids)
-    meeting_ids = under(m.Meeting, "client_id", ids)
-    notes_ids = under(m.MeetingNotes, "meeting_id", meeting_ids)
+        def under(table: Any, column: str, parent_ids: Any) -> Any:
+            return (
+                None
+                if parent_ids is None
+                else select(table.id).where(col(getattr(table, column)).in_(parent_ids))
+            )
 
-    product_key = dict(session.exec(select(m.Product.id, m.Product.key)).all())
-    reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
-    fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
-    targets = _by_parent(session, m.SalesTarget, "client_id", ids)
-    needs = _by_parent(session, m.Need, "client_id", ids)
-    need_products = _by_parent(session, m.NeedProduct, "need_id", need_ids)
-    plans = _by_parent(session, m.Plan, "client_id", ids)
-    competitors = _by_parent(session, m.Competitor, "client_id", ids)
-    issues = _by_parent(session, m.ClientIssue, "client_id", ids)
-    people = _by_parent(session, m.Stakeholder, "client_id", ids)
-    person_key = {p.id: p.key for rows in people.values() for p in rows}
-    steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", person_ids)
-    relations = _by_parent(session, m.Relation, "client_id", ids)
-    meetings = _by_parent(session, m.Meeting, "client_id", ids)
-    attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", meeting_ids)
-    meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", meeting_ids)
-    proposals = _by_parent(session, m.Proposal, "meeting_id", meeting_ids)
-    notes = {
-        n.meeting_id: n
-        for rows in _by_parent(session, m.MeetingNotes, "meeting_id", meeting_ids).values()
-        for n in rows
-    }
-    actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
-    reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
-    present = _by_parent(session, m.NotesPresent, "notes_id", notes_ids)
-    need_key = {n.id: n.key for rows in needs.values() for n in rows}
+        need_ids = under(m.Need, "client_id", ids)
+        person_ids = under(m.Stakeholder, "client_id", ids)
+        meeting_ids = under(m.Meeting, "client_id", ids)
+        notes_ids = under(m.MeetingNotes, "meeting_id", meeting_ids)
 
-    person_by_id = {p.id: p for rows in people.values() for p in rows}
-    secret = confirmations.dossier_secret(session)
+        self.product_key = dict(session.exec(select(m.Product.id, m.Product.key)).all())
+        self.reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
+        self.fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
+        self.targets = _by_parent(session, m.SalesTarget, "client_id", ids)
+        self.needs = _by_parent(session, m.Need, "client_id", ids)
+        self.need_products = _by_parent(session, m.NeedProduct, "need_id", need_ids)
+        self.plans = _by_parent(session, m.Plan, "client_id", ids)
+        self.competitors = _by_parent(session, m.Competitor, "client_id", ids)
+        self.issues = _by_parent(session, m.ClientIssue, "client_id", ids)
+        self.people = _by_parent(session, m.Stakeholder, "client_id", ids)
+        self.person_key = {p.id: p.key for rows in self.people.values() for p in rows}
+        self.steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", person_ids)
+        self.relations = _by_parent(session, m.Relation, "client_id", ids)
+        self.meetings = _by_parent(session, m.Meeting, "client_id", ids)
+        self.attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", meeting_ids)
+        self.meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", meeting_ids)
+        self.proposals = _by_parent(session, m.Proposal, "meeting_id", meeting_ids)
+        self.notes = {
+            n.meeting_id: n
+            for rows in _by_parent(session, m.MeetingNotes, "meeting_id", meeting_ids).values()
+            for n in rows
+        }
+        self.actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
+        self.reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
+        self.present = _by_parent(session, m.NotesPresent, "notes_id", notes_ids)
+        self.need_key = {n.id: n.key for rows in self.needs.values() for n in rows}
 
-    def ticks(mt: m.Meeting) -> dict[str, bool]:
+        self.person_by_id = {p.id: p for rows in self.people.values() for p in rows}
+        self.secret = confirmations.dossier_secret(session)
+
+    def ticks(self, mt: m.Meeting) -> dict[str, bool]:
         """Ticks as they count now: a tick whose state has changed since is exported false."""
         if not (mt.route_checked_fp or mt.listening_plan_fp or mt.etiquette_reviewed_fp):
             return dict.fromkeys(confirmations.NAMES, False)
-        attending = [person_by_id[a.stakeholder_id] for a in _kids(attendees, mt.id)]
+        attending = [self.person_by_id[a.stakeholder_id] for a in _kids(self.attendees, mt.id)]
         return confirmations.effective(mt, attending)
 
-    def meeting_doc(mt: m.Meeting) -> dict[str, Any]:
+    def meeting_doc(self, mt: m.Meeting) -> dict[str, Any]:
         start = mt.starts_at
-        nt = notes.get(mt.id) if mt.id is not None else None
-        counting = ticks(mt)
+        nt = self.notes.get(mt.id) if mt.id is not None else None
+        counting = self.ticks(mt)
         return {
             "key": mt.key,
             "title": mt.title,
@@ -175,7 +179,7 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             "phone": mt.phone,
             "travel_min": mt.travel_min,
             "buffer_min": mt.buffer_min,
-            "attendees": [person_key[a.stakeholder_id] for a in _kids(attendees, mt.id)],
+            "attendees": [self.person_key[a.stakeholder_id] for a in _kids(self.attendees, mt.id)],
             "objective": mt.objective,
             "commitment_sought": mt.commitment_sought,
             "agenda": list(mt.agenda),
@@ -183,66 +187,70 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             "proposals": [
                 {
                     "text": pr.text,
-                    "need": need_key.get(pr.need_id) if pr.need_id else None,
+                    "need": self.need_key.get(pr.need_id) if pr.need_id else None,
                     "no_product": pr.no_product,
                 }
-                for pr in _kids(proposals, mt.id)
+                for pr in _kids(self.proposals, mt.id)
             ],
             "limits": {
                 "max_discount_pct": _num(mt.max_discount_pct),
                 "walk_away": mt.walk_away,
                 "credit_line": mt.credit_line,
             },
-            "products": [product_key[p.product_id] for p in _kids(meeting_products, mt.id)],
+            "products": [
+                self.product_key[p.product_id] for p in _kids(self.meeting_products, mt.id)
+            ],
             "confirmations": counting,
-            "confirmations_seal": confirmations.export_seal(mt, counting, secret),
+            "confirmations_seal": confirmations.export_seal(mt, counting, self.secret),
             "lessons": {n: mt.lessons[n] for n in sorted(mt.lessons or {})},
             "override_reason": mt.override_reason,
-            "notes": None
-            if nt is None
-            else {
-                "summary": nt.summary,
-                "summary_shared": nt.summary_shared,
-                "private": nt.private,
-                "present": [person_key[p.stakeholder_id] for p in _kids(present, nt.id)],
-                "objective_achieved": nt.objective_achieved,
-                "decisions": list(nt.decisions),
-                "actions": [
-                    {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
-                    for a in _kids(actions, nt.id)
-                ],
-                "next_meeting": None
-                if nt.next_meeting_on is None and nt.next_meeting_purpose is None
-                else {"on": _date(nt.next_meeting_on), "purpose": nt.next_meeting_purpose},
-                "self_review": {
-                    str(r.mistake): r.verdict
-                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
-                },
-                "self_review_comments": {
-                    str(r.mistake): r.comment
-                    for r in sorted(_kids(reviews, nt.id), key=lambda r: r.mistake)
-                    if r.comment is not None
-                },
+            "notes": None if nt is None else self.notes_doc(nt),
+        }
+
+    def notes_doc(self, nt: m.MeetingNotes) -> dict[str, Any]:
+        return {
+            "summary": nt.summary,
+            "summary_shared": nt.summary_shared,
+            "private": nt.private,
+            "present": [self.person_key[p.stakeholder_id] for p in _kids(self.present, nt.id)],
+            "objective_achieved": nt.objective_achieved,
+            "decisions": list(nt.decisions),
+            "actions": [
+                {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
+                for a in _kids(self.actions, nt.id)
+            ],
+            "next_meeting": None
+            if nt.next_meeting_on is None and nt.next_meeting_purpose is None
+            else {"on": _date(nt.next_meeting_on), "purpose": nt.next_meeting_purpose},
+            "self_review": {
+                str(r.mistake): r.verdict
+                for r in sorted(_kids(self.reviews, nt.id), key=lambda r: r.mistake)
+            },
+            "self_review_comments": {
+                str(r.mistake): r.comment
+                for r in sorted(_kids(self.reviews, nt.id), key=lambda r: r.mistake)
+                if r.comment is not None
             },
         }
 
-    def person_doc(p: m.Stakeholder) -> dict[str, Any]:
+    def person_doc(self, p: m.Stakeholder) -> dict[str, Any]:
         out: dict[str, Any] = {name: getattr(p, name) for name in cols.PERSON_COLS}
         out["last_contact_on"] = _date(p.last_contact_on)
         out["relationship_plan"] = [
-            {"step": st.step, "due": _date(st.due), "done": st.done} for st in _kids(steps, p.id)
+            {"step": st.step, "due": _date(st.due), "done": st.done}
+            for st in _kids(self.steps, p.id)
         ]
         return out
 
-    def client_doc(c: m.Client) -> dict[str, Any]:
+    def client_doc(self, c: m.Client) -> dict[str, Any]:
         cid: int = c.id  # type: ignore[assignment]
         out: dict[str, Any] = {
             name: getattr(c, name)
             for name in cols.CLIENT_COLS
             if name not in ("key_level", "reference_story")
         }
-        out["key_reasons"] = [r.reason for r in _kids(reasons, cid)]
-        out["key_reason_notes"] = {r.reason: r.note for r in _kids(reasons, cid) if r.note}
+        out["key_reasons"] = [r.reason for r in _kids(self.reasons, cid)]
+        out["key_reason_notes"] = {r.reason: r.note for r in _kids(self.reasons, cid) if r.note}
         out["key_level"] = c.key_level
         out["reference_story"] = c.reference_story
         out["financials"] = [
@@ -250,10 +258,10 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
                 "period": f.period,
                 **{k: _num(getattr(f, k)) for k in cols.FINANCE_COLS if k != "period"},
             }
-            for f in _kids(fins, cid)
+            for f in _kids(self.fins, cid)
         ]
         out["targets"] = [
-            {"period": t.period, "target": _num(t.target)} for t in _kids(targets, cid)
+            {"period": t.period, "target": _num(t.target)} for t in _kids(self.targets, cid)
         ]
         out["credit"] = {
             "limit": _num(c.credit_limit),
@@ -269,37 +277,43 @@ def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[di
             {
                 "key": n.key,
                 "text": n.text,
-                "products": [product_key[np.product_id] for np in _kids(need_products, n.id)],
+                "products": [
+                    self.product_key[np.product_id] for np in _kids(self.need_products, n.id)
+                ],
             }
-            for n in _kids(needs, cid)
+            for n in _kids(self.needs, cid)
         ]
         out["plans"] = [
             {"kind": pl.kind, "text": pl.text, "due": _date(pl.due), "status": pl.status}
-            for pl in _kids(plans, cid)
+            for pl in _kids(self.plans, cid)
         ]
         out["competitors"] = [
             {"name": co.name, "share_of_wallet": _num(co.share_of_wallet), "notes": co.notes}
-            for co in _kids(competitors, cid)
+            for co in _kids(self.competitors, cid)
         ]
         out["issues"] = [
             {
                 "kind": i.kind,
                 "text": i.text,
-                "raised_by": person_key.get(i.raised_by_id) if i.raised_by_id else None,
+                "raised_by": self.person_key.get(i.raised_by_id) if i.raised_by_id else None,
                 "response": i.response,
                 "status": i.status,
             }
-            for i in _kids(issues, cid)
+            for i in _kids(self.issues, cid)
         ]
-        out["stakeholders"] = [person_doc(p) for p in _kids(people, cid)]
+        out["stakeholders"] = [self.person_doc(p) for p in _kids(self.people, cid)]
         out["relations"] = [
-            {"from": person_key[r.from_id], "to": person_key[r.to_id], "kind": r.kind}
-            for r in _kids(relations, cid)
+            {"from": self.person_key[r.from_id], "to": self.person_key[r.to_id], "kind": r.kind}
+            for r in _kids(self.relations, cid)
         ]
-        out["meetings"] = [meeting_doc(mt) for mt in _kids(meetings, cid)]
+        out["meetings"] = [self.meeting_doc(mt) for mt in _kids(self.meetings, cid)]
         return out
 
-    return [client_doc(c) for c in clients]
+
+def _client_docs(session: Session, client_keys: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The named clients (all when None) as format-v1 objects, in insertion order."""
+    rows = _Rows(session, client_keys)
+    return [rows.client_doc(c) for c in rows.clients]
 
 
 def dumps(document: dict[str, Any]) -> str:
