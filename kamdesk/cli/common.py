@@ -42,7 +42,7 @@ def evaluate(db: Database, key: str) -> tuple[Any, Any, Any]:
     from kamdesk.core.meeting import readiness
     from kamdesk.core.meeting.context import load_meeting_context
 
-    prefs = settings.load()
+    prefs = settings.current()
     with db.session() as session:
         ctx = load_meeting_context(session, key)
     return ctx, readiness.evaluate(ctx, prefs), prefs

@@ -120,7 +120,7 @@ def load_demo(db: Database, today: dt.date | None = None) -> exchange.ImportSumm
 
 def add_missing_rates(rates: dict[str, float]) -> list[str]:
     """Add exchange rates for currencies the settings do not know yet; returns those added."""
-    prefs = settings.load()
+    prefs = settings.load()  # the file itself: it is written back
     added = [code for code in rates if code not in prefs.exchange_rates]
     if added:
         prefs.exchange_rates = {**prefs.exchange_rates, **{c: rates[c] for c in added}}

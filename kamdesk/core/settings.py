@@ -168,6 +168,45 @@ def load(path: Path | None = None) -> Settings:
         ) from exc
 
 
+class Store:
+    """One process's settings: read from the file once, and again only when the file has
+    changed since (replaced, touched or resized: the user or another process edited it), so a
+    long-running window sees an edit without reading the disk at every use. Each call returns a
+    copy: a caller that changes its settings (and saves them) changes nothing others hold."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._stamp: tuple[object, ...] | None = None
+        self._settings: Settings | None = None
+        self.reads = 0  # how often the file was read
+
+    def current(self) -> Settings:
+        path = self._path or config_path()
+        stamp = _stamp(path)
+        if self._settings is None or stamp != self._stamp:
+            self._settings, self._stamp = load(path), stamp
+            self.reads += 1
+        return self._settings.model_copy(deep=True)
+
+
+def _stamp(path: Path) -> tuple[object, ...]:
+    """What tells a changed settings file: its path, and its inode, time and size if it exists
+    (an atomic save is a new inode)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+_PROCESS = Store()
+
+
+def current() -> Settings:
+    """This process's settings (read once, reloaded when the file changes; see ``Store``)."""
+    return _PROCESS.current()
+
+
 def save(settings: Settings, path: Path | None = None) -> None:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)

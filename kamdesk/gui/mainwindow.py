@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,17 @@ class MainWindow(QMainWindow):
     sig_dossier_changed = Signal(object)  # an operations.Change: what changed, and where
     FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
 
-    def __init__(self, db: Database, runner: Runner | None = None):
+    def __init__(
+        self,
+        db: Database,
+        runner: Runner | None = None,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+    ):
         super().__init__()
         self.db = db
         self.runner: Runner = runner or TaskRunner(self)
+        # the settings, read once and again when the file changes; every view is handed this
+        self.current_settings = current_settings
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
@@ -163,8 +171,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
-        self.overview = OverviewView(self.db, self.undo_stack, self.tabs)
-        self.people = PeopleView(self.db, self.undo_stack, self.runner, self.tabs)
+        prefs = self.current_settings
+        self.overview = OverviewView(self.db, self.undo_stack, self.tabs, current_settings=prefs)
+        self.people = PeopleView(
+            self.db, self.undo_stack, self.runner, self.tabs, current_settings=prefs
+        )
         self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
@@ -179,7 +190,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.relmap, self.tr("Relationship map"))
         self.meetings_page = self._build_meetings_page()
         self.tabs.addTab(self.meetings_page, self.tr("Meetings"))
-        self.notes = NotesView(self.db, self.undo_stack, self.tabs)
+        self.notes = NotesView(self.db, self.undo_stack, self.tabs, current_settings=prefs)
         self.tabs.addTab(self.notes, self.tr("Notes"))
         for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
             self.tabs.tabBar().setTabButton(
@@ -427,7 +438,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         current = self.current_client_key()
-        self.model.set_rows(reading.portfolio_rows(self.db, settings.load().exchange_rates))
+        self.model.set_rows(reading.portfolio_rows(self.db, self.current_settings().exchange_rates))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         row = 0
         for r in range(self.proxy.rowCount()):
@@ -444,10 +455,10 @@ class MainWindow(QMainWindow):
         """Readiness of the clients' next meetings (all, or ``keys``), on the worker (it loads
         every meeting's context); the column fills in when it is done."""
         keys = self.model.next_meeting_keys() if keys is None else keys
-        db = self.db
+        db, prefs = self.db, self.current_settings()
 
         def work() -> dict[str, tuple[bool, int]]:
-            return readiness.scores(db, keys)
+            return readiness.scores(db, keys, prefs)
 
         def failed(exc: BaseException) -> None:
             self.statusBar().showMessage(operations.failure_text(exc), 8000)
@@ -530,7 +541,7 @@ class MainWindow(QMainWindow):
             # queued by the last edits saved while closing: the dossier is closed by now, and a
             # session opened on it would leave a connection nobody closes
             return
-        rows = reading.portfolio_rows(self.db, settings.load().exchange_rates, client_ids)
+        rows = reading.portfolio_rows(self.db, self.current_settings().exchange_rates, client_ids)
         if client_ids is not None:
             self.model.update_rows(rows)
             self._compute_readiness(
@@ -561,7 +572,7 @@ class MainWindow(QMainWindow):
             return
         client = reading.client(self.db, key)
         self.client_title.setText(client.name)
-        client_id, db, prefs = client.id, self.db, settings.load()
+        client_id, db, prefs = client.id, self.db, self.current_settings()
         assert client_id is not None
         now = dt.datetime.now(dt.UTC)
 
@@ -587,7 +598,14 @@ class MainWindow(QMainWindow):
         if key in self.workspaces:
             self.tabs.setCurrentWidget(self.workspaces[key])
             return self.workspaces[key]
-        workspace = MeetingWorkspace(self.db, key, self.undo_stack, self.runner, self.tabs)
+        workspace = MeetingWorkspace(
+            self.db,
+            key,
+            self.undo_stack,
+            self.runner,
+            self.tabs,
+            current_settings=self.current_settings,
+        )
         client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
         assert client_id is not None  # a stored client
         workspace.sig_changed.connect(
@@ -677,7 +695,7 @@ class MainWindow(QMainWindow):
     def save_dossier(self, client_key: str, path: Path) -> None:
         """Build the dossier's HTML on the worker, make the PDF in the render process, and
         write it atomically; the status bar says when it is done."""
-        db = self.db
+        db, prefs = self.db, self.current_settings()
         self.dossier_action.setEnabled(False)
         name = reading.client_name(db, client_key)
         self.statusBar().showMessage(
@@ -685,7 +703,7 @@ class MainWindow(QMainWindow):
         )
 
         def html() -> str:
-            return reading.dossier_html(db, client_key, settings.load())
+            return reading.dossier_html(db, client_key, prefs)
 
         def done(written: Path) -> None:
             self.dossier_action.setEnabled(True)
@@ -704,7 +722,9 @@ class MainWindow(QMainWindow):
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""
         if self.portfolio_view is None:
-            view = PortfolioView(self.db, self.runner, self.tabs)
+            view = PortfolioView(
+                self.db, self.runner, self.tabs, current_settings=self.current_settings
+            )
             view.sig_open_client.connect(self._open_client_overview)
             self.portfolio_view = view
             index = self.tabs.addTab(view, self.tr("Portfolio overview"))
@@ -967,7 +987,7 @@ class MainWindow(QMainWindow):
         ``run_app`` then restores the file and opens it again (kamdesk/gui/dialogs/backups.py)."""
         from kamdesk.gui.dialogs.backups import BackupsDialog
 
-        dialog = BackupsDialog(self.db, self, self.runner)
+        dialog = BackupsDialog(self.db, self, self.runner, current_settings=self.current_settings)
         if dialog.exec() and dialog.restore_file is not None:
             self.close()
 
@@ -1008,7 +1028,7 @@ class MainWindow(QMainWindow):
         if not self.db.encrypted:
             return
         if idle_ms is None:
-            idle_ms = settings.load().lock_after_idle_min * 60_000
+            idle_ms = self.current_settings().lock_after_idle_min * 60_000
         if idle_ms > 0:
             self.idle_lock = IdleLock(
                 self, self.db.path.name, self.db.check_passphrase, self.flush_edits, idle_ms

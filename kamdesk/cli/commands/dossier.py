@@ -26,7 +26,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core.files import write_atomically, write_bytes_atomically
     from kamdesk.core.storage.db import Database
 
-    prefs = settings.load()
+    prefs = settings.current()
     with Database.open(path, readonly=True) as db, db.session() as session:
         html = dossier.build_html(session, args.client, prefs)
     if args.html:

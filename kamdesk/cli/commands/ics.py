@@ -29,7 +29,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
     with Database.open(path, readonly=True) as db, db.session() as session:
         ctx = load_meeting_context(session, args.meeting)
     write_bytes_atomically(
-        args.output, calendar.meeting_calendar(ctx, settings.load().default_buffer_min)
+        args.output, calendar.meeting_calendar(ctx, settings.current().default_buffer_min)
     )
     print(f"Calendar for {args.meeting} written to {args.output}")
     return EXIT_OK

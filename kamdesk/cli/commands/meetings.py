@@ -25,7 +25,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core.meeting.context import load_meeting_context
     from kamdesk.core.storage.db import Database
 
-    prefs = settings.load()
+    prefs = settings.current()
     with Database.open(path, readonly=True) as db, db.session() as session:
         rows = queries.upcoming_meetings(session, include_past=args.all)
         reports = [readiness.evaluate(load_meeting_context(session, r.key), prefs) for r in rows]

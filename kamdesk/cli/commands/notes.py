@@ -28,7 +28,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core.files import write_bytes_atomically
     from kamdesk.core.storage.db import Database
 
-    prefs = settings.load()
+    prefs = settings.current()
     with Database.open(path, readonly=True) as db, db.session() as session:
         data = notes_export.load_notes(session, args.meeting)
     content = notes_export.export(data, args.format, prefs.locale, sender=prefs.kam_name)

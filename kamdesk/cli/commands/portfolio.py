@@ -27,7 +27,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core.documents import portfolio_report
     from kamdesk.core.storage.db import Database
 
-    prefs = settings.load()
+    prefs = settings.current()
     with Database.open(path, readonly=True) as db, db.session() as session:
         if args.output is not None:
             from kamdesk.core.files import write_bytes_atomically

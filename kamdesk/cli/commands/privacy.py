@@ -39,7 +39,7 @@ def run_export(path: Path, args: argparse.Namespace) -> int:
     from kamdesk.core.storage.db import Database
 
     with Database.open(path, readonly=True) as db:
-        privacy.export_file(db, args.client, args.person, args.output, settings.load())
+        privacy.export_file(db, args.client, args.person, args.output, settings.current())
     print(f"Everything kept about {args.person} written to {args.output}")
     return EXIT_OK
 

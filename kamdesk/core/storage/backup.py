@@ -120,7 +120,7 @@ def _prefs(prefs: settings_mod.Settings | None) -> settings_mod.Settings:
     if prefs is not None:
         return prefs
     try:
-        return settings_mod.load()
+        return settings_mod.current()
     except errors.KamdeskError:
         return settings_mod.Settings()
 

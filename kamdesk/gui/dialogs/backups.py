@@ -13,6 +13,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -64,8 +65,16 @@ def _size(size: int) -> str:
 class BackupsDialog(QDialog):
     sig_restore_requested = Signal(object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None, runner: Runner | None = None):
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        runner: Runner | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+    ):
         super().__init__(parent)
+        self.current_settings = current_settings  # the window's settings, read when needed
         from kamdesk.gui.workers import TaskRunner
 
         self.db = db
@@ -112,7 +121,7 @@ class BackupsDialog(QDialog):
 
     def refresh(self) -> None:
         try:
-            prefs = settings.load()
+            prefs = self.current_settings()
         except KamdeskError:
             prefs = settings.Settings()
         self.where.setText(

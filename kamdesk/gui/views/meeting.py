@@ -135,13 +135,16 @@ class MeetingWorkspace(QWidget):
         undo_stack: QUndoStack,
         runner: Runner,
         parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
     ):
         super().__init__(parent)
         self.db = db
         self.key = meeting_key
         self.undo_stack = undo_stack
         self.runner = runner
-        self.prefs = settings.load()
+        self.current_settings = current_settings  # the window's settings, read when needed
+        self.prefs = current_settings()
         self.ctx: MeetingContext = self._load()
         self.report: readiness.Report | None = None
         self.fields: dict[str, Field] = {}
@@ -525,7 +528,9 @@ class MeetingWorkspace(QWidget):
     # -- showing --
 
     def reload(self) -> None:
-        """Re-read the meeting and show it; recompute the checklist."""
+        """Re-read the meeting (and the settings, if their file changed) and show it; recompute
+        the checklist."""
+        self.prefs = self.current_settings()
         self.ctx = self._load()
         mt = self.ctx.meeting
         people = reading.people(self.db, mt.client_id)

@@ -13,6 +13,7 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.core import reading
+from kamdesk.core import reading, settings
 from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.meeting.readiness import MISTAKES
@@ -50,9 +51,17 @@ from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 class NotesView(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: Database,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+    ):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
+        self.current_settings = current_settings  # the window's settings, read when needed
         self.client_id: int | None = None
         self.notes: int | None = None
         tr = self.tr
@@ -288,7 +297,6 @@ class NotesView(QWidget):
 
     def export(self, path: Path) -> None:
         """Write the notes of the selected meeting; the format follows the file's extension."""
-        from kamdesk.core import settings
         from kamdesk.core.documents import notes_export
         from kamdesk.core.files import write_bytes_atomically
 
@@ -301,7 +309,7 @@ class NotesView(QWidget):
                 self, self.tr("Not exported"), self.tr("Choose a .pdf, .docx, .md or .eml file.")
             )
             return
-        prefs = settings.load()
+        prefs = self.current_settings()
         try:
             data = reading.notes(self.db, meeting_id)
             content = notes_export.export(data, fmt, prefs.locale, sender=prefs.kam_name)

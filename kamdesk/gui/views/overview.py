@@ -7,6 +7,7 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
@@ -34,9 +35,17 @@ from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 class OverviewView(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: Database,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+    ):
         super().__init__(parent)
         self.db = db
+        self.current_settings = current_settings  # the window's settings, read when needed
         self.client_id: int | None = None
         tr = self.tr
         self.figures = QLabel(self)
@@ -182,7 +191,7 @@ class OverviewView(QWidget):
         if self.client_id is None:
             self.figures.setText("")
             return
-        prefs = settings.load()
+        prefs = self.current_settings()
         figures = reading.finances(self.db, self.client_id)
         assert figures is not None
         client, financials, company = figures.client, figures.periods, figures.company

@@ -96,10 +96,13 @@ class PeopleView(QWidget):
         undo_stack: QUndoStack,
         runner: Runner | None = None,
         parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
     ):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
         self.runner: Runner = runner or SyncRunner()
+        self.current_settings = current_settings  # the window's settings, read when needed
         self.client_id: int | None = None
         self.erase_dialog: ErasePersonDialog | None = None
         self._build()
@@ -342,7 +345,7 @@ class PeopleView(QWidget):
                 write_atomically(path, privacy.to_json(data))
                 self._exported(path)
                 return
-            html = privacy.render_html(data, settings.load())
+            html = privacy.render_html(data, self.current_settings())
         except KamdeskError as exc:
             self._export_failed(exc)
             return

@@ -11,6 +11,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
@@ -74,9 +75,17 @@ class SortItem(QTableWidgetItem):
 class PortfolioView(QWidget):
     sig_open_client = Signal(int)
 
-    def __init__(self, db: Database, runner: Runner, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: Database,
+        runner: Runner,
+        parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+    ):
         super().__init__(parent)
         self.db, self.runner = db, runner
+        self.current_settings = current_settings  # the window's settings, read when needed
         self.figures: portfolio.Portfolio | None = None
         self.readiness: dict[str, tuple[bool, int]] = {}
         tr = self.tr
@@ -136,11 +145,10 @@ class PortfolioView(QWidget):
 
     def reload(self) -> None:
         """Recompute the figures on the worker, then the readiness of the next meetings."""
-        db = self.db
+        db, prefs = self.db, self.current_settings()  # read here, not on the worker
         self.status.setText(self.tr("Computing…"))
 
         def work() -> tuple[portfolio.Portfolio, settings.Settings]:
-            prefs = settings.load()
             return reading.portfolio(db, prefs.exchange_rates), prefs
 
         self.runner.run(work, self._show, self._failed)
@@ -294,8 +302,10 @@ class PortfolioView(QWidget):
     def _compute_readiness(self, keys: list[str]) -> None:
         from kamdesk.core.meeting import readiness
 
-        db = self.db
-        self.runner.run(lambda: readiness.scores(db, keys), self._show_readiness, self._failed)
+        db, prefs = self.db, self.current_settings()
+        self.runner.run(
+            lambda: readiness.scores(db, keys, prefs), self._show_readiness, self._failed
+        )
 
     def _show_readiness(self, result: dict[str, tuple[bool, int]]) -> None:
         self.readiness = result
@@ -339,12 +349,12 @@ class PortfolioView(QWidget):
     def save_report(self, path: Path) -> None:
         """Build the report (HTML here, PDF in the render process) and write it atomically."""
 
-        db = self.db
+        db, prefs = self.db, self.current_settings()
         self.report_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
         def html() -> str:
-            return reading.portfolio_report_html(db, settings.load())
+            return reading.portfolio_report_html(db, prefs)
 
         def done(_path: Path) -> None:
             self.report_button.setEnabled(True)

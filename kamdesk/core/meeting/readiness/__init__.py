@@ -112,13 +112,11 @@ def evaluate(ctx: MeetingContext, settings: Settings, now: dt.datetime | None = 
     )
 
 
-def scores(db: Database, meeting_keys: list[str]) -> dict[str, tuple[bool, int]]:
+def scores(db: Database, meeting_keys: list[str], prefs: Settings) -> dict[str, tuple[bool, int]]:
     """(ready, score) of each meeting, for the portfolio lists; loads each meeting's context
     (run it off the GUI thread)."""
-    from kamdesk.core import settings as settings_mod
     from kamdesk.core.meeting.context import load_meeting_context
 
-    prefs = settings_mod.load()
     out = {}
     with db.session() as session:
         for key in meeting_keys:
