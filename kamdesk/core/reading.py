@@ -245,15 +245,9 @@ def meetings_with_readiness(
                 .order_by(col(m.Meeting.starts_at_utc).desc())
             )
         )
-        return [
-            (
-                mt,
-                None
-                if mt.starts_at is not None and mt.starts_at < now
-                else readiness.evaluate(load_meeting_context(session, mt.key), prefs),
-            )
-            for mt in rows
-        ]
+        held = {mt.key for mt in rows if mt.starts_at is not None and mt.starts_at < now}
+        found = readiness.reports(session, [mt.key for mt in rows if mt.key not in held], prefs)
+        return [(mt, found.get(mt.key)) for mt in rows]
 
 
 # -- across clients ------------------------------------------------------------------------

@@ -13,28 +13,23 @@ from kamdesk.core.account import portfolio
 from kamdesk.core.documents import charts, reports
 from kamdesk.core.i18n import _
 from kamdesk.core.meeting import readiness
-from kamdesk.core.meeting.context import load_meeting_context
 from kamdesk.core.model import labels
 from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
 
 
 def meeting_readiness(
-    session: Session, figures: portfolio.Portfolio, prefs: Settings
+    session: Session, figures: portfolio.Portfolio, prefs: Settings, now: dt.datetime
 ) -> dict[str, readiness.Report]:
     """The seven-mistakes report of every client's next meeting."""
-    out = {}
-    for client in figures.clients:
-        if client.next_meeting_key:
-            ctx = load_meeting_context(session, client.next_meeting_key)
-            out[client.next_meeting_key] = readiness.evaluate(ctx, prefs)
-    return out
+    keys = [c.next_meeting_key for c in figures.clients if c.next_meeting_key]
+    return readiness.reports(session, keys, prefs, now)
 
 
 def build_html(session: Session, prefs: Settings, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     figures = portfolio.compute(session, now=now, rates=prefs.exchange_rates)
-    reports_by_meeting = meeting_readiness(session, figures, prefs)
+    reports_by_meeting = meeting_readiness(session, figures, prefs, now)
     company = session.get(m.Company, 1)
     total = figures.concentration.company_income
     pareto_svg = (

@@ -40,7 +40,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kamdesk.core.account import analytics
-from kamdesk.core.meeting.context import MeetingContext
+from kamdesk.core.meeting.context import MeetingContext, load_meeting_context
 from kamdesk.core.meeting.readiness.arguing import ArguingRules
 from kamdesk.core.meeting.readiness.interrupting import InterruptingRules
 from kamdesk.core.meeting.readiness.late import LateRules
@@ -64,6 +64,10 @@ from kamdesk.core.meeting.readiness.unprepared import UnpreparedRules
 from kamdesk.core.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlmodel import Session
+
     from kamdesk.core.storage.db import Database
 
 __all__ = [
@@ -112,14 +116,15 @@ def evaluate(ctx: MeetingContext, settings: Settings, now: dt.datetime | None = 
     )
 
 
-def scores(db: Database, meeting_keys: list[str], prefs: Settings) -> dict[str, tuple[bool, int]]:
-    """(ready, score) of each meeting, for the portfolio lists; loads each meeting's context
-    (run it off the GUI thread)."""
-    from kamdesk.core.meeting.context import load_meeting_context
+def reports(
+    session: Session, meeting_keys: Iterable[str], prefs: Settings, now: dt.datetime | None = None
+) -> dict[str, Report]:
+    """The report of each of these meetings (the one way lists and the portfolio report get
+    the readiness of many meetings): each meeting's context loaded, then evaluated."""
+    return {key: evaluate(load_meeting_context(session, key), prefs, now) for key in meeting_keys}
 
-    out = {}
+
+def scores(db: Database, meeting_keys: list[str], prefs: Settings) -> dict[str, tuple[bool, int]]:
+    """(ready, score) of each meeting, for the portfolio lists (run it off the GUI thread)."""
     with db.session() as session:
-        for key in meeting_keys:
-            report = evaluate(load_meeting_context(session, key), prefs)
-            out[key] = (report.ready, report.score)
-    return out
+        return {k: (r.ready, r.score) for k, r in reports(session, meeting_keys, prefs).items()}
