@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlmodel import SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import privacy
 from kamdesk.core.account import portfolio as analytics
@@ -45,13 +45,18 @@ Row = TypeVar("Row", bound=SQLModel)
 # -- keys and ids --------------------------------------------------------------------------
 
 
+def _id_of(db: Database, table: type[m.Client] | type[m.Meeting], key: str, what: str) -> int:
+    """The id of the row of ``table`` with this key (``UnknownKey`` naming ``what`` if none)."""
+    with db.session() as session:
+        found = session.exec(select(table.id).where(table.key == key)).first()
+    if found is None:
+        raise UnknownKey(f"No {what} with key {key!r}.")
+    return found
+
+
 def client_id(db: Database, client_key: str) -> int:
     """The id of the client with this key (``UnknownKey`` if there is none)."""
-    with db.session() as session:
-        found = session.exec(select(m.Client.id).where(m.Client.key == client_key)).first()
-    if found is None:
-        raise UnknownKey(f"No client with key {client_key!r}.")
-    return found
+    return _id_of(db, m.Client, client_key, "client")
 
 
 def client_key(db: Database, client_id: int) -> str | None:
@@ -72,11 +77,7 @@ def client_name(db: Database, client_key: str) -> str | None:
 
 def meeting_id(db: Database, meeting_key: str) -> int:
     """The id of the meeting with this key (``UnknownKey`` if there is none)."""
-    with db.session() as session:
-        found = session.exec(select(m.Meeting.id).where(m.Meeting.key == meeting_key)).first()
-    if found is None:
-        raise UnknownKey(f"No meeting with key {meeting_key!r}.")
-    return found
+    return _id_of(db, m.Meeting, meeting_key, "meeting")
 
 
 def product_id(db: Database, product_key: str) -> int | None:
@@ -134,16 +135,21 @@ def client(db: Database, client_key: str) -> m.Client:
     return found
 
 
+def _meetings_of(session: Session, client_id: int) -> list[m.Meeting]:
+    """The client's meetings, the latest first."""
+    return list(
+        session.exec(
+            select(m.Meeting)
+            .where(m.Meeting.client_id == client_id)
+            .order_by(col(m.Meeting.starts_at_utc).desc())
+        )
+    )
+
+
 def meetings(db: Database, client_id: int) -> list[m.Meeting]:
     """The client's meetings, the latest first."""
     with db.session() as session:
-        return list(
-            session.exec(
-                select(m.Meeting)
-                .where(m.Meeting.client_id == client_id)
-                .order_by(col(m.Meeting.starts_at_utc).desc())
-            )
-        )
+        return _meetings_of(session, client_id)
 
 
 def people(db: Database, client_id: int, *, by: str = "name") -> list[m.Stakeholder]:
@@ -238,13 +244,7 @@ def meetings_with_readiness(
     """The client's meetings, the latest first, each with its readiness report; a meeting
     already held (started before ``now``) has none."""
     with db.session() as session:
-        rows = list(
-            session.exec(
-                select(m.Meeting)
-                .where(m.Meeting.client_id == client_id)
-                .order_by(col(m.Meeting.starts_at_utc).desc())
-            )
-        )
+        rows = _meetings_of(session, client_id)
         held = {mt.key for mt in rows if mt.starts_at is not None and mt.starts_at < now}
         found = readiness.reports(session, [mt.key for mt in rows if mt.key not in held], prefs)
         return [(mt, found.get(mt.key)) for mt in rows]
