@@ -23,7 +23,7 @@ from kamdesk.core.account import portfolio as analytics
 from kamdesk.core.account import queries
 from kamdesk.core.documents import dossier, notes_export, portfolio_report
 from kamdesk.core.errors import UnknownKey
-from kamdesk.core.meeting import readiness
+from kamdesk.core.meeting import agenda, readiness
 from kamdesk.core.meeting.context import MeetingContext, load_meeting_context
 from kamdesk.core.model import models as m
 from kamdesk.core.storage import search
@@ -251,6 +251,13 @@ def meetings_with_readiness(
 
 
 # -- across clients ------------------------------------------------------------------------
+
+
+def home(db: Database, prefs: Settings, now: dt.datetime) -> agenda.Home:
+    """The home page: the next meetings with their readiness, overdue follow-ups, the clients
+    needing attention (run it off the GUI thread: it evaluates each listed meeting)."""
+    with db.session() as session:
+        return agenda.home(session, prefs, now)
 
 
 def portfolio_rows(

@@ -125,7 +125,7 @@ def _startup_check(window: MainWindow, backup_warning: str | None) -> int:
     elapsed = measure(window)
     window.close()  # saves pending edits (none) and waits for the worker
     if elapsed is None:
-        print("kamdesk: the portfolio list was not filled within 120 s.", file=sys.stderr)
+        print("kamdesk: the home page was not read within 120 s.", file=sys.stderr)
         return 1
     print(f"startup-check: {round(elapsed)} ms", flush=True)
     return 0

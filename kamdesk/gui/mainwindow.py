@@ -1,5 +1,7 @@
-"""The main window: the portfolio beside the selected client's meetings, each meeting opening
-as a preparation workspace in its own tab.
+"""The main window, three pages (a toolbar and Ctrl+1/2/3 switch them): Home (the next
+meetings across clients, overdue follow-ups, clients needing attention), Clients (the
+portfolio list beside the selected client's dossier tabs) and Meetings (each open meeting's
+preparation workspace in a tab of its own, so the dossier's tabs are never pushed away).
 
 Signals: none of its own; it wires the portfolio, the meeting list, the workspaces and the
 undo stack together in ``_connect_signals``.
@@ -21,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -54,6 +57,7 @@ from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.views.followups import FollowUpsView
+from kamdesk.gui.views.home import HomeView
 from kamdesk.gui.views.lists import build_tabs
 from kamdesk.gui.views.meeting import MeetingWorkspace
 from kamdesk.gui.views.notes import NotesView
@@ -62,6 +66,7 @@ from kamdesk.gui.views.people import PeopleView
 from kamdesk.gui.views.portfolio import PortfolioView
 from kamdesk.gui.views.products import ProductsView
 from kamdesk.gui.views.relmap import RelationshipMap
+from kamdesk.gui.views.workspaces import WorkspaceArea
 from kamdesk.gui.widgets.listeditor import SheetView
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 from kamdesk.gui.workers import TaskHandle, TaskRunner
@@ -70,19 +75,22 @@ from kamdesk.gui.workers import TaskHandle, TaskRunner
 class MainWindow(QMainWindow):
     sig_dossier_saved = Signal(str)  # the path of a dossier PDF just written
     sig_dossier_changed = Signal(object)  # an operations.Change: what changed, and where
-    FIXED_TABS = 11  # the dossier's tabs; meeting workspaces open after them
+    FIXED_TABS = 11  # the dossier's tabs; the portfolio-wide views open after them
+    HOME, CLIENTS, MEETINGS = range(3)  # the pages
 
     def __init__(
         self,
         db: Database,
         runner: Runner | None = None,
         current_settings: Callable[[], settings.Settings] = settings.current,
+        clock: Callable[[], dt.datetime] | None = None,
     ):
         super().__init__()
         self.db = db
         self.runner: Runner = runner or TaskRunner(self)
         # the settings, read once and again when the file changes; every view is handed this
         self.current_settings = current_settings
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
@@ -92,6 +100,7 @@ class MainWindow(QMainWindow):
         self._stale_views: set[QWidget] = set()
         self.shown_client_id: int | None = None
         self._loaded_tabs: set[QWidget] = set()
+        self._home_stale = True  # Home reads itself when shown and after a change
         self.setWindowTitle(
             self.tr("kamdesk {version} — {path}").format(version=__version__, path=db.path.name)
         )
@@ -112,8 +121,17 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 5)
         splitter.setSizes([420, 860])
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.home = HomeView(
+            self.db, self.runner, self, current_settings=self.current_settings, clock=self.clock
+        )
+        self.workspace_area = WorkspaceArea(self)
+        self.workspace_tabs = self.workspace_area.tabs
+        self.pages = QStackedWidget(self)
+        for page in (self.home, splitter, self.workspace_area):  # HOME, CLIENTS, MEETINGS
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
         self._build_actions()
+        self._build_pages_bar()
         self._show_mode()
         # within the screen, frame included: at 1366x768 a taller window hid the status bar
         available = self.screen().availableGeometry()
@@ -178,6 +196,8 @@ class MainWindow(QMainWindow):
         )
         self.lists = build_tabs(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.meetings_page = self._build_meetings_page()
+        self.tabs.addTab(self.meetings_page, self.tr("Meetings"))
         self.tabs.addTab(self.lists["finances"], self.tr("Finances"))
         self.tabs.addTab(self.lists["plans"], self.tr("Plans"))
         self.tabs.addTab(self.lists["needs"], self.tr("Needs"))
@@ -188,8 +208,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.people, self.tr("People"))
         self.relmap = RelationshipMap(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.relmap, self.tr("Relationship map"))
-        self.meetings_page = self._build_meetings_page()
-        self.tabs.addTab(self.meetings_page, self.tr("Meetings"))
         self.notes = NotesView(self.db, self.undo_stack, self.tabs, current_settings=prefs)
         self.tabs.addTab(self.notes, self.tr("Notes"))
         for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
@@ -250,7 +268,8 @@ class MainWindow(QMainWindow):
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.preview_action = QAction(self.tr("Pre&view brief"), self)
         self.close_tab_action = QAction(self.tr("&Close meeting"), self)
-        self.close_tab_action.setShortcut(QKeySequence.StandardKey.Close)
+        # every binding of the platform's Close (Ctrl+W and Ctrl+F4 here), not only the first
+        self.close_tab_action.setShortcuts(QKeySequence.StandardKey.Close)
         self.new_client_action = QAction(self.tr("&New client…"), self)
         self.new_client_action.setShortcut(QKeySequence.StandardKey.New)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -316,6 +335,52 @@ class MainWindow(QMainWindow):
             ]
         )
 
+    def _build_pages_bar(self) -> None:
+        """Home, Clients and Meetings: a toolbar of three, Ctrl+1/2/3, and a Go menu."""
+        bar = self.addToolBar(self.tr("Pages"))
+        bar.setObjectName("pages")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        group = QActionGroup(self)
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        self.page_actions: list[QAction] = []
+        names = (self.tr("&Home"), self.tr("&Clients"), self.tr("&Meetings"))
+        tips = (
+            self.tr("Your next meetings and whether each is ready; what is overdue"),
+            self.tr("The portfolio and the selected client's dossier"),
+            self.tr("The meetings you have open for preparation"),
+        )
+        for page, (name, tip) in enumerate(zip(names, tips, strict=True)):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{page + 1}"))
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})")
+            action.triggered.connect(lambda _checked=False, page=page: self.show_page(page))
+            group.addAction(action)
+            bar.addAction(action)
+            go_menu.addAction(action)
+            self.page_actions.append(action)
+        self.addActions(self.page_actions)
+        self.page_actions[self.HOME].setChecked(True)
+        self._count_workspaces(0)
+
+    def show_page(self, page: int) -> None:
+        """Show Home, Clients or Meetings; Home reads itself again when shown."""
+        changed = self.pages.currentIndex() != page
+        self.pages.setCurrentIndex(page)
+        self.page_actions[page].setChecked(True)
+        if page == self.HOME and (changed or self._home_stale):
+            self._home_stale = False
+            self.home.reload()
+        elif page == self.MEETINGS and (ws := self.workspace_area.current()) is not None:
+            ws.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _count_workspaces(self, count: int) -> None:
+        action = self.page_actions[self.MEETINGS]
+        action.setText(
+            self.tr("&Meetings ({n})").format(n=count) if count else self.tr("&Meetings")
+        )
+
     def _show_mode(self) -> None:
         """Read-only or saving as you type: the status bar says which, and read-only turns off
         what would write."""
@@ -359,7 +424,12 @@ class MainWindow(QMainWindow):
         )
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(lambda index: self._load_tab(self.tabs.widget(index)))
-        self.close_tab_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
+        self.close_tab_action.triggered.connect(self._close_current)
+        self.workspace_area.sig_close.connect(self.close_workspace)
+        self.workspace_area.sig_count.connect(self._count_workspaces)
+        self.home.sig_open_meeting.connect(self.open_meeting)
+        self.home.sig_open_client.connect(self._open_client_key)
+        self.home.sig_open_notes.connect(self.show_notes_of)
         self.new_client_action.triggered.connect(self.ask_new_client)
         self.company_action.triggered.connect(lambda: self.company_dialog().exec())
         self.follow_ups_action.triggered.connect(self.open_follow_ups)
@@ -419,6 +489,8 @@ class MainWindow(QMainWindow):
         for row in range(self.proxy.rowCount()):
             if self.proxy.index(row, 0).data(ClientKeyRole) == target.client_key:
                 self.table.selectRow(row)
+        if not target.meeting_key or target.person_key or hit.kind == "notes":
+            self.show_page(self.CLIENTS)
         if target.person_key:
             self.tabs.setCurrentWidget(self.people)
             self.people.select_person(target.person_key)
@@ -450,6 +522,9 @@ class MainWindow(QMainWindow):
         if self.current_client_key() == before:  # no selection change, so no signal came
             self.show_client()
         self._compute_readiness()
+        self._home_stale = True
+        if self.pages.currentIndex() == self.HOME:
+            self.show_page(self.HOME)
 
     def _compute_readiness(self, keys: list[str] | None = None) -> None:
         """Readiness of the clients' next meetings (all, or ``keys``), on the worker (it loads
@@ -533,6 +608,7 @@ class MainWindow(QMainWindow):
         for workspace in self.workspaces.values():
             if workspace is not change.origin and change.touches(workspace.ctx.client.id):
                 workspace.reload()
+        self._home_stale = True  # read again when shown (it is never in view while editing)
 
     def _refresh_portfolio(self, client_ids: list[int] | None = None) -> None:
         """Recompute the portfolio's figures: only ``client_ids`` (rows updated in place), or
@@ -595,15 +671,17 @@ class MainWindow(QMainWindow):
         return self.meetings_model.key(row)
 
     def open_meeting(self, key: str) -> MeetingWorkspace:
+        """The meeting's workspace on the Meetings page (opened once, shown again after)."""
         if key in self.workspaces:
-            self.tabs.setCurrentWidget(self.workspaces[key])
+            self.workspace_area.show_workspace(self.workspaces[key])
+            self.show_page(self.MEETINGS)
             return self.workspaces[key]
         workspace = MeetingWorkspace(
             self.db,
             key,
             self.undo_stack,
             self.runner,
-            self.tabs,
+            self.workspace_tabs,
             current_settings=self.current_settings,
         )
         client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
@@ -613,34 +691,36 @@ class MainWindow(QMainWindow):
         )
         # the workspace belongs to its client: its checklist opens that client's dossier
         workspace.sig_outside_target.connect(lambda target: self._outside_target(target, client_id))
-        workspace.sig_changed.connect(lambda: self._name_tab(workspace))
+        workspace.sig_changed.connect(lambda: self.workspace_area.name(workspace))
         self.workspaces[key] = workspace
-        index = self.tabs.addTab(workspace, "")
-        self._name_tab(workspace)
-        self.tabs.setCurrentIndex(index)
+        self.workspace_area.add(workspace)
+        self.show_page(self.MEETINGS)
         return workspace
 
-    def _name_tab(self, workspace: MeetingWorkspace) -> None:
-        """A workspace's tab names its client and its meeting: "Client – Meeting"."""
-        index = self.tabs.indexOf(workspace)
-        if index < 0:
+    def close_workspace(self, workspace: QWidget) -> None:
+        """Close a meeting's workspace (what is being typed in it is saved first)."""
+        if not isinstance(workspace, MeetingWorkspace):
             return
-        client, title = workspace.ctx.client.name, workspace.ctx.meeting.title
+        workspace.flush()
+        self.workspaces.pop(workspace.key, None)
+        self.workspace_area.remove(workspace)
+        workspace.deleteLater()
 
-        def short(text: str, limit: int) -> str:
-            return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-        self.tabs.setTabText(index, f"{short(client, 22)} – {short(title, 30)}")
-        self.tabs.setTabToolTip(index, f"{client} – {title}")
+    def _close_current(self) -> None:
+        """File › Close (Ctrl+W): the meeting in view on the Meetings page, else the
+        portfolio-wide tab in view on the Clients page."""
+        if self.pages.currentIndex() == self.MEETINGS:
+            current = self.workspace_area.current()
+            if current is not None:
+                self.close_workspace(current)
+        elif self.pages.currentIndex() == self.CLIENTS:
+            self.close_tab(self.tabs.currentIndex())
 
     def close_tab(self, index: int) -> None:
+        """Close a portfolio-wide tab (follow-ups, portfolio overview); the dossier's own tabs
+        stay."""
         widget = self.tabs.widget(index)
-        if isinstance(widget, MeetingWorkspace):
-            widget.flush()
-            self.workspaces.pop(widget.key, None)
-            self.tabs.removeTab(index)
-            widget.deleteLater()
-        elif widget is not None and widget in (self.follow_ups, self.portfolio_view):
+        if widget is not None and widget in (self.follow_ups, self.portfolio_view):
             if widget is self.follow_ups:
                 self.follow_ups = None
             else:
@@ -729,13 +809,19 @@ class MainWindow(QMainWindow):
             self.portfolio_view = view
             index = self.tabs.addTab(view, self.tr("Portfolio overview"))
             self.tabs.setTabToolTip(index, self.portfolio_action.toolTip())
+        self.show_page(self.CLIENTS)
         self.tabs.setCurrentWidget(self.portfolio_view)
         return self.portfolio_view
 
     def _open_client_overview(self, client_id: int) -> None:
         self.filter_clear()
         self.select_client_id(client_id)
+        self.show_page(self.CLIENTS)
         self.tabs.setCurrentWidget(self.overview)
+
+    def _open_client_key(self, client_key: str) -> None:
+        """Home › a client needing attention: its dossier, on the Overview tab."""
+        self._open_client_overview(reading.client_id(self.db, client_key))
 
     def open_follow_ups(self) -> FollowUpsView:
         """The portfolio's open action items, in a tab of their own."""
@@ -748,6 +834,7 @@ class MainWindow(QMainWindow):
             self.follow_ups = view
             index = self.tabs.addTab(view, self.tr("Follow-ups (all clients)"))
             self.tabs.setTabToolTip(index, self.tr("Open action items of every client"))
+        self.show_page(self.CLIENTS)
         self.tabs.setCurrentWidget(self.follow_ups)
         return self.follow_ups
 
@@ -755,6 +842,7 @@ class MainWindow(QMainWindow):
         """Select the client and show the notes of one of its meetings."""
         self.filter_clear()
         self.select_client_id(client_id)
+        self.show_page(self.CLIENTS)
         self.tabs.setCurrentWidget(self.notes)
         self.notes.select_meeting(meeting_id)
 
@@ -891,7 +979,7 @@ class MainWindow(QMainWindow):
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):
             if workspace.meeting_id == meeting_id:
-                self.close_tab(self.tabs.indexOf(workspace))
+                self.close_workspace(workspace)
                 self.workspaces.pop(key, None)
 
     def _push(self, command: ActionCommand) -> None:
@@ -906,8 +994,10 @@ class MainWindow(QMainWindow):
                 self.table.selectRow(row)
 
     def _workspace_do(self, purpose: str) -> None:
-        widget = self.tabs.currentWidget()
-        if isinstance(widget, MeetingWorkspace):
+        widget = (
+            self.workspace_area.current() if self.pages.currentIndex() == self.MEETINGS else None
+        )
+        if widget is not None:
             widget.render_brief(purpose)
         else:
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
@@ -916,6 +1006,7 @@ class MainWindow(QMainWindow):
         """A checklist item of a meeting of ``client_id`` points at the dossier: show that
         client (whoever is selected in the list), then the tab and the row or field that
         fixes it. The message for a target not found names no internal id."""
+        self.show_page(self.CLIENTS)
         if client_id is not None and not self._show_client_id(client_id):
             self.statusBar().showMessage(
                 self.tr("The client of this meeting is no longer in the portfolio."), 8000

@@ -25,7 +25,8 @@ def sql(window: MainWindow, query: str) -> object:
 
 @pytest.fixture
 def demo_window(qtbot, tmp_path: Path) -> Iterator[Callable[[str | None], MainWindow]]:
-    """Open the main window on a fresh demo database, with a client selected by name."""
+    """Open the main window on a fresh demo database, on its Clients page (the portfolio and
+    the dossier; the window itself opens on Home), with a client selected by name."""
     opened: list[tuple[MainWindow, Database]] = []
 
     def open_window(client: str | None = None) -> MainWindow:
@@ -34,6 +35,7 @@ def demo_window(qtbot, tmp_path: Path) -> Iterator[Callable[[str | None], MainWi
         window = MainWindow(db, runner=SyncRunner())
         qtbot.addWidget(window)
         window.show()
+        window.show_page(window.CLIENTS)
         if client is not None:
             rows = {window.proxy.index(r, 0).data(): r for r in range(window.proxy.rowCount())}
             window.table.selectRow(rows[client])

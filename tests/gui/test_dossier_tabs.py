@@ -130,7 +130,8 @@ def test_new_client_and_meetings_with_undo(qtbot, window: MainWindow, monkeypatc
 
     window.tabs.setCurrentWidget(window.meetings_page)
     ws = window.new_meeting("Introductory visit")
-    assert ws is not None and window.tabs.currentWidget() is ws
+    assert ws is not None and window.workspace_tabs.currentWidget() is ws
+    assert window.pages.currentWidget() is window.workspace_area
     assert ws.report is not None and not ws.report.ready  # an empty meeting is far from ready
     assert window.meetings_model.rowCount() == 1
     window.undo_action.trigger()  # the meeting

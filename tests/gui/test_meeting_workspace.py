@@ -64,12 +64,16 @@ def test_meetings_of_the_selected_client_open_as_workspaces(qtbot, window: MainW
     assert "to fix" in window.meetings_model.index(row, 2).data()
     window.meetings.setCurrentIndex(window.meetings_model.index(row, 1))
     qtbot.keyClick(window.meetings, Qt.Key.Key_Return)
-    ws = window.tabs.currentWidget()
+    # the workspace opens on the Meetings page: the dossier's tabs stay as they were
+    ws = window.workspace_tabs.currentWidget()
     assert isinstance(ws, MeetingWorkspace) and ws.key == KEY
+    assert window.pages.currentWidget() is window.workspace_area and ws.isVisible()
+    assert window.tabs.count() == window.FIXED_TABS
     assert window.open_meeting(KEY) is ws  # a second open shows the same tab
-    assert window.tabs.count() == window.FIXED_TABS + 1
-    window.close_tab(window.tabs.indexOf(ws))
-    assert window.tabs.count() == window.FIXED_TABS and KEY not in window.workspaces
+    assert window.workspace_tabs.count() == 1
+    qtbot.keyClick(ws, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)  # File › Close
+    assert window.workspace_tabs.count() == 0 and KEY not in window.workspaces
+    assert window.workspace_area.empty.isVisible()  # what to do with no meeting open
     window.close_tab(0)  # the dossier's own tabs stay
     assert window.tabs.count() == window.FIXED_TABS
 

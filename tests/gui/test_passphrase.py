@@ -99,6 +99,7 @@ def test_idle_window_locks_and_unlocks_with_the_passphrase(qtbot, encrypted: Pat
     qtbot.addWidget(window)
     window.show()
     try:
+        window.show_page(window.CLIENTS)
         window.table.selectRow(0)
         key = window.current_client_key()
         window.setup_idle_lock(idle_ms=300)

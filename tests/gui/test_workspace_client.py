@@ -27,6 +27,8 @@ def window(qtbot, demo_window) -> MainWindow:
 
 
 def _click_client(qtbot, window: MainWindow, name: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the Clients page
+    assert window.table.isVisible()
     row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, 0).data() == name)
     rect = window.table.visualRect(window.proxy.index(row, 0))
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -52,7 +54,7 @@ def test_a_checklist_jump_lands_in_the_meetings_client_with_another_selected(
 ) -> None:
     ws = window.open_meeting(MEETING)
     _click_client(qtbot, window, PATIKA)
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     assert window.current_client_key() == "patika-lanc"
 
     _click_check(qtbot, ws, "uninformed.profile.colombo")  # "Complete Paolo Colombo's profile"
@@ -67,9 +69,9 @@ def test_a_checklist_jump_lands_in_the_meetings_client_with_another_selected(
     assert _no_internal_id(window.statusBar().currentMessage())
 
     # an objection's response: the Issues tab, on that objection's response cell
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     _click_client(qtbot, window, PATIKA)
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     _click_check(qtbot, ws, "arguing.response.10")
     assert window.current_client_key() == "banca-adriatica"
     assert window.tabs.currentWidget() is window.lists["issues"]
@@ -79,11 +81,11 @@ def test_a_checklist_jump_lands_in_the_meetings_client_with_another_selected(
     assert issues.model.columns[index.column()].name == "response"
 
     # the same with the client filtered out of the list
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     window.search.setText("patika")
     window.run_search()
     assert window.proxy.rowCount() == 1 and window.current_client_key() == "patika-lanc"
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     _click_check(qtbot, ws, "manners.address.bortolotti")
     assert window.current_client_key() == "banca-adriatica"
     assert window.people.list.currentItem().data(Qt.ItemDataRole.UserRole + 1) == "bortolotti"
@@ -93,16 +95,19 @@ def test_a_checklist_jump_lands_in_the_meetings_client_with_another_selected(
 
 def test_tab_titles_name_client_and_meeting_and_messages_no_ids(qtbot, window: MainWindow) -> None:
     ws = window.open_meeting(MEETING)
-    text = window.tabs.tabText(window.tabs.indexOf(ws))
+    text = window.workspace_tabs.tabText(window.workspace_tabs.indexOf(ws))
     assert text.startswith("Banca Adriatica S.p.A. – ")
     assert "ColoScreen pilot" in text
-    assert window.tabs.tabToolTip(window.tabs.indexOf(ws)) == (f"{BANCA} – {ws.ctx.meeting.title}")
+    assert window.workspace_tabs.tabToolTip(window.workspace_tabs.indexOf(ws)) == (
+        f"{BANCA} – {ws.ctx.meeting.title}"
+    )
     # a renamed meeting renames its tab
     ws.fields["title"].widget.setText("Pilot design")
     ws.fields["title"].timer.start()
     qtbot.waitUntil(
         lambda: (
-            window.tabs.tabText(window.tabs.indexOf(ws)) == "Banca Adriatica S.p.A. – Pilot design"
+            window.workspace_tabs.tabText(window.workspace_tabs.indexOf(ws))
+            == "Banca Adriatica S.p.A. – Pilot design"
         )
     )
     # a target that no longer exists: a sentence, not the target's id
@@ -111,10 +116,10 @@ def test_tab_titles_name_client_and_meeting_and_messages_no_ids(qtbot, window: M
     message = window.statusBar().currentMessage()
     assert message and _no_internal_id(message) and "nobody" not in message
     # the proposals of the meeting are in the workspace itself: its last proposal
-    window.tabs.setCurrentWidget(ws)
+    window.open_meeting(ws.key)  # back to its workspace
     with qtbot.assertNotEmitted(ws.sig_outside_target):
         ws.go_to("meeting.proposals")
-    assert window.tabs.currentWidget() is ws
+    assert window.workspace_tabs.currentWidget() is ws
     proposals = ws.proposals
     assert proposals.model.rows
     assert proposals.view.currentIndex().row() == len(proposals.model.rows) - 1

@@ -1,0 +1,300 @@
+"""The home page (the window's first page, Ctrl+1): what is next and whether it is ready.
+
+Three lists, read in one call (``reading.home``) on the runner: the next meetings of every
+client for the coming weeks, each with when, leave-by, its client and what still blocks it
+(the blockers themselves one level down, whole); the follow-ups already overdue; the clients
+whose figures need attention. Each list says what to do when it is empty.
+
+Signals:
+    sig_open_meeting(str): open this meeting's workspace (its key).
+    sig_open_client(str): show this client's dossier (its key).
+    sig_open_notes(int, int): show this client's notes of this meeting (client id, meeting id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.core import reading, settings
+from kamdesk.core.formats import Formatter
+from kamdesk.core.meeting.agenda import AgendaMeeting, Home
+from kamdesk.core.storage.db import Database
+from kamdesk.gui import operations
+from kamdesk.gui.operations import Runner
+
+KeyRole = Qt.ItemDataRole.UserRole + 1
+READY = QColor(Qt.GlobalColor.darkGreen)
+NOT_READY = QColor(Qt.GlobalColor.darkRed)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class HomeView(QWidget):
+    sig_open_meeting = Signal(str)
+    sig_open_client = Signal(str)
+    sig_open_notes = Signal(int, int)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: Runner,
+        parent: QWidget | None = None,
+        *,
+        current_settings: Callable[[], settings.Settings] = settings.current,
+        clock: Callable[[], dt.datetime] = _now,
+    ):
+        super().__init__(parent)
+        self.db, self.runner = db, runner
+        self.current_settings, self.clock = current_settings, clock
+        self.data: Home | None = None
+        self._build()
+        self._connect_signals()
+
+    # -- layout --
+
+    def _build(self) -> None:
+        tr = self.tr
+        body = self
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(body)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setAccessibleName(tr("Your next meeting"))
+        layout.addWidget(self.headline)
+
+        self.meetings = self._tree(
+            body, [tr("When"), tr("Leave by"), tr("Client"), tr("Meeting"), tr("Readiness")]
+        )
+        self.meetings.setAccessibleName(tr("Next meetings"))
+        self.meetings_empty = self._hint(body)
+        self.meetings_title = self._section(body, layout, self.meetings, self.meetings_empty)
+        self.overdue = self._tree(body, [tr("Due"), tr("Action"), tr("Owner"), tr("Client")])
+        self.overdue.setAccessibleName(tr("Overdue follow-ups"))
+        self.overdue_empty = self._hint(body)
+        self.overdue_title = self._section(body, layout, self.overdue, self.overdue_empty)
+        self.attention = self._tree(body, [tr("Client"), tr("Why")])
+        self.attention.setAccessibleName(tr("Clients needing attention"))
+        self.attention_empty = self._hint(body)
+        self.attention_title = self._section(body, layout, self.attention, self.attention_empty)
+        layout.setStretchFactor(self.meetings, 3)
+        layout.setStretchFactor(self.overdue, 1)
+        layout.setStretchFactor(self.attention, 1)
+        self.meetings_title.setText(tr("Next meetings"))
+        self.overdue_title.setText(tr("Overdue follow-ups"))
+        self.attention_title.setText(tr("Clients needing attention"))
+
+    @staticmethod
+    def _tree(parent: QWidget, headers: list[str]) -> QTreeWidget:
+        tree = QTreeWidget(parent)
+        tree.setHeaderLabels(headers)
+        tree.setRootIsDecorated(True)
+        tree.setUniformRowHeights(False)
+        tree.setWordWrap(True)
+        tree.setAlternatingRowColors(True)
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return tree
+
+    @staticmethod
+    def _hint(parent: QWidget) -> QLabel:
+        label = QLabel(parent)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setEnabled(False)  # greyed: guidance, not data
+        return label
+
+    @staticmethod
+    def _section(parent: QWidget, layout: QVBoxLayout, tree: QTreeWidget, empty: QLabel) -> QLabel:
+        title = QLabel(parent)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addSpacing(8)
+        layout.addWidget(title)
+        layout.addWidget(tree)
+        layout.addWidget(empty)
+        return title
+
+    def _connect_signals(self) -> None:
+        self.meetings.itemActivated.connect(self._meeting_activated)
+        self.overdue.itemActivated.connect(self._follow_up_activated)
+        self.attention.itemActivated.connect(self._client_activated)
+
+    # -- data --
+
+    def reload(self) -> None:
+        """Read the home page again (on the runner); the lists fill in when it is done."""
+        db, prefs, now = self.db, self.current_settings(), self.clock()
+        operations.run(
+            self,
+            self.runner,
+            lambda: reading.home(db, prefs, now),
+            self.show_home,
+            failure_title=self.tr("The home page could not be read"),
+        )
+
+    def show_home(self, home: Home) -> None:
+        self.data = home
+        fmt = Formatter(self.current_settings().locale)
+        self._show_headline(home, fmt)
+        self._fill_meetings(home, fmt)
+        self._fill_overdue(home, fmt)
+        self._fill_attention(home)
+
+    def _when(self, fmt: Formatter, value: dt.datetime | None) -> str:
+        if value is None:
+            return "—"
+        return self.tr("{day}, {time}").format(
+            day=fmt.date(value.date(), "EEE d MMM"), time=fmt.time(value)
+        )
+
+    def _show_headline(self, home: Home, fmt: Formatter) -> None:
+        tr = self.tr
+        if not home.clients:
+            self.headline.setText(
+                tr("Your dossier is empty. Add your first key client with File › New client.")
+            )
+            return
+        if not home.meetings:
+            self.headline.setText(
+                tr("No meeting in the next {days} days.").format(days=home.horizon_days)
+            )
+            return
+        first = home.meetings[0]
+        when = self._when(fmt, first.starts_at)
+        if first.ready:
+            text = tr("Next: {client} – {title}, {when}. Ready.")
+        else:
+            text = tr(
+                "Next: {client} – {title}, {when}. %n thing(s) to fix before it.",
+                "",
+                len(first.blockers),
+            )
+        self.headline.setText(text.format(client=first.client_name, title=first.title, when=when))
+
+    def _fill_meetings(self, home: Home, fmt: Formatter) -> None:
+        tr = self.tr
+        self.meetings.clear()
+        for meeting in home.meetings:
+            item = QTreeWidgetItem(
+                [
+                    self._when(fmt, meeting.starts_at),
+                    fmt.time(meeting.leave_by) if meeting.leave_by else "—",
+                    meeting.client_name,
+                    meeting.title,
+                    self._state(meeting),
+                ]
+            )
+            item.setData(0, KeyRole, meeting.key)
+            item.setForeground(4, READY if meeting.ready else NOT_READY)
+            item.setToolTip(2, meeting.client_name)
+            item.setToolTip(3, meeting.title)
+            for message in meeting.blockers:
+                child = QTreeWidgetItem(["", "", "", message, ""])  # whole, wrapping
+                child.setData(0, KeyRole, meeting.key)
+                child.setForeground(3, NOT_READY)
+                item.addChild(child)
+            self.meetings.addTopLevelItem(item)
+        if self.meetings.topLevelItemCount():  # the next meeting's blockers in view
+            first = self.meetings.topLevelItem(0)
+            if first is not None:
+                first.setExpanded(True)
+                self.meetings.setCurrentItem(first)
+        self._fit(self.meetings, 3)
+        self.meetings_empty.setText(
+            tr(
+                "No meeting in the next {days} days. Plan one from a client's Meetings tab "
+                "(Ctrl+2, then New meeting…)."
+            ).format(days=home.horizon_days)
+            if home.clients
+            else tr("No clients yet: add your first key client with File › New client (Ctrl+N).")
+        )
+        self._show_empty(self.meetings, self.meetings_empty)
+
+    def _state(self, meeting: AgendaMeeting) -> str:
+        if meeting.ready:
+            return self.tr("ready")
+        return self.tr("{n} to fix").format(n=len(meeting.blockers))
+
+    def _fill_overdue(self, home: Home, fmt: Formatter) -> None:
+        self.overdue.clear()
+        for f in home.overdue:
+            item = QTreeWidgetItem(
+                [fmt.date(f.due, "short"), f.text, f.owner or "—", f.client_name]
+            )
+            item.setData(0, KeyRole, (f.client_id, f.meeting_id))
+            item.setForeground(0, NOT_READY)
+            item.setToolTip(1, f.text)
+            self.overdue.addTopLevelItem(item)
+        self._fit(self.overdue, 1)
+        self.overdue_empty.setText(self.tr("No follow-up is overdue."))
+        self._show_empty(self.overdue, self.overdue_empty)
+
+    def _fill_attention(self, home: Home) -> None:
+        self.attention.clear()
+        for client in home.attention:
+            item = QTreeWidgetItem([client.client_name, " · ".join(client.reasons)])
+            item.setData(0, KeyRole, client.client_key)
+            item.setToolTip(0, client.client_name)
+            self.attention.addTopLevelItem(item)
+        self._fit(self.attention, 1)
+        self.attention_empty.setText(
+            self.tr("Every client's figures look fine: nothing overdue, no plan behind.")
+        )
+        self._show_empty(self.attention, self.attention_empty)
+
+    @staticmethod
+    def _show_empty(tree: QTreeWidget, empty: QLabel) -> None:
+        has_rows = tree.topLevelItemCount() > 0
+        tree.setVisible(has_rows)
+        empty.setVisible(not has_rows)
+
+    @staticmethod
+    def _fit(tree: QTreeWidget, key_column: int) -> None:
+        """Columns sized to their contents, the key column taking the rest (and wrapping)."""
+        header = tree.header()
+        header.setStretchLastSection(False)
+        for column in range(tree.columnCount()):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == key_column
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+
+    # -- activation --
+
+    def _meeting_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        key = item.data(0, KeyRole)
+        if isinstance(key, str):
+            self.sig_open_meeting.emit(key)
+
+    def _follow_up_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        ids = item.data(0, KeyRole)
+        if isinstance(ids, tuple):
+            self.sig_open_notes.emit(*ids)
+
+    def _client_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        key = item.data(0, KeyRole)
+        if isinstance(key, str):
+            self.sig_open_client.emit(key)
