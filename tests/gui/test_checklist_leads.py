@@ -240,3 +240,14 @@ def test_the_brief_preview_fits_the_screen(qtbot, laptop: MainWindow) -> None:
     available = laptop.screen().availableGeometry()
     assert preview.height() <= available.height() and preview.width() <= available.width()
     assert preview.height() < 1000  # the offscreen screen is smaller than the old 820×1000
+
+
+def test_no_open_objection_jumps_to_add_one(qtbot, laptop: MainWindow) -> None:
+    banca = sql(laptop, "SELECT id FROM client WHERE key = 'banca-adriatica'")
+    assert isinstance(banca, int)
+    laptop._outside_target("client.issues", banca)
+    assert laptop.current_client_key() == "banca-adriatica"
+    assert laptop.tabs.currentWidget() is laptop.lists["issues"]
+    add = laptop.lists["issues"].editors[0].add_button
+    qtbot.waitUntil(add.hasFocus)
+    assert "no longer in the dossier" not in laptop.statusBar().currentMessage()
