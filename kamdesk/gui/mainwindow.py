@@ -1002,6 +1002,9 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
 
+    # the kinds of target naming one row of a list tab ("need:12.text"), and the tab
+    _ROW_TABS = {"need": "needs", "plan": "plans", "financial": "finances", "issue": "issues"}
+
     def _outside_target(self, target: str, client_id: int | None = None) -> None:
         """A checklist item of a meeting of ``client_id`` points at the dossier: show that
         client (whoever is selected in the list), then the tab and the row or field that
@@ -1013,7 +1016,13 @@ class MainWindow(QMainWindow):
             )
             return
         kind, _, rest = target.partition(":") if ":" in target else ("", "", target)
-        if kind == "stakeholder":
+        if kind in self._ROW_TABS:  # one row of a list: "need:12.text", "financial:3.period"
+            row, _, column = rest.partition(".")
+            tab = self.lists[self._ROW_TABS[kind]]
+            self.tabs.setCurrentWidget(tab)
+            if row.isdigit() and tab.editors[0].select(int(row), column):
+                return
+        elif kind == "stakeholder":
             person, _, column = rest.partition(".")
             self.tabs.setCurrentWidget(self.people)
             if self.people.select_person(person, column):
@@ -1035,6 +1044,10 @@ class MainWindow(QMainWindow):
                     rows = [r for r in rows if r.kind == "client_development"] or rows
                 editor.select(rows[0].id if rows else None, "text")
                 return
+            if column == "issues":  # none open: note the objections to expect, with Add
+                self.tabs.setCurrentWidget(self.lists["issues"])
+                self.lists["issues"].editors[0].add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
             if column == "stakeholders":
                 self.tabs.setCurrentWidget(self.people)
                 self.people.list.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -1046,11 +1059,6 @@ class MainWindow(QMainWindow):
             key, _, column = rest.partition(".")
             self.tabs.setCurrentWidget(self.products)
             if self.products.select_product(key, column):
-                return
-        elif kind == "issue":
-            issue, _, column = rest.partition(".")
-            self.tabs.setCurrentWidget(self.lists["issues"])
-            if issue.isdigit() and self.lists["issues"].editors[0].select(int(issue), column):
                 return
         self.statusBar().showMessage(
             self.tr("What this item points at is no longer in the dossier."), 8000

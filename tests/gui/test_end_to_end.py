@@ -77,7 +77,7 @@ def test_prepare_a_not_ready_meeting_until_ready_and_save_the_brief(
             qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     blockers = [c.message for c in ws.report.blockers()]
     assert ws.report.ready, blockers
-    assert "READY" in ws.checklist.status.text() and "NOT" not in ws.checklist.status.text()
+    assert ws.checklist.status.text().startswith("Ready for ")
     assert ws.leave_label.text() == "12:20"  # 13:00 − 25 min travel − 15 min buffer
 
     # save the brief: rendered on the worker, saved when its signal comes back

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -68,6 +69,17 @@ def _lines(text: str) -> list[str]:
 def _text_writer(box: QPlainTextEdit) -> Callable[[str | None], None]:
     def write(value: str | None) -> None:
         box.setPlainText(value or "")
+
+    return write
+
+
+def _line_writer(edit: QLineEdit) -> Callable[[str | None], None]:
+    """A one-line field shows the start of its text (setText leaves the cursor at its end,
+    scrolled to the tail: "…rollout for 800 employees")."""
+
+    def write(value: str | None) -> None:
+        edit.setText(value or "")
+        edit.setCursorPosition(0)
 
     return write
 
@@ -137,8 +149,11 @@ class MeetingWorkspace(QWidget):
         parent: QWidget | None = None,
         *,
         current_settings: Callable[[], settings.Settings] = settings.current,
+        clock: Callable[[], dt.datetime] | None = None,
     ):
         super().__init__(parent)
+        # what "now" is for the gate and the headline ("… before tomorrow 10:00")
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.db = db
         self.key = meeting_key
         self.undo_stack = undo_stack
@@ -183,9 +198,11 @@ class MeetingWorkspace(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(scroll)
         splitter.addWidget(side)
+        splitter.setChildrenCollapsible(False)  # the checklist and the actions never vanish
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([520, 480])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -214,7 +231,7 @@ class MeetingWorkspace(QWidget):
             "title",
             title,
             title.text,
-            lambda v: title.setText(v or ""),
+            _line_writer(title),
             title.textEdited,
         )
         kind = QComboBox()
@@ -268,7 +285,7 @@ class MeetingWorkspace(QWidget):
             "location",
             location,
             location.text,
-            lambda v: location.setText(v or ""),
+            _line_writer(location),
             location.textEdited,
         )
         on_site = QCheckBox(tr("On site: I am already there (no travel)"))
@@ -286,7 +303,7 @@ class MeetingWorkspace(QWidget):
             "video_link",
             link,
             link.text,
-            lambda v: link.setText(v or ""),
+            _line_writer(link),
             link.textEdited,
         )
         phone = QLineEdit()
@@ -296,7 +313,7 @@ class MeetingWorkspace(QWidget):
             "phone",
             phone,
             phone.text,
-            lambda v: phone.setText(v or ""),
+            _line_writer(phone),
             phone.textEdited,
         )
         travel = self._spin(-1, 24 * 60, tr("minutes"))
@@ -384,7 +401,7 @@ class MeetingWorkspace(QWidget):
             "walk_away",
             walk,
             walk.text,
-            lambda v: walk.setText(v or ""),
+            _line_writer(walk),
             walk.textEdited,
         )
         credit = QLineEdit()
@@ -394,7 +411,7 @@ class MeetingWorkspace(QWidget):
             "credit_line",
             credit,
             credit.text,
-            lambda v: credit.setText(v or ""),
+            _line_writer(credit),
             credit.textEdited,
         )
         previous = self.ctx.previous
@@ -478,19 +495,17 @@ class MeetingWorkspace(QWidget):
         self.leave_label.setFont(big)
         self.leave_caption = QLabel(side)
         self.checklist = ChecklistPanel(side)
-        buttons = QHBoxLayout()
+        # two by two: the actions fit a narrow side panel (a laptop screen) and stay in view
+        buttons = QGridLayout()
         self.preview_button = QPushButton(tr("Preview brief"))
         self.save_button = QPushButton(tr("Save PDF…"))
         self.print_button = QPushButton(tr("Print…"))
         self.calendar_button = QPushButton(tr("Add to calendar…"))
         self.calendar_button.setToolTip(tr("An .ics file with an alarm at the leave-by time"))
-        for button in (
-            self.preview_button,
-            self.save_button,
-            self.print_button,
-            self.calendar_button,
+        for number, button in enumerate(
+            (self.preview_button, self.save_button, self.print_button, self.calendar_button)
         ):
-            buttons.addWidget(button)
+            buttons.addWidget(button, number // 2, number % 2)
         self.busy = QProgressBar(side)
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName(tr("Rendering the brief"))
@@ -573,7 +588,8 @@ class MeetingWorkspace(QWidget):
         self.refresh_readiness()
 
     def refresh_readiness(self) -> None:
-        self.report = readiness.evaluate(self.ctx, self.prefs)
+        now = self.clock()
+        self.report = readiness.evaluate(self.ctx, self.prefs, now)
         imported = confirmations.unreviewed(self.ctx.meeting, self.ctx.attendees)
         for name, box in self.ticks.items():
             counted = {c.id: c.level for c in self.report.checks}.get(f"tick.{name}")
@@ -591,7 +607,9 @@ class MeetingWorkspace(QWidget):
                 self.tr("Click to confirm you checked it yourself.") if name in imported else ""
             )
             box.blockSignals(False)
-        self.checklist.show_report(self.report)
+        self.checklist.show_report(
+            self.report, readiness.headline(self.report, self.prefs.locale, now)
+        )
         mt = self.ctx.meeting
         if mt.mode == "in_person":
             self.leave_caption.setText(self.tr("Leave by"))

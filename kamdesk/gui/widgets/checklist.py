@@ -1,23 +1,69 @@
-"""The live seven-mistakes checklist beside a meeting's form.
+"""The live seven-mistakes checklist beside a meeting's form: a checklist that leads.
+
+The headline says what to do and by when ("3 things to fix before Tuesday 10:00", "Ready for
+Tuesday 10:00"; core.meeting.readiness.headline), the score only a line below it. Then every
+blocker, each in full (wrapped, never cut off), then every warning, then what passes, folded
+into one collapsed group per mistake, and last why the score is what it is. Activating a
+blocker or a warning (or a passing line) jumps to the field or row that fixes it.
 
 Signals:
     sig_target_activated(str): an item was activated; the argument names the field that fixes
-        it (``meeting.travel_min``, ``stakeholder:sokolov.language``, ``client.history``…).
+        it (``meeting.travel_min``, ``stakeholder:sokolov.language``, ``need:12.text``…).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kamdesk.core.meeting.readiness import MISTAKES, Level, Report
+from kamdesk.core.meeting.readiness import Check, Headline, Level, Report, mistake_title
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
 CheckIdRole = Qt.ItemDataRole.UserRole + 2
+ROW_GAP = 4  # pixels between two wrapped lines of the checklist, so each reads as one
 
-COLOURS = {Level.BLOCK: "#c62828", Level.WARN: "#d98200", Level.OK: "#2e7d32"}
-MARKS = {Level.BLOCK: "✗", Level.WARN: "!", Level.OK: "✓"}
+COLOURS = {Level.BLOCK: "#c62828", Level.WARN: "#b06800", Level.OK: "#2e7d32"}
+ICONS = {
+    Level.BLOCK: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Level.WARN: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Level.OK: QStyle.StandardPixmap.SP_DialogApplyButton,
+}
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as high as their text wrapped to the column's width. A tree asks its delegate for
+    a row's size with no width, so word wrap alone gives one elided line: the width is given
+    here (the column less the row's indentation)."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(  # noqa: N802 - Qt's name
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        levels = depth + (1 if self.tree.rootIsDecorated() else 0)
+        width = self.tree.columnWidth(0) - self.tree.indentation() * levels
+        if width <= 0:
+            return super().sizeHint(option, index)
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, width, max(option.rect.height(), 1))
+        hint = super().sizeHint(sized, index)
+        return QSize(hint.width(), hint.height() + ROW_GAP)
 
 
 class ChecklistPanel(QWidget):
@@ -26,95 +72,125 @@ class ChecklistPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Readiness status"))
         font = self.status.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.status.setFont(font)
+        self.detail = QLabel(self)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(self.tr("Readiness details"))
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName(self.tr("Seven-mistakes checklist"))
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(False)
+        # each line whole: wrapped to the panel's width, never elided, never scrolled sideways
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
+        layout.addWidget(self.detail)
         layout.addWidget(self.tree)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
+        # the wrapped rows take their height from the column's width: lay them out again
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         target = item.data(0, TargetRole)
         if target:
             self.sig_target_activated.emit(target)
 
-    def show_report(self, report: Report) -> None:
+    def show_report(self, report: Report, headline: Headline) -> None:
+        """Show a report under its headline; groups the user opened stay open."""
         expanded = {
             group.data(0, CheckIdRole) for group in _groups(self.tree) if group.isExpanded()
         }
-        first = self.tree.topLevelItemCount() == 0
         self.tree.clear()
-        colour = "#2e7d32" if report.ready else "#c62828"
-        text = self.tr("READY") if report.ready else self.tr("NOT READY")
-        self.status.setText(f'<span style="color:{colour}">{text}</span> · {report.score}/100')
+        self.status.setText(headline.text)
+        colour = COLOURS[Level.OK] if headline.ready else COLOURS[Level.BLOCK]
+        self.status.setStyleSheet(f"color: {colour}")
+        self.detail.setText(headline.detail)
+        for level in (Level.BLOCK, Level.WARN):
+            for check in (c for c in report.checks if c.level is level):
+                self.tree.addTopLevelItem(self._line(check))
         for number, checks in report.by_mistake().items():
-            worst = (
-                Level.BLOCK
-                if any(c.level is Level.BLOCK for c in checks)
-                else Level.WARN
-                if any(c.level is Level.WARN for c in checks)
-                else Level.OK
+            passing = [c for c in checks if c.level is Level.OK]
+            if not passing:
+                continue
+            title = self.tr("{mistake}. {title}: {n} passing").format(
+                mistake=number, title=mistake_title(number), n=len(passing)
             )
-            open_count = sum(1 for c in checks if c.level is not Level.OK)
-            title = f"{MARKS[worst]}  {number}. {self.tr(MISTAKES[number])}"
-            if open_count:
-                title += f"  ({open_count})"
             group = QTreeWidgetItem([title])
             group.setData(0, CheckIdRole, f"mistake.{number}")
-            group.setForeground(0, QBrush(QColor(COLOURS[worst])))
-            bold = QFont(group.font(0))
-            bold.setBold(True)
-            group.setFont(0, bold)
-            for check in sorted(
-                checks, key=lambda c: [Level.BLOCK, Level.WARN, Level.OK].index(c.level)
-            ):
-                child = QTreeWidgetItem([f"{MARKS[check.level]}  {check.message}"])
-                child.setForeground(0, QBrush(QColor(COLOURS[check.level])))
-                child.setData(0, TargetRole, check.target)
-                child.setData(0, CheckIdRole, check.id)
-                child.setToolTip(0, check.message)
-                group.addChild(child)
+            group.setForeground(0, QBrush(QColor(COLOURS[Level.OK])))
+            group.setIcon(0, self.style().standardIcon(ICONS[Level.OK]))
+            for check in passing:
+                group.addChild(self._line(check))
             self.tree.addTopLevelItem(group)
-            group.setExpanded(
-                worst is not Level.OK
-                if first
-                else f"mistake.{number}" in expanded or worst is Level.BLOCK
-            )
+            group.setExpanded(f"mistake.{number}" in expanded)
         # why the score is what it is: one line per mistake ("+14 of 14 · 6 Bad manners: …")
         why = QTreeWidgetItem([self.tr("Why {score}/100").format(score=report.score)])
         why.setData(0, CheckIdRole, "score")
+        bold = QFont(why.font(0))
+        bold.setBold(True)
+        why.setFont(0, bold)
         for line in report.score_lines():
             child = QTreeWidgetItem([str(line)])
             child.setData(0, CheckIdRole, f"score.{line.mistake}")
-            child.setToolTip(0, str(line))
             why.addChild(child)
         self.tree.addTopLevelItem(why)
         why.setExpanded("score" in expanded)
 
+    def _line(self, check: Check) -> QTreeWidgetItem:
+        """One check: its whole message, its level by colour and icon, its mistake in the tip."""
+        item = QTreeWidgetItem([check.message])
+        item.setForeground(0, QBrush(QColor(COLOURS[check.level])))
+        item.setIcon(0, self.style().standardIcon(ICONS[check.level]))
+        item.setData(0, TargetRole, check.target)
+        item.setData(0, CheckIdRole, check.id)
+        said = {
+            Level.BLOCK: self.tr("To fix: {message}"),
+            Level.WARN: self.tr("To consider: {message}"),
+            Level.OK: self.tr("Passes: {message}"),
+        }[check.level]
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, said.format(message=check.message))
+        item.setToolTip(
+            0,
+            self.tr("{n}. {mistake}").format(n=check.mistake, mistake=mistake_title(check.mistake)),
+        )
+        return item
+
+    def items(self) -> list[QTreeWidgetItem]:
+        """Every line of a check, in the order shown (blockers, warnings, then each group's)."""
+        found: list[QTreeWidgetItem] = []
+        for top in _groups(self.tree):
+            if top.data(0, CheckIdRole) == "score":
+                continue
+            if top.childCount() == 0:
+                found.append(top)
+            found.extend(
+                child for j in range(top.childCount()) if (child := top.child(j)) is not None
+            )
+        return found
+
     def item_for(self, check_id: str) -> QTreeWidgetItem | None:
-        for group in _groups(self.tree):
-            for j in range(group.childCount()):
-                child = group.child(j)
-                if child is not None and child.data(0, CheckIdRole) == check_id:
-                    return child
-        return None
+        return next((i for i in self.items() if i.data(0, CheckIdRole) == check_id), None)
 
 
 def _groups(tree: QTreeWidget) -> list[QTreeWidgetItem]:
-    """The tree's top-level items (one per mistake)."""
+    """The tree's top-level items (blockers, warnings, a group per mistake, the score)."""
     items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [item for item in items if item is not None]

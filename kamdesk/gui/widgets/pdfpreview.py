@@ -40,7 +40,21 @@ class PdfPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        self.resize(820, 1000)
+        self.resize(fitting_size(self, QSize(820, 1000)))
+
+
+def fitting_size(widget: QWidget, wanted: QSize, share: float = 0.9) -> QSize:
+    """``wanted``, made to fit the screen the widget (or its parent) is on: at most ``share``
+    of the available width and height (820×1000 does not fit a 768-pixel-high laptop)."""
+    parent = widget.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or widget.screen()
+    if screen is None:
+        return wanted
+    available = screen.availableGeometry()
+    return QSize(
+        min(wanted.width(), int(available.width() * share)),
+        min(wanted.height(), int(available.height() * share)),
+    )
 
 
 def save_pdf(parent: QWidget, pdf: bytes, suggested: str) -> Path | None:

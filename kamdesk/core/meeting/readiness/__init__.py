@@ -2,7 +2,10 @@
 
 Each check has a stable id, the mistake it prevents (1–7), a level (block / warn / ok), a
 message saying what to do (for a text that says nothing: what a real answer looks like), and a
-``target`` naming the field that fixes it (the GUI jumps there). A meeting is ready when
+``target`` naming the field that fixes it (the GUI jumps there; a check on one row of the
+client's lists names that row: ``need:12.text``, ``plan:7.text``, ``financial:3.period``,
+``issue:10.response``; ``client.needs`` and the like only when there is no row to name). The
+``headline`` says what to do and by when ("3 things to fix before Tuesday 10:00"). A meeting is ready when
 nothing blocks. Red flags from the stakeholder map only warn, unless the ``red_flags_block``
 setting says otherwise.
 
@@ -42,6 +45,7 @@ from typing import TYPE_CHECKING
 from kamdesk.core.account import analytics
 from kamdesk.core.meeting.context import MeetingContext, load_meeting_context
 from kamdesk.core.meeting.readiness.arguing import ArguingRules
+from kamdesk.core.meeting.readiness.headline import Headline, headline
 from kamdesk.core.meeting.readiness.interrupting import InterruptingRules
 from kamdesk.core.meeting.readiness.late import LateRules
 from kamdesk.core.meeting.readiness.manners import MannersRules
@@ -78,10 +82,12 @@ __all__ = [
     "RATING_SCALE",
     "WARN_WEIGHT",
     "Check",
+    "Headline",
     "Level",
     "Report",
     "ScoreLine",
     "evaluate",
+    "headline",
     "mistake_title",
     "rating_rank",
     "scores",
@@ -112,7 +118,10 @@ def evaluate(ctx: MeetingContext, settings: Settings, now: dt.datetime | None = 
     rules.product()
     checks = sorted(rules.checks, key=lambda c: c.mistake)  # stable: rule order kept within
     return Report(
-        ctx.meeting.key, checks, analytics.leave_by(ctx.meeting, settings.default_buffer_min)
+        ctx.meeting.key,
+        checks,
+        analytics.leave_by(ctx.meeting, settings.default_buffer_min),
+        ctx.meeting.starts_at,
     )
 
 

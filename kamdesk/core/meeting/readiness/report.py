@@ -108,6 +108,7 @@ class Report:
     meeting_key: str
     checks: list[Check] = field(default_factory=list)
     leave_by: dt.datetime | None = None
+    starts_at: dt.datetime | None = None  # in the meeting's own offset; None while not set
 
     @property
     def ready(self) -> bool:
@@ -160,6 +161,9 @@ class Report:
 
     def blockers(self) -> list[Check]:
         return [c for c in self.checks if c.level is Level.BLOCK]
+
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if c.level is Level.WARN]
 
     def by_mistake(self) -> dict[int, list[Check]]:
         grouped: dict[int, list[Check]] = {n: [] for n in MISTAKES}

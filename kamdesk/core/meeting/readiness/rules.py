@@ -146,11 +146,19 @@ class RuleBase:
         what: str,
         hint: str,
         target: str,
+        row_targets: list[str] | None = None,
     ) -> list[str]:
-        """The entries of a list that say something; one blocker names those that do not."""
+        """The entries of a list that say something; one blocker names those that do not.
+        With ``row_targets`` (one per entry, e.g. ``need:12.text``) the blocker points at the
+        first entry that does not count, so a jump lands on that row."""
         typed = [i for i in items if i.strip()]
         good = [i for i in typed if substance.count(i) >= min_words]
         thin = [i for i in typed if substance.count(i) < min_words]
+        if thin and row_targets is not None:
+            first = next(
+                k for k, i in enumerate(items) if i.strip() and substance.count(i) < min_words
+            )
+            target = row_targets[first]
         if thin:
             self.add(
                 mistake,

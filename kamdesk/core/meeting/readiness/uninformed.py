@@ -56,6 +56,7 @@ class UninformedRules(RuleBase):
             _("need(s)"),
             _("say what the client needs and why, e.g. 'Results within 90 minutes for oncology'."),
             "client.needs",
+            [f"need:{n.id}.text" for n in ctx.needs],
         )
         if not ctx.needs or needs:
             self.need(
@@ -66,7 +67,8 @@ class UninformedRules(RuleBase):
                 _("{n} client needs on file.").format(n=len(needs)),
                 "client.needs",
             )
-        development = [p.text for p in ctx.plans if p.kind == "client_development"]
+        own = [p for p in ctx.plans if p.kind == "client_development"]
+        development = [p.text for p in own]
         plans = self.good_items(
             4,
             "uninformed.development_plans",
@@ -75,6 +77,7 @@ class UninformedRules(RuleBase):
             _("development plan(s)"),
             _("say what the client plans and when, e.g. 'Opens an oncology wing in 2027'."),
             "client.plans",
+            [f"plan:{p.id}.text" for p in own],
         )
         if not development or plans:
             self.need(
@@ -133,6 +136,7 @@ class UninformedRules(RuleBase):
         empty = [f.period for f in ctx.financials if all(getattr(f, n) is None for n in figures)]
         periods = {f.period: analytics.Period.parse(f.period) for f in ctx.financials}
         future = [label for label, p in periods.items() if p.start > day]
+        row = {f.period: f"financial:{f.id}.period" for f in ctx.financials}
         if empty:
             self.add(
                 4,
@@ -141,7 +145,7 @@ class UninformedRules(RuleBase):
                 _(
                     "No figures in {periods}: enter at least our sales or income, or delete the period."
                 ).format(periods=", ".join(empty)),
-                "client.financials",
+                row[empty[0]],
             )
         if future:
             self.add(
@@ -151,7 +155,7 @@ class UninformedRules(RuleBase):
                 _(
                     "{periods} will not have begun by the meeting: financials record what has happened; correct the period."
                 ).format(periods=", ".join(future)),
-                "client.financials",
+                row[future[0]],
             )
         usable = [f for f in ctx.financials if f.period not in empty and f.period not in future]
         ended = [periods[f.period].end for f in usable if periods[f.period].end <= day]
@@ -169,6 +173,7 @@ class UninformedRules(RuleBase):
             limit = self.settings.financials_max_age_days
             end = max(ended) if ended else None
             age = (day - end).days if end else None
+            latest = max(usable, key=lambda f: periods[f.period].end)  # the one to bring up to date
             self.need(
                 4,
                 "uninformed.financials_age",
@@ -181,7 +186,7 @@ class UninformedRules(RuleBase):
                 _("Financials up to date (latest period ended {date}).").format(
                     date=self.fmt.date(end) if end else ""
                 ),
-                "client.financials",
+                row[latest.period],
             )
 
     def red_flags(self) -> None:
