@@ -70,6 +70,9 @@ def test_long_fields_show_their_start(qtbot, laptop: MainWindow) -> None:
     ws = _open(qtbot, laptop)
     banca = sql(laptop, "SELECT id FROM client WHERE key = 'banca-adriatica'")
     assert isinstance(banca, int)
+    long_title = "ColoScreen pilot design: data flows, consent, DPIA and rollout for 800 employees "
+    editing.set_field(laptop.db, m.Meeting, ws.meeting_id, "title", long_title * 2)
+    ws.reload()
     title = ws.fields["title"].widget
     assert isinstance(title, QLineEdit)
     assert title.fontMetrics().horizontalAdvance(title.text()) > title.width()  # it is long

@@ -59,6 +59,7 @@ def test_the_window_opens_on_home_with_the_next_meetings_in_time_order(window) -
     first = expected[0]
     assert first.client_name in window.home.headline.text()
     assert first.title in window.home.headline.text()
+    assert first.headline in window.home.headline.text()  # "N things to fix before …"
 
 
 def test_enter_opens_the_meetings_workspace_and_the_dossier_tabs_stay(qtbot, window) -> None:

@@ -20,6 +20,7 @@ from kamdesk.core.formats import Formatter
 from kamdesk.core.i18n import _, ngettext
 from kamdesk.core.meeting import readiness
 from kamdesk.core.meeting.readiness import Level
+from kamdesk.core.meeting.readiness.headline import headline
 from kamdesk.core.model import enums
 from kamdesk.core.model import models as m
 from kamdesk.core.settings import Settings
@@ -39,6 +40,7 @@ class AgendaMeeting:
     leave_by: dt.datetime | None
     blockers: tuple[str, ...]  # each blocker's message, in the gate's order
     warnings: int
+    headline: str  # "3 things to fix before Wednesday 10:00", as the checklist says it
 
     @property
     def ready(self) -> bool:
@@ -107,6 +109,7 @@ def _next_meetings(
                 report.leave_by,
                 tuple(c.message for c in report.checks if c.level is Level.BLOCK),
                 levels[Level.WARN],
+                headline(report, prefs.locale, now).text,
             )
         )
     return out

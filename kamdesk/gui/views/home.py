@@ -181,16 +181,11 @@ class HomeView(QWidget):
             )
             return
         first = home.meetings[0]
-        when = self._when(fmt, first.starts_at)
-        if first.ready:
-            text = tr("Next: {client} – {title}, {when}. Ready.")
-        else:
-            text = tr(
-                "Next: {client} – {title}, {when}. %n thing(s) to fix before it.",
-                "",
-                len(first.blockers),
+        self.headline.setText(
+            tr("Next: {client} – {title}. {headline}.").format(
+                client=first.client_name, title=first.title, headline=first.headline
             )
-        self.headline.setText(text.format(client=first.client_name, title=first.title, when=when))
+        )
 
     def _fill_meetings(self, home: Home, fmt: Formatter) -> None:
         tr = self.tr
