@@ -46,6 +46,10 @@ def run_app(
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kamdesk")
+    if isinstance(app, QApplication):
+        from kamdesk.gui import style
+
+        style.apply(app)  # Fusion, light or dark as the system is
     _add_bundled_fonts()
     app.setOrganizationName("kamdesk")
     from kamdesk.core.errors import DatabaseDamaged

@@ -10,18 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from kamdesk.core.meeting.readiness import Report
 from kamdesk.core.model import models as m
+from kamdesk.gui import style
 
 MeetingKeyRole = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-READY = QColor(Qt.GlobalColor.darkGreen)
-NOT_READY = QColor(Qt.GlobalColor.darkRed)
-HELD = QColor(Qt.GlobalColor.darkGray)
 
 
 class MeetingsModel(QAbstractTableModel):
@@ -70,7 +67,7 @@ class MeetingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
             return meeting.title
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            return HELD if report is None else READY if report.ready else NOT_READY
+            return style.status("muted" if report is None else "ok" if report.ready else "bad")
         return None
 
     def _text(self, meeting: m.Meeting, report: Report | None, column: int) -> str:

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -32,12 +31,10 @@ from kamdesk.core import reading, settings
 from kamdesk.core.formats import Formatter
 from kamdesk.core.meeting.agenda import AgendaMeeting, Home
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, style
 from kamdesk.gui.operations import Runner
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
-READY = QColor(Qt.GlobalColor.darkGreen)
-NOT_READY = QColor(Qt.GlobalColor.darkRed)
 
 
 def _now() -> dt.datetime:
@@ -201,20 +198,21 @@ class HomeView(QWidget):
                 ]
             )
             item.setData(0, KeyRole, meeting.key)
-            item.setForeground(4, READY if meeting.ready else NOT_READY)
+            item.setForeground(4, style.status("ok" if meeting.ready else "bad"))
             item.setToolTip(2, meeting.client_name)
             item.setToolTip(3, meeting.title)
             for message in meeting.blockers:
                 child = QTreeWidgetItem(["", "", "", message, ""])  # whole, wrapping
                 child.setData(0, KeyRole, meeting.key)
-                child.setForeground(3, NOT_READY)
+                child.setForeground(3, style.status("bad"))
                 item.addChild(child)
             self.meetings.addTopLevelItem(item)
-        if self.meetings.topLevelItemCount():  # the next meeting's blockers in view
-            first = self.meetings.topLevelItem(0)
-            if first is not None:
-                first.setExpanded(True)
-                self.meetings.setCurrentItem(first)
+        items = [self.meetings.topLevelItem(i) for i in range(self.meetings.topLevelItemCount())]
+        if items and items[0] is not None:
+            self.meetings.setCurrentItem(items[0])
+        blocked = next((i for i in items if i is not None and i.childCount()), None)
+        if blocked is not None:  # what blocks the soonest meeting not ready, in view
+            blocked.setExpanded(True)
         self._fit(self.meetings, 3)
         self.meetings_empty.setText(
             tr(
@@ -238,7 +236,7 @@ class HomeView(QWidget):
                 [fmt.date(f.due, "short"), f.text, f.owner or "—", f.client_name]
             )
             item.setData(0, KeyRole, (f.client_id, f.meeting_id))
-            item.setForeground(0, NOT_READY)
+            item.setForeground(0, style.status("bad"))
             item.setToolTip(1, f.text)
             self.overdue.addTopLevelItem(item)
         self._fit(self.overdue, 1)
