@@ -208,7 +208,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.people, self.tr("People"))
         self.relmap = RelationshipMap(self.db, self.undo_stack, self.tabs)
         self.tabs.addTab(self.relmap, self.tr("Relationship map"))
-        self.notes = NotesView(self.db, self.undo_stack, self.tabs, current_settings=prefs)
+        self.notes = NotesView(
+            self.db, self.undo_stack, self.tabs, current_settings=prefs, clock=self.clock
+        )
         self.tabs.addTab(self.notes, self.tr("Notes"))
         for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
             self.tabs.tabBar().setTabButton(
@@ -234,10 +236,10 @@ class MainWindow(QMainWindow):
         self.meetings.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.meetings.verticalHeader().hide()
         self.meetings.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        hint = QLabel(
-            self.tr("Open a meeting (double-click or Enter) to prepare it."), meetings_page
-        )
+        hint = QLabel(meetings_page)
+        hint.setWordWrap(True)
         hint.setEnabled(False)
+        self.meetings_hint = hint
         self.new_meeting_button = QPushButton(self.tr("New meeting…"), meetings_page)
         self.delete_meeting_button = QPushButton(self.tr("Delete meeting"), meetings_page)
         meeting_buttons = QHBoxLayout()
@@ -438,6 +440,7 @@ class MainWindow(QMainWindow):
         self.portfolio_action.triggered.connect(self.open_portfolio)
         self.dossier_action.triggered.connect(self.ask_dossier)
         self.new_meeting_button.clicked.connect(self.ask_new_meeting)
+        self.meetings.selectionModel().currentRowChanged.connect(lambda *_: self._meetings_state())
         self.delete_meeting_button.clicked.connect(self.ask_delete_meeting)
         # every edit anywhere becomes the one "dossier changed" signal, with its scope
         self.sig_dossier_changed.connect(self._dossier_changed_to)
@@ -645,6 +648,7 @@ class MainWindow(QMainWindow):
             self.meetings_model.set_rows(None, [])
         if key is None:
             self.client_title.setText(self.tr("No client selected"))
+            self._meetings_state()
             return
         client = reading.client(self.db, key)
         self.client_title.setText(client.name)
@@ -656,6 +660,7 @@ class MainWindow(QMainWindow):
             self._meetings_task = None
             self.meetings_model.set_rows(key, rows)
             self.meetings.resizeColumnToContents(MeetingsModel.WHEN)
+            self._meetings_state()
 
         self._meetings_task = operations.run(
             self,
@@ -666,6 +671,27 @@ class MainWindow(QMainWindow):
         )
         if self._meetings_task.finished:  # a synchronous runner has already shown them
             self._meetings_task = None
+
+    def _meetings_state(self) -> None:
+        """The Meetings tab's guidance and buttons for what it shows: nothing to delete, no
+        delete; no meeting yet, how to add one."""
+        has_client = self.current_client_key() is not None
+        rows = self.meetings_model.rowCount()
+        writable = not self.db.readonly
+        self.new_meeting_button.setEnabled(has_client and writable)
+        self.delete_meeting_button.setEnabled(
+            writable and rows > 0 and self.meetings.currentIndex().isValid()
+        )
+        if not has_client:
+            text = self.tr("Select a client on the left, or add one with File › New client.")
+        elif not rows:
+            text = self.tr(
+                "No meetings yet. Plan one with New meeting…, or import invitations from a "
+                "calendar (File › Import meetings)."
+            )
+        else:
+            text = self.tr("Open a meeting (double-click or Enter) to prepare it.")
+        self.meetings_hint.setText(text)
 
     def _meeting_key(self, row: int) -> str:
         return self.meetings_model.key(row)

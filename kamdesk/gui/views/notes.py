@@ -58,10 +58,12 @@ class NotesView(QWidget):
         parent: QWidget | None = None,
         *,
         current_settings: Callable[[], settings.Settings] = settings.current,
+        clock: Callable[[], dt.datetime] | None = None,
     ):
         super().__init__(parent)
         self.db, self.undo_stack = db, undo_stack
         self.current_settings = current_settings  # the window's settings, read when needed
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.client_id: int | None = None
         self.notes: int | None = None
         tr = self.tr
@@ -71,6 +73,15 @@ class NotesView(QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         self.empty = QLabel(tr("No notes for this meeting yet."), right)
+        self.no_meetings = QLabel(
+            tr(
+                "No meetings yet. Notes are written after a meeting: plan one in the Meetings "
+                "tab (New meeting…) or import it from a calendar (File › Import meetings)."
+            ),
+            right,
+        )
+        self.no_meetings.setWordWrap(True)
+        self.no_meetings.setEnabled(False)
         self.write_button = QPushButton(tr("Write notes"), right)
         self.export_button = QPushButton(tr("Export notes…"), right)
         self.export_button.setToolTip(tr("Markdown, Word, PDF or an e-mail draft to the attendees"))
@@ -143,6 +154,7 @@ class NotesView(QWidget):
         scroll = QScrollArea(right)
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
+        right_layout.addWidget(self.no_meetings)
         right_layout.addWidget(self.empty)
         right_layout.addWidget(self.write_button)
         right_layout.addWidget(scroll, 1)
@@ -169,7 +181,7 @@ class NotesView(QWidget):
         self.meetings.clear()
         if client_id is not None:
             rows = reading.meetings(self.db, client_id)
-            now = dt.datetime.now(dt.UTC)
+            now = self.clock()
             first_past = next(
                 (i for i, mt in enumerate(rows) if mt.starts_at and mt.starts_at <= now), 0
             )
@@ -201,6 +213,7 @@ class NotesView(QWidget):
         self.notes = editing.notes_id(self.db, meeting_id) if meeting_id is not None else None
         has = self.notes is not None
         self.empty.setVisible(not has and meeting_id is not None)
+        self.no_meetings.setVisible(self.client_id is not None and not self.meetings.count())
         self.write_button.setVisible(not has and meeting_id is not None)
         self.scroll_area.setVisible(has)
         self.export_button.setVisible(has)

@@ -115,6 +115,16 @@ class PeopleView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget(left)
         self.list.setAccessibleName(tr("People of the client"))
+        self.empty_hint = QLabel(
+            tr(
+                "No people yet. Add the decision makers, VIPs and KOLs with Add person…, or "
+                "bring them in from contacts (File › Import people)."
+            ),
+            left,
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setEnabled(False)
+        self.empty_hint.hide()
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("Add person…"))
         self.delete_button = QPushButton(tr("Delete"))
@@ -131,6 +141,7 @@ class PeopleView(QWidget):
         rights.addWidget(self.erase_button)
         self.status = QLabel(left)
         self.status.setWordWrap(True)
+        left_layout.addWidget(self.empty_hint)
         left_layout.addWidget(self.list)
         left_layout.addLayout(buttons)
         left_layout.addLayout(rights)
@@ -251,6 +262,8 @@ class PeopleView(QWidget):
             self._show_person(None)
         for button in (self.delete_button, self.export_button, self.erase_button):
             button.setEnabled(self.list.count() > 0)
+        self.empty_hint.setVisible(self.client_id is not None and not self.list.count())
+        self.add_button.setEnabled(self.client_id is not None and not self.db.readonly)
         if changed:
             self.sig_changed.emit()
 

@@ -339,8 +339,19 @@ class RecordForm(QWidget):
         other_row = row_id != self.row_id
         self.row_id = row_id
         self.setEnabled(row_id is not None)
+        if row_id is None:  # no row: empty fields, never the last row's values greyed out
+            self._clear()
+            return
         # another row: every widget is rewritten, so no field's undo reaches the previous row
         self.reload(force=other_row)
+
+    def _clear(self) -> None:
+        for field in self.fields.values():
+            try:
+                field.show_value(None, force=True)
+            except (TypeError, ValueError):  # a widget that cannot show "nothing" keeps its value
+                continue
+            field.show_error(None)
 
     def reload(self, force: bool = False) -> None:
         if self.row_id is None:
