@@ -72,3 +72,13 @@ def test_the_portfolio_overview_shows_each_client_name_whole(qtbot, demo_window)
         assert metrics.horizontalAdvance(name) <= width, name
     others = [view.table.columnWidth(c) for c in range(1, view.table.columnCount())]
     assert width > max(others)  # the key column is the widest
+
+
+def test_the_client_list_names_a_client_whole_in_its_tooltip(qtbot, demo_window) -> None:
+    window = demo_window(None)
+    names = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
+    tips = [
+        window.proxy.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+        for r in range(window.proxy.rowCount())
+    ]
+    assert tips == names and any("«Алматинская лабораторная сеть»" in t for t in tips)
