@@ -33,6 +33,7 @@ from typing import Any
 import babel.numbers
 
 from kamdesk.core.account import analytics
+from kamdesk.core.documents import textwidth
 from kamdesk.core.formats import Formatter
 from kamdesk.core.model import models as m
 from kamdesk.core.model.labels import dependency_short
@@ -41,7 +42,7 @@ NAVY = "#0d3b66"  # us: dark
 LIGHT = "#b9c4cc"  # target, the rest: light
 INK = "#263238"
 GUIDE = "#dde3e7"
-FONT = "'DejaVu Sans Condensed', 'DejaVu Sans', sans-serif"  # bundled in resources/fonts
+FONT = textwidth.FAMILY  # bundled in resources/fonts
 
 WIDTH, HEIGHT = 640, 260
 NAME_LIMIT = 16  # characters of a client name under a Pareto bar
