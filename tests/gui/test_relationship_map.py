@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
+from kamdesk.core.documents import maplayout as relmap_layout
 from kamdesk.core.documents import relmap
 from kamdesk.core.meeting.context import load_meeting_context
 from kamdesk.gui.mainwindow import MainWindow
@@ -125,3 +127,51 @@ def test_a_png_export_obeys_the_output_policy(
     window.relmap.export(link)
     assert len(said) == 2 and "dossier" in said[-1]  # refused, as for every other export
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def _box(rect) -> relmap_layout.Rect:
+    return relmap_layout.Rect(rect.left(), rect.top(), rect.width(), rect.height())
+
+
+def _assert_labels_clear(window: MainWindow) -> None:
+    nodes = list(window.relmap.nodes.values())
+    edges = [i for i in window.relmap.scene.items() if isinstance(i, RelationEdge)]
+    assert nodes and edges
+    boxes = {node: _box(node.label_rect()) for node in nodes}
+    for node in nodes:
+        lines = [line.text() for line in node.lines]
+        # the whole name first, on one or two lines
+        assert " ".join(lines).startswith(" ".join(node.person.name.split())), lines
+        for other in nodes:
+            if other is not node:
+                assert not boxes[node].overlaps(boxes[other]), (lines[0], other.lines[0].text())
+                centre = (other.pos().x(), other.pos().y())
+                assert not boxes[node].meets_circle(centre, other.radius)
+    for edge in edges:
+        path = edge.path()
+        start, end = path.elementAt(0), path.elementAt(1)  # the line, before the arrowheads
+        for node in nodes:
+            if node not in (edge.source, edge.target):
+                assert not boxes[node].crosses((start.x, start.y), (end.x, end.y)), (
+                    node.person.name,
+                    edge.source.person.name,
+                    edge.target.person.name,
+                )
+
+
+def test_labels_are_whole_and_no_line_runs_through_one(qtbot, demo_window) -> None:
+    window = demo_window(None)
+    window.resize(1366, 768)
+    window.tabs.setCurrentWidget(window.relmap)
+    for row in range(window.proxy.rowCount()):
+        window.table.selectRow(row)
+        _assert_labels_clear(window)
+    # the person at the top dragged further up, into the open: the labels find their sides
+    # again (a person dragged into a crowd may leave no side free: then the least crossed)
+    top = min(window.relmap.nodes.values(), key=lambda n: n.pos().y())
+    top.setPos(top.pos() + QPointF(0, -200))
+    window.relmap.node_moved(top)
+    _assert_labels_clear(window)
+    texts = [i for i in window.relmap.scene.items() if isinstance(i, QGraphicsSimpleTextItem)]
+    nodes = window.relmap.nodes.values()
+    assert len(texts) == sum(1 + len(n.lines) for n in nodes)  # the old labels are gone

@@ -8,7 +8,7 @@ QSvgRenderer draw the same way:
   applied to the elements as ``style`` attributes (QtSvg understands only part of CSS);
 - no XML declaration, so the text can be inlined in HTML as ``Markup``;
 - every piece of user text (client names, titles) goes into the tree as text and comes out
-  escaped; long names are shortened;
+  escaped; x labels are wrapped to their bars or slanted (``xlabels``), whole where they fit;
 - colours differ in lightness (dark navy for us, light grey for the target or the rest) and
   reference lines are dashed, so the charts read in print and in greyscale;
 - numbers are formatted with Babel for the given locale.
@@ -33,6 +33,7 @@ from typing import Any
 import babel.numbers
 
 from kamdesk.core.account import analytics
+from kamdesk.core.documents import textwidth, xlabels
 from kamdesk.core.formats import Formatter
 from kamdesk.core.model import models as m
 from kamdesk.core.model.labels import dependency_short
@@ -41,10 +42,9 @@ NAVY = "#0d3b66"  # us: dark
 LIGHT = "#b9c4cc"  # target, the rest: light
 INK = "#263238"
 GUIDE = "#dde3e7"
-FONT = "'DejaVu Sans Condensed', 'DejaVu Sans', sans-serif"  # bundled in resources/fonts
+FONT = textwidth.FAMILY  # bundled in resources/fonts
 
 WIDTH, HEIGHT = 640, 260
-NAME_LIMIT = 16  # characters of a client name under a Pareto bar
 
 # The dependency levels drawn on the income-share chart: (share, label, dash pattern).
 CRITICAL_DASH, MONO_DASH, KEY_DASH = "7 4", "2 3", "12 4 2 4"
@@ -255,7 +255,8 @@ def pareto(
     """Portfolio Pareto: clients by our income, largest first (dark bars, left axis), and the
     cumulative share of our ``total`` income (line, right axis 0–100 %) with the 80 % line.
     Only the ``limit`` largest clients are drawn; the line still counts against the whole
-    ``total``. Names are user text: shortened to fit, escaped in the SVG. ``None`` when no
+    ``total``. Names are user text: whole, wrapped under their bars (slanted and, only where
+    they would leave the picture, shortened, when the bars are narrow), escaped in the SVG. ``None`` when no
     client has a positive income or ``total`` is not positive."""
     fmt = Formatter(locale)
     ranked = sorted(
@@ -270,7 +271,6 @@ def pareto(
     for _name, value in shown:
         running += value
         cumulative.append(min(running / total, 1.0))
-    rotate = len(shown) > 6
     chart = _chart(
         width,
         height,
@@ -281,11 +281,10 @@ def pareto(
         value_formatter=lambda v: _compact(fmt, v),
         range=(0, top),
         y_labels=ticks,
-        x_label_rotation=45 if rotate else 0,
         margin_right=44,
         margin_top=26,
     )
-    chart.x_labels = [_clip(name, NAME_LIMIT if rotate else 24) for name, _ in shown]
+    chart.x_labels = [" ".join(name.split()) for name, _ in shown]  # laid out by xlabels
     chart.add(labels[0], [value for _, value in shown])
     chart.overlays.append(lambda graph: _pareto_line(graph, cumulative, top, fmt, labels))
     return _finish(chart, label or title or "Pareto: our income by client")
@@ -308,7 +307,11 @@ def _pygal() -> Any:
 
 class _Overlaid:
     """After pygal draws its series, run our extra drawing functions (reference lines, the
-    Pareto line). They get the chart, whose ``view`` maps values to the plot's coordinates."""
+    Pareto line). They get the chart, whose ``view`` maps values to the plot's coordinates.
+
+    The x labels are laid out here too (``xlabels``): once pygal knows the plot's width, each
+    label is wrapped to its bar's width, or, when the bars are too narrow for that, slanted;
+    the bottom margin grows by what that takes."""
 
     overlays: list[Callable[[Any], None]]
 
@@ -316,6 +319,28 @@ class _Overlaid:
         super()._plot()  # type: ignore[misc]
         for draw in self.overlays:
             draw(self)
+
+    def _compute_margin(self) -> None:
+        super()._compute_margin()  # type: ignore[misc]
+        graph: Any = self
+        if not graph.x_labels:
+            return
+        graph.x_layout = xlabels.lay_out(
+            [str(label) for label in graph.x_labels],
+            plot_width=graph.width - graph.margin_box.x,
+            left=graph.margin_box.left,
+            height=graph.height,
+            size=graph.style.label_font_size,
+        )
+        extra = graph.x_layout.height - graph.style.label_font_size
+        graph._x_labels_height += extra
+        graph.margin_box.bottom += extra
+
+    def _x_axis(self) -> None:
+        super()._x_axis()  # type: ignore[misc]
+        graph: Any = self
+        if graph.x_labels:
+            xlabels.draw(graph, graph.x_layout)
 
 
 _classes: dict[str, type] = {}
@@ -436,11 +461,6 @@ def _axis(value: float, limit: float | None = None) -> tuple[float, list[float]]
         top = limit
         count = math.floor(limit / step + 1e-9)
     return top, [round(i * step, 12) for i in range(count + 1)]
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _reference_lines(graph: Any, levels: list[tuple[float, str, str]], top: float) -> None:
@@ -631,11 +651,13 @@ DROPPED = frozenset({"script", "style", "desc", "foreignObject", "a", "image", "
 
 
 def _strip(parent: ET.Element, top: bool = True) -> None:
-    """Remove what must not travel (see ``sanitize``) and pygal's tooltips, below ``parent``."""
+    """Remove what must not travel (see ``sanitize``) and pygal's tooltips, below ``parent``
+    (a label's own ``<title>``, its whole text where it is shortened, stays)."""
+    in_text = isinstance(parent.tag, str) and parent.tag.rpartition("}")[2] == "text"
     for child in list(parent):
         tag = child.tag if isinstance(child.tag, str) else ""
         local = tag.rpartition("}")[2]
-        if not tag or local in DROPPED or (local == "title" and not top):
+        if not tag or local in DROPPED or (local == "title" and not top and not in_text):
             parent.remove(child)
             continue
         for attr in list(child.attrib):

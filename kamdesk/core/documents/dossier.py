@@ -228,11 +228,6 @@ def page_of() -> Markup:
     return Markup(" ".join(out))  # noqa: S704 - built from escaped pieces
 
 
-def _with_font(svg: Markup) -> Markup:
-    """The relationship map in the bundled font (inline SVG does not inherit the page's)."""
-    return Markup(str(svg).replace("<svg ", f'<svg font-family="{charts.FONT}" ', 1))  # noqa: S704
-
-
 def _chart(svg: str | None) -> Markup | None:
     return Markup(svg) if svg else None  # noqa: S704 - charts.py escapes every user string
 
@@ -373,13 +368,11 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "prepared_at": now,
         "today": today,
         "kam_name": settings.kam_name,
-        "relmap": _with_font(
-            relationship_svg(
-                data.stakeholders,
-                data.relations,
-                title=_("Relationship map"),
-                positions=data.positions,
-            )
+        "relmap": relationship_svg(
+            data.stakeholders,
+            data.relations,
+            title=_("Relationship map"),
+            positions=data.positions,
         )
         if data.stakeholders
         else None,

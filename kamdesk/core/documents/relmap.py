@@ -7,11 +7,11 @@ Every piece of user text is escaped: the SVG is inlined into HTML and must never
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from kamdesk.core.documents import maplayout, textwidth
 from kamdesk.core.model import models as m
 from kamdesk.core.model.labels import relation_short
 
@@ -59,32 +59,32 @@ TITLES = {
 }
 
 
-def _radius(person: m.Stakeholder) -> float:
-    return 14 + 4 * (person.influence or 1)
+MAP_WIDTH, MAP_HEIGHT = maplayout.MAP_WIDTH, maplayout.MAP_HEIGHT
+
+# the label's styles in the SVG: font size, bold, colour
+STYLES = {
+    maplayout.NAME: (10.5, False, "#212121"),
+    maplayout.BADGE: (9.0, True, "#b71c1c"),
+    maplayout.POSITION: (9.0, False, "#607d8b"),
+}
+PADDING = 8.0  # around everything drawn
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def measure(text: str, style: str) -> tuple[float, float]:
+    """A label line's width and height in the bundled font, as the SVG draws it."""
+    size, bold, _colour = STYLES[style]
+    return textwidth.width(text, size, bold), textwidth.line_height(size, bold)
 
 
-MAP_WIDTH, MAP_HEIGHT = 640, 330  # map units, shared with the desktop map
-
-
-def default_positions(
-    people: Sequence[m.Stakeholder], width: float = MAP_WIDTH, height: float = MAP_HEIGHT
-) -> dict[int | None, tuple[float, float]]:
-    """People on an ellipse, in order: where the map puts anyone not placed by hand."""
-    n = len(people)
-    cx, cy = width / 2, height / 2 - 8
-    ring_x, ring_y = width / 2 - 110, height / 2 - 62
-    pos: dict[int | None, tuple[float, float]] = {}
-    for i, person in enumerate(people):
-        if n == 1:
-            pos[person.id] = (cx, cy)
-        else:
-            angle = -math.pi / 2 + 2 * math.pi * i / n
-            pos[person.id] = (cx + ring_x * math.cos(angle), cy + ring_y * math.sin(angle))
-    return pos
+def view_box(bounds: maplayout.Rect, width: float, height: float) -> maplayout.Rect:
+    """What the SVG shows: everything drawn, with a margin, widened or heightened (about its
+    centre) to the picture's proportions and to at least its size (a small map is not blown up,
+    a large one is drawn smaller, whole)."""
+    w = max(bounds.width + 2 * PADDING, width)
+    h = max(bounds.height + 2 * PADDING, height)
+    w, h = max(w, h * width / height), max(h, w * height / width)
+    cx, cy = bounds.left + bounds.width / 2, bounds.top + bounds.height / 2
+    return maplayout.Rect(cx - w / 2, cy - h / 2, w, h)
 
 
 def relationship_svg(
@@ -95,18 +95,18 @@ def relationship_svg(
     title: str = "Relationship map",
     positions: dict[int, tuple[float, float]] | None = None,
 ) -> Markup:
-    """An SVG of these people and the relations among them (others are left out). People the
-    KAM placed on the desktop map keep their place when ``positions`` is given and all of them
-    have one; otherwise everyone goes on an ellipse."""
-    ids = {p.id for p in people}
-    edges = [r for r in relations if r.from_id in ids and r.to_id in ids]
-    pos = default_positions(people, width, height)
-    if positions and all(p.id in positions for p in people):
-        pos = _fit({p.id: positions[p.id] for p in people if p.id is not None}, width, height)
-
+    """An SVG of these people and the relations among them (others are left out), laid out by
+    ``maplayout``: people the KAM placed on the desktop map keep their place when
+    ``positions`` is given and all of them have one; otherwise everyone goes on an ellipse.
+    The picture is ``width`` × ``height``; a map larger than that is drawn smaller."""
+    plan = maplayout.layout(people, relations, measure, positions, width, height)
+    box = view_box(plan.bounds, width, height)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" class="relmap">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{box.left:.1f} {box.top:.1f} {box.width:.1f} {box.height:.1f}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" class="relmap" '
+        # in the font its labels were measured in (inline SVG does not inherit the page's)
+        f'font-family="{textwidth.FAMILY}">',
         f"<title>{escape(title)}</title>",
         "<defs>",
     ]
@@ -116,16 +116,19 @@ def relationship_svg(
             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
     out.append("</defs>")
-    people_by_id = {p.id: p for p in people}
+    out += _edges_svg(plan)
+    for person in people:
+        out += _person_svg(plan, person)
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every user string above is escaped
+
+
+def _edges_svg(plan: maplayout.MapLayout) -> list[str]:
     names = relation_short()
-    for rel in edges:
-        (x1, y1), (x2, y2) = pos[rel.from_id], pos[rel.to_id]
-        dx, dy = x2 - x1, y2 - y1
-        dist = math.hypot(dx, dy) or 1.0
-        r1 = _radius(people_by_id[rel.from_id]) + 2
-        r2 = _radius(people_by_id[rel.to_id]) + 4
-        sx, sy = x1 + dx / dist * r1, y1 + dy / dist * r1
-        ex, ey = x2 - dx / dist * r2, y2 - dy / dist * r2
+    out = []
+    for edge in plan.edges:
+        rel = edge.relation
+        (sx, sy), (ex, ey) = edge.start, edge.end
         colour, dash = RELATION_STYLES[rel.kind]
         label = names.get(rel.kind, rel.kind)
         mutual = rel.kind in ("ally", "rival")
@@ -137,51 +140,32 @@ def relationship_svg(
             f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{colour}" '
             f'stroke-width="1.6"{dash_attr} {markers}><title>{escape(label)}</title></line>'
         )
-    for person in people:
-        x, y = pos[person.id]
-        r = _radius(person)
-        fill = ATTITUDE_COLOURS.get(person.attitude, ATTITUDE_COLOURS[None])
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="#263238" stroke-width="1"/>'
-        )
-        letters = initials(person.name)
-        out.append(
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
-            f'fill="#ffffff">{escape(letters)}</text>'
-        )
-        badges = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
-        if badges:
-            out.append(
-                f'<text x="{x + r - 2:.1f}" y="{y - r + 2:.1f}" font-size="9" font-weight="bold" '
-                f'fill="#b71c1c">{escape(badges)}</text>'
-            )
-        out.append(
-            f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="10.5" '
-            f'fill="#212121">{escape(_clip(person.name, 30))}</text>'
-        )
-        if person.position:
-            out.append(
-                f'<text x="{x:.1f}" y="{y + r + 24:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="#607d8b">{escape(_clip(person.position, 36))}</text>'
-            )
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every user string above is escaped
+    return out
 
 
-def _fit(
-    points: dict[int, tuple[float, float]], width: float, height: float
-) -> dict[int | None, tuple[float, float]]:
-    """Scale hand-placed points into the picture, keeping a margin for names and badges."""
-    xs = [x for x, _ in points.values()]
-    ys = [y for _, y in points.values()]
-    margin_x, margin_top, margin_bottom = 90.0, 40.0, 50.0
-    span_x = max(xs) - min(xs) or 1.0
-    span_y = max(ys) - min(ys) or 1.0
-    scale = min(
-        (width - 2 * margin_x) / span_x, (height - margin_top - margin_bottom) / span_y, 1.0
-    )
-    off_x = (width - span_x * scale) / 2 - min(xs) * scale
-    off_y = (
-        margin_top + ((height - margin_top - margin_bottom) - span_y * scale) / 2 - min(ys) * scale
-    )
-    return {pid: (x * scale + off_x, y * scale + off_y) for pid, (x, y) in points.items()}
+def _person_svg(plan: maplayout.MapLayout, person: m.Stakeholder) -> list[str]:
+    """The circle with the initials, and the label in its box (one ``<text>`` a line)."""
+    pid = person.id or 0
+    x, y = plan.centres[pid]
+    r = plan.radii[pid]
+    fill = ATTITUDE_COLOURS.get(person.attitude, ATTITUDE_COLOURS[None])
+    whole = person.name + (f" — {person.position}" if person.position else "")
+    out = [
+        f'<g class="person"><title>{escape(whole)}</title>',
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="#263238" stroke-width="1"/>',
+        f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
+        f'fill="#ffffff">{escape(initials(person.name))}</text>',
+    ]
+    box, label = plan.boxes[pid], plan.labels[pid]
+    middle, top = box.left + box.width / 2, box.top
+    for (text, style), line_height in zip(label.lines, label.heights, strict=True):
+        size, bold, colour = STYLES[style]
+        weight = ' font-weight="bold"' if bold else ""
+        out.append(
+            f'<text x="{middle:.1f}" y="{top + textwidth.ascent(size, bold):.1f}" '
+            f'text-anchor="middle" font-size="{size:g}"{weight} fill="{colour}" '
+            f'class="label-{style}">{escape(text)}</text>'
+        )
+        top += line_height
+    out.append("</g>")
+    return out

@@ -127,6 +127,8 @@ class PortfolioModel(QAbstractTableModel):
                     return QColor("#2e7d32") if state[0] else QColor("#c62828")
             if column == 2 and row.attainment is not None and row.attainment < 0.9:
                 return QColor("#c62828")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.name  # whole, where the column is too narrow for it
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.dependency:
             return self.tr(
                 "Share of our income from this client in the latest full year: {level}"

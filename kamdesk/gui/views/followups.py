@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -34,10 +34,13 @@ from kamdesk.core.errors import KamdeskError
 from kamdesk.core.model import models as m
 from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations
-from kamdesk.gui.models.followups import FollowUpsModel
+from kamdesk.gui.models.followups import COLUMNS, FollowUpsModel
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.recordform import ActionCommand
 from kamdesk.gui.workers import SyncRunner
+
+ACTION_COLUMN = COLUMNS.index("Action")
+CAPPED_COLUMNS = tuple(COLUMNS.index(c) for c in ("Client", "Meeting", "Owner"))
 
 
 class FollowUpsView(QWidget):
@@ -74,9 +77,10 @@ class FollowUpsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 150), (1, 200), (2, 200), (4, 130), (5, 60)):
-            header.resizeSection(column, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # the action is what the list is for: it takes the room the others leave
+        header.setSectionResizeMode(ACTION_COLUMN, QHeaderView.ResizeMode.Stretch)
         hint = QLabel(tr("Double-click an item to open the meeting's notes."), self)
         hint.setEnabled(False)
 
@@ -135,6 +139,25 @@ class FollowUpsView(QWidget):
                 open=open_items, overdue=overdue
             )
         )
+
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column but the action as wide as its text, the client, meeting and owner at
+        most a sixth of the table each (their whole text is the cell's tooltip), so the action
+        column stays the widest."""
+        header = self.table.horizontalHeader()
+        most = max(90, self.width() // 6)
+        for column in range(self.model.columnCount()):
+            if column == ACTION_COLUMN:
+                continue
+            self.table.resizeColumnToContents(column)
+            if column in CAPPED_COLUMNS:
+                header.resizeSection(column, min(header.sectionSize(column), most))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _tick(self, action_id: int, new: bool) -> None:
         row = next(r for r in self.rows if r.action_id == action_id)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -125,6 +125,13 @@ class PeopleView(QWidget):
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setEnabled(False)
         self.empty_hint.hide()
+        # each person on two lines, the name first and whole, the position under it (wrapped
+        # to the width): no sideways scrolling to find who someone is
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setSpacing(3)  # one person from the next
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("Add person…"))
         self.delete_button = QPushButton(tr("Delete"))
@@ -208,6 +215,7 @@ class PeopleView(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(scroll)
         splitter.setSizes([300, 700])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -244,7 +252,7 @@ class PeopleView(QWidget):
                 marks = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
                 label = person.name + (f"  [{marks}]" if marks else "")
                 if person.position:
-                    label += f"  —  {person.position}"
+                    label += f"\n{person.position}"
                 item = QListWidgetItem(label)
                 item.setToolTip(label)
                 item.setData(Qt.ItemDataRole.UserRole + 2, person.name)
@@ -264,8 +272,30 @@ class PeopleView(QWidget):
             button.setEnabled(self.list.count() > 0)
         self.empty_hint.setVisible(self.client_id is not None and not self.list.count())
         self.add_button.setEnabled(self.client_id is not None and not self.db.readonly)
+        self._fit_list()
         if changed:
             self.sig_changed.emit()
+
+    def _fit_list(self) -> None:
+        """Widen the list (up to half the tab) until the longest name line fits whole."""
+        metrics = self.list.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(self.list.item(i).text().split("\n")[0])
+                for i in range(self.list.count())
+            ),
+            default=0,
+        )
+        # the item's padding, the frame and a vertical scroll bar
+        chrome = 24 + 2 * self.list.frameWidth() + self.list.verticalScrollBar().sizeHint().width()
+        left, right = self.splitter.sizes()
+        wanted = min(widest + chrome, (left + right) // 2)
+        if wanted > left:
+            self.splitter.setSizes([wanted, left + right - wanted])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_list()
 
     def _edited(self) -> None:
         item = self.list.currentItem()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -56,6 +57,7 @@ COLUMNS = (
     "Readiness",
 )
 READINESS_COLUMN = COLUMNS.index("Readiness")
+NAME_WIDTH = 240  # the client column at least
 
 
 class SortItem(QTableWidgetItem):
@@ -113,7 +115,7 @@ class PortfolioView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 240)
+        header.resizeSection(0, NAME_WIDTH)
         header.setSectionResizeMode(len(COLUMNS) - 2, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(self)
         self.status.setEnabled(False)
@@ -131,7 +133,7 @@ class PortfolioView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(self.table)
-        splitter.setSizes([300, 400])
+        splitter.setSizes([420, 300])  # the chart whole, its axis labels too
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
@@ -298,6 +300,26 @@ class PortfolioView(QWidget):
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
         self.table.sortItems(COLUMNS.index("Income share"), Qt.SortOrder.DescendingOrder)
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """The client's name, the column the list is read by, as wide as the longest name (its
+        whole text fits), up to three fifths of the view; the figures scroll beside it."""
+        metrics = self.table.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(cell(self.table, row, 0).text())
+                for row in range(self.table.rowCount())
+            ),
+            default=0,
+        )
+        padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        most = max(NAME_WIDTH, self.width() * 3 // 5)
+        self.table.horizontalHeader().resizeSection(0, min(max(NAME_WIDTH, widest + padding), most))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_name_column()
 
     def _compute_readiness(self, keys: list[str]) -> None:
         from kamdesk.core.meeting import readiness

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QPainter,
     QPainterPath,
@@ -56,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from kamdesk.core import reading
 from kamdesk.core.account import editing
-from kamdesk.core.documents import relmap
+from kamdesk.core.documents import maplayout, relmap
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.files import write_atomically, write_bytes_atomically
 from kamdesk.core.model import labels
@@ -72,12 +73,30 @@ DASHES = {
 }
 
 
+LABEL_COLOURS = {
+    maplayout.NAME: QColor("#212121"),
+    maplayout.BADGE: QColor("#b71c1c"),
+    maplayout.POSITION: QColor("#607d8b"),
+}
+
+
+def label_fonts(base: QFont) -> dict[str, QFont]:
+    """The label's fonts on screen: the name in the view's font, badges bold and the position
+    a little smaller."""
+    small = QFont(base)
+    small.setPointSizeF(max(base.pointSizeF() - 1, 6.0))
+    badge = QFont(small)
+    badge.setBold(True)
+    return {maplayout.NAME: QFont(base), maplayout.BADGE: badge, maplayout.POSITION: small}
+
+
 class PersonNode(QGraphicsEllipseItem):
     def __init__(self, view: RelationshipMap, person: m.Stakeholder, x: float, y: float):
-        r = 14 + 4 * (person.influence or 1)
+        r = maplayout.radius(person)
         super().__init__(-r, -r, 2 * r, 2 * r)
         self.view, self.person, self.radius = view, person, r
         self.edges: list[RelationEdge] = []
+        self.lines: list[QGraphicsSimpleTextItem] = []
         self.setPos(x, y)
         self.setBrush(
             QBrush(
@@ -94,20 +113,36 @@ class PersonNode(QGraphicsEllipseItem):
         self.setToolTip(f"{person.name}\n{person.position or ''}")
         bold = QFont()
         bold.setBold(True)
-        label = QGraphicsSimpleTextItem(relmap.initials(person.name), self)
-        label.setFont(bold)
-        label.setBrush(QBrush(Qt.GlobalColor.white))
-        label.setPos(-label.boundingRect().width() / 2, -label.boundingRect().height() / 2)
-        name = QGraphicsSimpleTextItem(
-            person.name if len(person.name) <= 30 else person.name[:29] + "…", self
-        )
-        name.setPos(-name.boundingRect().width() / 2, r + 2)
-        badges = " ".join(b for b, on in (("VIP", person.vip), ("KOL", person.kol)) if on)
-        if badges:
-            badge = QGraphicsSimpleTextItem(badges, self)
-            badge.setBrush(QBrush(QColor("#b71c1c")))
-            badge.setFont(bold)
-            badge.setPos(r - 4, -r - 10)
+        letters = QGraphicsSimpleTextItem(relmap.initials(person.name), self)
+        letters.setFont(bold)
+        letters.setBrush(QBrush(Qt.GlobalColor.white))
+        letters.setPos(-letters.boundingRect().width() / 2, -letters.boundingRect().height() / 2)
+
+    def set_label(
+        self, label: maplayout.Label, box: maplayout.Rect, fonts: dict[str, QFont]
+    ) -> None:
+        """The label's lines, centred in ``box`` (map units, as laid out by maplayout)."""
+        scene = self.scene()
+        for line in self.lines:
+            if scene is not None:
+                scene.removeItem(line)  # off the node too; gone with the last reference
+        self.lines = []
+        top = box.top - self.pos().y()
+        middle = box.left + box.width / 2 - self.pos().x()
+        for (text, style), height in zip(label.lines, label.heights, strict=True):
+            item = QGraphicsSimpleTextItem(text, self)
+            item.setFont(fonts[style])
+            item.setBrush(QBrush(LABEL_COLOURS[style]))
+            item.setPos(middle - QFontMetricsF(fonts[style]).horizontalAdvance(text) / 2, top)
+            self.lines.append(item)
+            top += height
+
+    def label_rect(self) -> QRectF:
+        """Where the label stands, in scene coordinates."""
+        rect = QRectF()
+        for line in self.lines:
+            rect = rect.united(line.sceneBoundingRect())
+        return rect
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
@@ -185,12 +220,15 @@ class RelationshipMap(QWidget):
         self.db, self.undo_stack = db, undo_stack
         self.client_id: int | None = None
         self.nodes: dict[int, PersonNode] = {}
+        self.people: list[m.Stakeholder] = []
+        self.relations: list[m.Relation] = []
         self.title = self.tr("relationship map")
         self.scene = QGraphicsScene(self)
         self.view = _MapView(self.scene, self)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.view.setAccessibleName(self.tr("Relationship map"))
+        self.fonts = label_fonts(self.view.font())
         self.kind = QComboBox(self)
         self.kind.setAccessibleName(self.tr("Kind of relation"))
         for kind, label in labels.choices(labels.relation_short):
@@ -262,26 +300,45 @@ class RelationshipMap(QWidget):
         if self.client_id is None:
             return
         people, relations = self.people_and_relations()
+        self.people, self.relations = people, relations
         saved = editing.map_positions(self.db, self.client_id)
-        # room in proportion to headcount for people not placed by hand
-        n = len(people)
-        default = relmap.default_positions(
-            people, max(relmap.MAP_WIDTH, 110 * n), max(relmap.MAP_HEIGHT, 62 * n)
-        )
+        # people not placed by hand go where the map's own layout puts them
+        ring = maplayout.layout(people, relations, self.measure)
         for person in people:
-            x, y = saved.get(person.id or 0, default[person.id])
+            pid = person.id or 0
+            x, y = saved.get(pid, ring.centres[pid])
             node = PersonNode(self, person, x, y)
             self.scene.addItem(node)
-            self.nodes[person.id or 0] = node
+            self.nodes[pid] = node
         for relation in relations:
             source, target = self.nodes.get(relation.from_id), self.nodes.get(relation.to_id)
             if source and target:
                 self.scene.addItem(RelationEdge(relation, source, target))
+        if saved:
+            self.place_labels()
+        else:  # the ellipse as laid out: its labels are clear of every line
+            for pid, node in self.nodes.items():
+                node.set_label(ring.labels[pid], ring.boxes[pid], self.fonts)
         self.scene.setSceneRect(
             self.scene.itemsBoundingRect()
             .adjusted(-60, -40, 60, 40)
             .united(QRectF(0, 0, relmap.MAP_WIDTH, relmap.MAP_HEIGHT))
         )
+
+    def measure(self, text: str, style: str) -> tuple[float, float]:
+        metrics = QFontMetricsF(self.fonts[style])
+        return metrics.horizontalAdvance(text), metrics.height()
+
+    def positions(self) -> dict[int, tuple[float, float]]:
+        return {pid: (node.pos().x(), node.pos().y()) for pid, node in self.nodes.items()}
+
+    def place_labels(self) -> maplayout.MapLayout:
+        """Each label on the side of its circle where it meets no other label, circle or line
+        (the same rule as the printed map), after every build and every move."""
+        plan = maplayout.layout(self.people, self.relations, self.measure, self.positions())
+        for pid, node in self.nodes.items():
+            node.set_label(plan.labels[pid], plan.boxes[pid], self.fonts)
+        return plan
 
     def fit(self) -> None:
         if not self.nodes:
@@ -295,6 +352,7 @@ class RelationshipMap(QWidget):
     # -- interaction --
 
     def node_moved(self, node: PersonNode) -> None:
+        self.place_labels()
         try:
             editing.set_map_position(self.db, node.person.id or 0, node.pos().x(), node.pos().y())
         except KamdeskError as exc:
@@ -358,10 +416,8 @@ class RelationshipMap(QWidget):
                 QMessageBox.critical(self, self.tr("Not exported"), str(exc))
             return
         people, relations = self.people_and_relations()
-        positions = editing.map_positions(self.db, self.client_id or 0)
-        default = relmap.default_positions(people)
-        placed = {p.id or 0: positions.get(p.id or 0, default[p.id]) for p in people}
-        svg = relmap.relationship_svg(people, relations, positions=placed)
+        # where the people stand on screen, dragged or not: the SVG shows the same map
+        svg = relmap.relationship_svg(people, relations, positions=self.positions())
         try:
             write_atomically(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + str(svg))
         except KamdeskError as exc:

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kamdesk.core.account import analytics
-from kamdesk.core.documents import charts
+from kamdesk.core.documents import charts, textwidth
 from kamdesk.core.model import models as m
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -140,19 +140,19 @@ def test_income_share_reference_lines_where_in_range() -> None:
     assert high.count("stroke-dasharray:2 3") == 1  # the mono-client line
 
 
-def test_pareto_sorts_escapes_and_truncates_user_names() -> None:
+def test_pareto_sorts_and_escapes_user_names() -> None:
     svg = charts.pareto(pareto_items(), 48_000_000, currency="EUR", limit=25)
     assert svg is not None
     assert "<script>" not in svg and "<img" not in svg
     assert "&lt;script&gt;" in svg and "&amp;" in svg
     labels = texts(svg)
-    names = [label for label in labels if not re.fullmatch(r"[\d.,%MkB ]+|EUR|\d+%", label)]
-    # largest first, zero income left out, long names shortened with an ellipsis
-    assert names[0].startswith("Pomorska Grupa") and names[0].endswith("…")
-    assert names[1].startswith("<script>") and len(names[1]) <= 24
-    assert all(len(name) <= 24 for name in names[:4])
+    # largest first (left to right), zero income left out, every name whole
+    found = x_labels(svg, [name for name, _ in pareto_items()[:4]])
+    assert [label["name"] for label in sorted(found, key=lambda f: f["x"])] == [
+        name for name, _ in pareto_items()[:4]
+    ]
     assert not any("Zero income" in label for label in labels)
-    assert 'Quote "Ltd" & Sons' in labels  # short enough to stay whole; quotes kept as text
+    assert 'Quote "Ltd" & Sons' in [f["name"] for f in found]  # quotes kept as text
     # the cumulative line: 10.5 / 48 = 22 %, then 34 %, 43 %, 49 %; the right axis to 100 %
     for value in ("22%", "34%", "43%", "49%", "100%", "80%"):
         assert value in labels, value
@@ -266,3 +266,155 @@ def test_a_share_too_small_to_print_is_labelled_as_below_the_smallest_figure() -
     assert svg is not None
     assert svg.count("&lt; 0.01%") == 1  # 2024: not "0.00%", which reads as nothing
     assert "0.04%" in svg  # 2025
+
+
+# --- x labels fit: whole, inside the picture -------------------------------------------------
+
+
+def _offsets(root: ET.Element) -> dict[ET.Element, tuple[float, float]]:
+    """Each element's translation from its ancestors' ``translate(x, y)`` transforms."""
+    offsets: dict[ET.Element, tuple[float, float]] = {}
+
+    def walk(element: ET.Element, dx: float, dy: float) -> None:
+        found = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", element.get("transform", ""))
+        if found and element.tag != f"{SVG}text":
+            dx, dy = dx + float(found[1]), dy + float(found[2])
+        offsets[element] = (dx, dy)
+        for child in element:
+            walk(child, dx, dy)
+
+    walk(root, 0.0, 0.0)
+    return offsets
+
+
+def _box(text: ET.Element, offset: tuple[float, float]) -> tuple[float, float, float, float]:
+    """The text's extent in the picture (left, top, right, bottom), measured in the font."""
+    style = dict(part.split(":", 1) for part in (text.get("style") or "").split(";") if ":" in part)
+    size = float(style.get("font-size", "11px").removesuffix("px"))
+    content = text.text or ""
+    width = textwidth.width(content, size)
+    x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+    start = {"start": x, "middle": x - width / 2, "end": x - width}[
+        style.get("text-anchor", "start")
+    ]
+    corners = [(start, y - textwidth.ascent(size)), (start + width, y + 0.25 * size)]
+    corners += [(corners[0][0], corners[1][1]), (corners[1][0], corners[0][1])]
+    rotated = re.search(r"rotate\(([-\d.]+) ([-\d.]+) ([-\d.]+)\)", text.get("transform", ""))
+    if rotated:
+        angle, cx, cy = (float(v) for v in rotated.groups())
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        corners = [
+            (cx + (px - cx) * cos - (py - cy) * sin, cy + (px - cx) * sin + (py - cy) * cos)
+            for px, py in corners
+        ]
+    dx, dy = offset
+    xs, ys = [px + dx for px, _ in corners], [py + dy for _, py in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def x_labels(svg: str, names: list[str]) -> list[dict]:
+    """Each name drawn as an x label: its lines (the texts of one group, top to bottom) joined
+    make the whole name, or a shortened text carries the whole name as its title; with the
+    extent of its lines in the picture."""
+    root = ET.fromstring(svg)
+    offsets = _offsets(root)
+    found = []
+    for group in root.iter(f"{SVG}g"):
+        lines = [t for t in group if t.tag == f"{SVG}text"]
+        if not lines:
+            continue
+        shown = " ".join((t.text or "") for t in lines)
+        title = lines[0].findtext(f"{SVG}title")
+        for name in names:
+            if shown == name or (len(lines) == 1 and title == name):
+                boxes = [_box(t, offsets[t]) for t in lines]
+                found.append(
+                    {
+                        "name": name,
+                        "shown": shown,
+                        "x": float(lines[0].get("x", "0")) + offsets[lines[0]][0],
+                        "box": (
+                            min(b[0] for b in boxes),
+                            min(b[1] for b in boxes),
+                            max(b[2] for b in boxes),
+                            max(b[3] for b in boxes),
+                        ),
+                    }
+                )
+    return found
+
+
+def _assert_inside(svg: str, found: list[dict]) -> None:
+    root = ET.fromstring(svg)
+    _, _, width, height = (float(v) for v in (root.get("viewBox") or "").split())
+    for label in found:
+        left, top, right, bottom = label["box"]
+        assert left >= 0 and top >= 0, label
+        assert right <= width and bottom <= height, label
+
+
+DEMO_NAMES = [
+    "Pomorska Grupa Szpitalna S.A.",
+    "Banca Adriatica S.p.A.",
+    "Patika-Lánc Gyógyszertárak Zrt.",
+    "Almaty Laboratory Network LLP (ТОО «Алматинская лабораторная сеть»)",
+]
+
+
+@pytest.mark.parametrize(("width", "height"), [(640, 300), (1000, 280)])  # report, window
+def test_pareto_x_labels_are_whole_and_inside_the_picture(width: int, height: int) -> None:
+    items = list(zip(DEMO_NAMES, [10_500_000, 3_800_000, 2_600_000, 1_800_000], strict=True))
+    svg = charts.pareto(items, 48_000_000, currency="EUR", width=width, height=height)
+    assert svg is not None
+    found = x_labels(svg, DEMO_NAMES)
+    assert sorted(f["name"] for f in found) == sorted(DEMO_NAMES)
+    assert all(f["shown"] == f["name"] for f in found)  # whole, on up to four lines
+    _assert_inside(svg, found)
+    # side by side, none running into its neighbour
+    ordered = sorted(found, key=lambda f: f["x"])
+    for left, right in zip(ordered, ordered[1:], strict=False):
+        assert left["box"][2] <= right["box"][0], (left["name"], right["name"])
+
+
+def test_many_bars_slant_their_labels_inside_the_picture_with_the_whole_name_kept() -> None:
+    names = [f"{DEMO_NAMES[i % 4]} {i}" for i in range(20)]
+    svg = charts.pareto([(n, 1_000_000 / (i + 1)) for i, n in enumerate(names)], 48_000_000)
+    assert svg is not None
+    found = x_labels(svg, names)
+    assert sorted(f["name"] for f in found) == sorted(names)
+    _assert_inside(svg, found)
+    # where a label had to be shortened, the text says so and its title holds the whole name
+    assert all(f["shown"] == f["name"] or f["shown"].endswith("…") for f in found)
+    # the shorter names, clear of the left edge, stay whole
+    assert all(
+        f["shown"] == f["name"] for f in found if f["name"].startswith("Banca") and f["x"] > 200
+    )
+    # a narrow chart: the long name slanted and shortened, whole in its title
+    svg = charts.pareto(
+        [(n, 1_000_000 / (i + 1)) for i, n in enumerate(DEMO_NAMES)], 9e6, width=480, height=260
+    )
+    assert svg is not None
+    found = x_labels(svg, DEMO_NAMES)
+    assert sorted(f["name"] for f in found) == sorted(DEMO_NAMES)
+    _assert_inside(svg, found)
+
+
+def test_period_labels_of_the_other_charts_are_inside_the_picture() -> None:
+    periods = [f"{year}-Q{q}" for year in (2024, 2025, 2026) for q in (1, 2, 3, 4)]
+    many = [analytics.Attainment(p, 100.0, 90.0) for p in periods]
+    for svg in (
+        *all_charts().values(),
+        charts.sales_vs_target(many, width=480, height=240),
+    ):
+        assert svg is not None
+        root = ET.fromstring(svg)
+        candidates = sorted(
+            {
+                (t.text or "")
+                for t in root.iter(f"{SVG}text")
+                if re.fullmatch(r"\d{4}(-Q\d)?", t.text or "")
+            }
+        )
+        found = x_labels(svg, candidates)
+        assert {f["name"] for f in found} == set(candidates)
+        _assert_inside(svg, found)
