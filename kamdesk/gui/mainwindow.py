@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QPoint,
     QRegularExpression,
     QSettings,
     QSortFilterProxyModel,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([420, 860])
+        splitter.setSizes([480, 860])
         self.splitter = splitter
         self.home = HomeView(
             self.db, self.runner, self, current_settings=self.current_settings, clock=self.clock
@@ -133,9 +135,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_pages_bar()
         self._show_mode()
-        # within the screen, frame included: at 1366x768 a taller window hid the status bar
+        # the screen's width up to 1440 and most of its height, frame included: at 1366x768 a
+        # taller window hid the status bar
         available = self.screen().availableGeometry()
-        self.resize(min(1280, available.width()), min(800, int(available.height() * 0.92)))
+        self.resize(min(1440, available.width() - 16), min(900, int(available.height() * 0.92)))
 
     def _build_portfolio_list(self) -> QWidget:
         """The left side: the search box, its hits and the portfolio list."""
@@ -170,19 +173,46 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        # a long name takes two lines (every row the same height: no row is measured, which
+        # on 2,000 clients would cost seconds); the whole name is in the tooltip
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().lineSpacing() + 8
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # fixed widths: "resize to contents" reads every row (2,000 clients: 168,000 calls)
-        for column, width in ((1, 110), (2, 110), (4, 95)):
+        for column, width in ((1, 90), (2, 110), (3, 200), (4, 120), (5, 60), (6, 60), (7, 140)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        for column in (3, 5, 6, 7):  # shown in the tabs; the user may bring them back
+        # the client's name has the room; the rest are in the dossier (and in Home): the
+        # header's menu brings them back
+        for column in (2, 3, 5, 6, 7):
             self.table.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._columns_menu)
+        header.setToolTip(self.tr("Right-click to choose the columns"))
         left_layout.addWidget(self.table)
 
         return left
+
+    def _columns_menu(self, pos: QPoint) -> None:
+        """The portfolio list's header menu: tick the columns to show (the client's name
+        always stays)."""
+        menu = QMenu(self)
+        for column in range(1, self.model.columnCount()):
+            name = self.model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(name))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(
+                lambda on, column=column: self.table.setColumnHidden(column, not on)
+            )
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+        self.columns_menu = menu  # kept for tests
 
     def _build_tabs(self) -> None:
         """The dossier's own tabs (meeting workspaces open after them)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from kamdesk.core.account.queries import ClientRow
@@ -106,12 +106,15 @@ class PortfolioModel(QAbstractTableModel):
                     return ""
                 when = meeting.starts_at.strftime("%Y-%m-%d %H:%M") if meeting.starts_at else "?"
                 return f"{when}  {meeting.title}"
-            if column == 4:
+            if column == 4:  # the readiness of the next meeting, named by its day
                 state = self.readiness(row.next_meeting.key) if row.next_meeting else None
-                if state is None:
+                if state is None or row.next_meeting is None:
                     return ""
-                ready, score = state
-                return (self.tr("ready") if ready else self.tr("not ready")) + f" · {score}"
+                start = row.next_meeting.starts_at
+                day = QLocale().toString(start.date(), "d MMM") if start else "?"
+                return (
+                    self.tr("ready · {day}") if state[0] else self.tr("not ready · {day}")
+                ).format(day=day)
             if column == 5:
                 return row.stakeholders
             if column == 6:
@@ -127,6 +130,14 @@ class PortfolioModel(QAbstractTableModel):
                     return QColor("#2e7d32") if state[0] else QColor("#c62828")
             if column == 2 and row.attainment is not None and row.attainment < 0.9:
                 return QColor("#c62828")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4 and row.next_meeting is not None:
+            state = self.readiness(row.next_meeting.key)
+            start = row.next_meeting.starts_at
+            return self.tr("Next meeting: {title}, {when} · score {score}/100").format(
+                title=row.next_meeting.title,
+                when=start.strftime("%Y-%m-%d %H:%M") if start else "?",
+                score=state[1] if state else "…",
+            )
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return row.name  # whole, where the column is too narrow for it
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.dependency:
