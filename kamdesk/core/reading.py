@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 from kamdesk.core import privacy
 from kamdesk.core.account import portfolio as analytics
 from kamdesk.core.account import queries
+from kamdesk.core.collation import sort_key
 from kamdesk.core.documents import dossier, notes_export, portfolio_report
 from kamdesk.core.errors import UnknownKey
 from kamdesk.core.meeting import readiness
@@ -99,6 +100,22 @@ def search_hits(db: Database, text: str) -> list[search.Hit]:
         return search.search(session, text)
 
 
+SEARCH_GROUPS = ("client", "person", "meeting", "notes", "plan")
+
+
+def search_groups(db: Database, text: str) -> list[tuple[str, list[search.Hit]]]:
+    """The hits of a search by kind (clients, people, meetings, notes, plans; kinds without a
+    hit left out), each kind's hits in the order of their titles (``collation``)."""
+    found = search_hits(db, text)
+    groups = []
+    for kind in SEARCH_GROUPS:
+        hits = [h for h in found if h.kind == kind]
+        if hits:
+            hits.sort(key=lambda h: (sort_key(h.title), sort_key(h.client_name)))
+            groups.append((kind, hits))
+    return groups
+
+
 @dataclass(frozen=True)
 class HitTarget:
     """Where a search hit leads: its client, and the meeting or person it names."""
@@ -153,14 +170,19 @@ def meetings(db: Database, client_id: int) -> list[m.Meeting]:
 
 
 def people(db: Database, client_id: int, *, by: str = "name") -> list[m.Stakeholder]:
-    """The client's people, by name (lists) or by id (the map keeps its layout stable)."""
-    order = col(m.Stakeholder.name) if by == "name" else col(m.Stakeholder.id)
+    """The client's people, by name (lists; ``collation``: "Łukasz" among the L's) or by id
+    (the map keeps its layout stable)."""
     with db.session() as session:
-        return list(
+        found = list(
             session.exec(
-                select(m.Stakeholder).where(m.Stakeholder.client_id == client_id).order_by(order)
+                select(m.Stakeholder)
+                .where(m.Stakeholder.client_id == client_id)
+                .order_by(col(m.Stakeholder.id))
             )
         )
+    if by == "name":
+        found.sort(key=lambda p: sort_key(p.name))
+    return found
 
 
 def relations(db: Database, client_id: int) -> list[m.Relation]:
