@@ -4,8 +4,9 @@ calls the thing (the client's name, the meeting's title), never from internal ke
 ``file_name(["Wisła Holding", "Framework tender 2027", "brief"], "pdf")`` gives
 ``Wisła Holding – Framework tender 2027 – brief.pdf``. What no common file system takes is
 replaced: ``/ \\ : * ? " < > |`` by a hyphen (a double quote by an apostrophe), control
-characters (CR, LF, tab…) by a space; runs of spaces become one, and leading or trailing dots
-and spaces go (Windows drops them silently). A name Windows reserves (``CON``, ``NUL``,
+characters (CR, LF, tab…) by a space; runs of spaces become one; leading dots go (a hidden
+file on Unix), and so do trailing ones of a name without an extension (Windows drops them
+silently); "S.A." before the extension stays. A name Windows reserves (``CON``, ``NUL``,
 ``COM1``…) gets a leading underscore. The whole name stays within ``MAX_BYTES`` of UTF-8
 (ext4 and most others allow 255 bytes, and the dialog may add a path): long titles are cut at
 a character, with "…".
@@ -23,18 +24,15 @@ SEPARATOR = " – "
 MAX_BYTES = 180
 FALLBACK = "kamdesk"
 
-_ILLEGAL = str.maketrans({c: "-" for c in '/\\:*?<>|'} | {'"': "'"})
+_ILLEGAL = str.maketrans({c: "-" for c in "/\\:*?<>|"} | {'"': "'"})
 _SPACES = re.compile(r"\s+")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 
 def clean(part: str) -> str:
     """One part of a name, with nothing a file system refuses (see the module)."""
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in part
-    )
-    text = _SPACES.sub(" ", text.translate(_ILLEGAL))
-    return text.strip(" .")
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in part)
+    return _SPACES.sub(" ", text.translate(_ILLEGAL)).strip()
 
 
 def _cut(text: str, max_bytes: int) -> str:
@@ -58,8 +56,10 @@ def file_name(parts: Iterable[str | None], extension: str, max_bytes: int = MAX_
     ``extension`` (given with or without its dot)."""
     ext = clean(extension.lstrip(".")).replace(" ", "")
     suffix = f".{ext}" if ext else ""
-    stem = SEPARATOR.join(c for c in (clean(p) for p in parts if p) if c) or FALLBACK
-    stem = _cut(stem, max(16, max_bytes - len(suffix.encode("utf-8"))))
+    stem = SEPARATOR.join(c for c in (clean(p) for p in parts if p) if c).lstrip(" .")
+    if not suffix:
+        stem = stem.rstrip(" .")
+    stem = _cut(stem or FALLBACK, max(16, max_bytes - len(suffix.encode("utf-8"))))
     if _RESERVED.match(stem):
         stem = "_" + stem
     return stem + suffix

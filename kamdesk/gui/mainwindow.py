@@ -45,11 +45,12 @@ from PySide6.QtWidgets import (
 from kamdesk import __version__
 from kamdesk.core import reading, settings
 from kamdesk.core.account import editing
+from kamdesk.core.filenames import file_name
 from kamdesk.core.meeting import readiness
 from kamdesk.core.model import models as m
 from kamdesk.core.storage import search
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, saving
 from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.operations import Runner
@@ -680,44 +681,50 @@ class MainWindow(QMainWindow):
         self._refresh_meetings()
 
     def ask_dossier(self) -> None:
+        """File › Save client dossier: where it goes first, then the render."""
         key = self.current_client_key()
         if key is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Save the client dossier"), f"dossier-{key}.pdf", "PDF (*.pdf)"
+        name = reading.client_name(self.db, key) or key
+        path = saving.ask_path(
+            self,
+            self.tr("Save the client dossier"),
+            file_name([name, self.tr("dossier")], "pdf"),
+            "PDF (*.pdf)",
         )
-        if name:
-            self.save_dossier(key, Path(name))
+        if path is not None:
+            self.save_dossier(key, path)
 
     def save_dossier(self, client_key: str, path: Path) -> None:
         """Build the dossier's HTML on the worker, make the PDF in the render process, and
-        write it atomically; the status bar says when it is done."""
+        write it atomically, behind a busy dialog that can abandon it; the status bar then
+        says where it went ("Open", "Show in folder")."""
         db, prefs = self.db, self.current_settings()
         self.dossier_action.setEnabled(False)
-        name = reading.client_name(db, client_key)
-        self.statusBar().showMessage(
-            self.tr("Making the dossier of {client}…").format(client=name or client_key)
-        )
+        name = reading.client_name(db, client_key) or client_key
 
         def html() -> str:
             return reading.dossier_html(db, client_key, prefs)
 
         def done(written: Path) -> None:
             self.dossier_action.setEnabled(True)
-            self.statusBar().showMessage(
-                self.tr("Dossier saved: {path}").format(path=written), 8000
-            )
             self.sig_dossier_saved.emit(str(written))
 
         def failed(exc: BaseException) -> None:
             self.dossier_action.setEnabled(True)
-            self.statusBar().clearMessage()
             operations.show_failure(self, self.tr("The dossier could not be made"), exc)
 
-        operations.save_pdf(self.runner, html, path, done, failed)
+        self.dossier_task, self.dossier_progress = saving.save_pdf(
+            self,
+            self.runner,
+            html,
+            path,
+            label=self.tr("Making the dossier of {client}…").format(client=name),
+            on_saved=done,
+            on_failed=failed,
+            on_cancelled=lambda: self.dossier_action.setEnabled(True),
+        )
 
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""

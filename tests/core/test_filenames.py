@@ -26,7 +26,8 @@ def test_a_brief_is_named_after_its_client_and_meeting() -> None:
         ('The "big" deal', "The 'big' deal"),
         ("Line one\r\nline two\ttab", "Line one line two tab"),
         ("bell\x07 and \x1b escape", "bell and escape"),
-        ("  ..trailing dots.. ", "trailing dots"),
+        ("  ..leading dots ", "leading dots"),
+        ("Wisła S.A.", "Wisła S.A."),
     ],
 )
 def test_characters_file_systems_refuse_are_replaced(title: str, expected: str) -> None:
@@ -37,6 +38,7 @@ def test_an_empty_or_reserved_name_still_makes_a_file(tmp_path: Path) -> None:
     assert file_name(["", "  ", "///"[:0]], "pdf") == "kamdesk.pdf"
     assert file_name(["CON"], "pdf") == "_CON.pdf"
     assert file_name(["nul.tar"], "gz") == "_nul.tar.gz"
+    assert file_name(["notes. "], "") == "notes"  # no extension: no trailing dot
 
 
 def test_a_long_title_is_cut_within_the_limit_and_the_file_can_be_written(

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from kamdesk.core import reading, settings
 from kamdesk.core.account import portfolio
+from kamdesk.core.filenames import file_name
 from kamdesk.core.formats import Formatter
 from kamdesk.core.model import labels
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, saving
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.tables import cell
 
@@ -116,6 +117,7 @@ class PortfolioView(QWidget):
         header.resizeSection(0, 240)
         header.setSectionResizeMode(len(COLUMNS) - 2, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may name the user's file
         self.status.setEnabled(False)
 
         buttons = QHBoxLayout()
@@ -338,16 +340,18 @@ class PortfolioView(QWidget):
         self.sig_open_client.emit(cell(self.table, row, 0).data(Qt.ItemDataRole.UserRole))
 
     def ask_report(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Save the portfolio report"), "portfolio.pdf", "PDF (*.pdf)"
+        path = saving.ask_path(
+            self,
+            self.tr("Save the portfolio report"),
+            file_name([self.tr("Portfolio report")], "pdf"),
+            "PDF (*.pdf)",
         )
-        if name:
-            self.save_report(Path(name))
+        if path is not None:
+            self.save_report(path)
 
     def save_report(self, path: Path) -> None:
-        """Build the report (HTML here, PDF in the render process) and write it atomically."""
+        """Build the report (HTML here, PDF in the render process) and write it atomically,
+        behind a busy dialog that can abandon it; the status bar says where it went."""
 
         db, prefs = self.db, self.current_settings()
         self.report_button.setEnabled(False)
@@ -358,11 +362,24 @@ class PortfolioView(QWidget):
 
         def done(_path: Path) -> None:
             self.report_button.setEnabled(True)
-            self.status.setText(self.tr("Saved {path}").format(path=path))
+            self.status.setText(self.tr("Saved {name}").format(name=path.name))
 
         def failed(exc: BaseException) -> None:
             self.report_button.setEnabled(True)
             self.status.setText("")
             operations.show_failure(self, self.tr("The report could not be made"), exc)
 
-        operations.save_pdf(self.runner, html, path, done, failed)
+        def cancelled() -> None:
+            self.report_button.setEnabled(True)
+            self.status.setText("")
+
+        saving.save_pdf(
+            self,
+            self.runner,
+            html,
+            path,
+            label=self.tr("Making the report…"),
+            on_saved=done,
+            on_failed=failed,
+            on_cancelled=cancelled,
+        )
