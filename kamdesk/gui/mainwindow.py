@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
+    QObject,
     QRegularExpression,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -51,6 +52,7 @@ from kamdesk.core.model import models as m
 from kamdesk.core.storage import search
 from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations, saving
+from kamdesk.gui.models.collating import CollatingProxy
 from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.operations import Runner
@@ -126,22 +128,30 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
         self.search = QLineEdit(left)
-        self.search.setPlaceholderText(self.tr("Filter clients…  (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Filter clients"))
+        self.search.setPlaceholderText(self.tr("Search clients, people, meetings, notes…"))
+        self.search.setAccessibleName(self.tr("Search clients, people, meetings and notes"))
+        self.search.setToolTip(
+            self.tr("Ctrl+F. Down moves into the results, Enter opens the first one.")
+        )
         self.search.setClearButtonEnabled(True)
         left_layout.addWidget(self.search)
         self.hits = QListWidget(left)
         self.hits.setAccessibleName(self.tr("Search results"))
-        self.hits.setMaximumHeight(180)
+        self.hits.setMaximumHeight(260)
+        self.hits.setWordWrap(True)
         self.hits.hide()
         left_layout.addWidget(self.hits)
+        self._search_keys = _SearchKeys(self)
+        self.search.installEventFilter(self._search_keys)
+        self.hits.installEventFilter(self._search_keys)
         self._closing = False  # set in closeEvent: refreshes queued before it are dropped
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
 
         self.model = PortfolioModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
+        # names sort by the locale's collation: "Łódź…" among the L's, not after "Pomorska"
+        self.proxy = CollatingProxy(self, self.current_settings().locale)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterRole(ClientKeyRole)
@@ -381,34 +391,76 @@ class MainWindow(QMainWindow):
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
 
     def run_search(self) -> None:
-        """Filter the portfolio to the clients matching the search, and list what matched."""
+        """Filter the portfolio to the clients matching the search, and list what matched:
+        a header per kind (Clients, People, Meetings, Notes, Plans), each hit with the words
+        that matched in their context (plain text: a list item shows no markup)."""
         text = self.search.text()
         self.hits.clear()
         if not text.strip():
             self.proxy.setFilterRegularExpression(QRegularExpression())
             self.hits.hide()
             return
-        found = reading.search_hits(self.db, text)
+        groups = reading.search_groups(self.db, text)
         client_keys = reading.client_keys(self.db)
+        found = [hit for _kind, hits in groups for hit in hits]
         keys = {client_keys[h.client_id] for h in found if h.client_id in client_keys}
         pattern = "^(" + "|".join(re.escape(k) for k in sorted(keys)) + ")$" if keys else "^$"
         self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
-        labels = {
-            "client": self.tr("Client"),
-            "person": self.tr("Person"),
-            "plan": self.tr("Plan"),
-            "meeting": self.tr("Meeting"),
+        headers = {
+            "client": self.tr("Clients"),
+            "person": self.tr("People"),
+            "meeting": self.tr("Meetings"),
             "notes": self.tr("Notes"),
+            "plan": self.tr("Plans"),
         }
-        for hit in found:
-            item = QListWidgetItem(f"{labels[hit.kind]} · {hit.title} — {hit.client_name}")
-            item.setData(Qt.ItemDataRole.UserRole, hit)
-            self.hits.addItem(item)
+        for kind, hits in groups:
+            header = QListWidgetItem(headers[kind])
+            header.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: the keys pass it by
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            self.hits.addItem(header)
+            for hit in hits:
+                line = hit.title if kind == "client" else f"{hit.title} — {hit.client_name}"
+                item = QListWidgetItem(f"{line}\n    {hit.snippet}" if hit.snippet else line)
+                item.setData(Qt.ItemDataRole.UserRole, hit)
+                item.setToolTip(line)
+                self.hits.addItem(item)
         if not found:
             self.hits.addItem(self.tr("Nothing found for “{text}”.").format(text=text))
         self.hits.show()
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+
+    def search_results(self) -> list[QListWidgetItem]:
+        """The result items of the last search, in the order shown (headers left out)."""
+        items = (self.hits.item(i) for i in range(self.hits.count()))
+        return [i for i in items if isinstance(i.data(Qt.ItemDataRole.UserRole), search.Hit)]
+
+    def open_current_hit(self) -> bool:
+        """Enter in the search box: open the result in focus, else the first one."""
+        if self.search_timer.isActive():  # typed a moment ago: search now, not stale hits
+            self.search_timer.stop()
+            self.run_search()
+        results = self.search_results()
+        if not results:
+            return False
+        current = self.hits.currentItem()
+        self.open_hit(current if current in results else results[0])
+        return True
+
+    def focus_results(self) -> bool:
+        """Down in the search box: into the results, on the first one."""
+        if self.search_timer.isActive():
+            self.search_timer.stop()
+            self.run_search()
+        results = self.search_results()
+        if not results or self.hits.isHidden():
+            return False
+        if self.hits.currentItem() not in results:
+            self.hits.setCurrentItem(results[0])
+        self.hits.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def open_hit(self, item: QListWidgetItem) -> None:
         hit = item.data(Qt.ItemDataRole.UserRole)
@@ -1040,3 +1092,29 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(
                 self, self.db.path.name, self.db.check_passphrase, self.flush_edits, idle_ms
             )
+
+
+class _SearchKeys(QObject):
+    """The search box's keys: Down moves into the results, Enter opens the current (or
+    first) one; Up on the first result (or Escape in the list) goes back to the box."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        window, key = self.window, event.key()
+        if watched is window.search:
+            if key == Qt.Key.Key_Down:
+                return window.focus_results()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                return window.open_current_hit()
+        elif watched is window.hits:
+            results = window.search_results()
+            at_top = bool(results) and window.hits.currentItem() is results[0]
+            if key == Qt.Key.Key_Escape or (key == Qt.Key.Key_Up and at_top):
+                window.search.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+        return False
