@@ -287,6 +287,30 @@ def follow_ups(db: Database, *, include_done: bool) -> list[queries.FollowUp]:
         return queries.follow_ups(session, include_done=include_done)
 
 
+@dataclass(frozen=True)
+class CurrenciesInUse:
+    """Our company's currency, and the other currencies clients count in (code -> the names
+    of those clients, in collation order): each needs an exchange rate for income shares."""
+
+    company: str
+    foreign: dict[str, list[str]]
+
+    def missing(self, rates: dict[str, float]) -> dict[str, list[str]]:
+        return {code: names for code, names in self.foreign.items() if code not in rates}
+
+
+def currencies_in_use(db: Database) -> CurrenciesInUse:
+    with db.session() as session:
+        company = session.get(m.Company, 1)
+        ours = (company.currency if company else "EUR").upper()
+        pairs = session.exec(select(m.Client.currency, m.Client.name)).all()
+    foreign: dict[str, list[str]] = {}
+    for code, name in pairs:
+        if code and code.upper() != ours:
+            foreign.setdefault(code.upper(), []).append(name)
+    return CurrenciesInUse(ours, {c: sorted(n, key=sort_key) for c, n in sorted(foreign.items())})
+
+
 def portfolio(db: Database, rates: dict[str, float]) -> Portfolio:
     """The portfolio's figures (Pareto, dependency, concentration)."""
     with db.session() as session:

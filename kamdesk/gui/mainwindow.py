@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.runner: Runner = runner or TaskRunner(self)
         # the settings, read once and again when the file changes; every view is handed this
         self.current_settings = current_settings
+        self.settings_path: Path | None = None  # where the settings dialog saves (None: default)
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
@@ -297,6 +298,14 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         self.company_action = QAction(self.tr("Our &company…"), self)
         edit_menu.addAction(self.company_action)
+        edit_menu.addSeparator()
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # Preferences is empty on Linux
+        self.settings_action.setToolTip(
+            self.tr("Your name, locale, readiness thresholds, exchange rates, backups, lock")
+        )
+        self.settings_action.triggered.connect(lambda: self.settings_dialog().exec())
+        edit_menu.addAction(self.settings_action)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         meeting_menu.addAction(self.preview_action)
         meeting_menu.addAction(self.print_action)
@@ -324,6 +333,7 @@ class MainWindow(QMainWindow):
                 self.follow_ups_action,
                 self.portfolio_action,
                 self.dossier_action,
+                self.settings_action,
             ]
         )
 
@@ -946,6 +956,23 @@ class MainWindow(QMainWindow):
         layout.addWidget(buttons)
         dialog.form = form  # type: ignore[attr-defined]
         return dialog
+
+    def settings_dialog(self) -> QDialog:
+        """Edit › Settings… (Ctrl+,): saved to the settings file, then used here at once."""
+        from kamdesk.gui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.current_settings(), reading.currencies_in_use(self.db), self.settings_path, self
+        )
+        dialog.sig_saved.connect(self._settings_saved)
+        return dialog
+
+    def _settings_saved(self, prefs: settings.Settings) -> None:
+        """New settings: the list's order, figures, readiness and every open workspace follow
+        (each reads ``current_settings`` again, which sees the file changed)."""
+        self.proxy.set_locale(prefs.locale)
+        self.reload()
+        self.sig_dossier_changed.emit(operations.Change(None))
 
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):
