@@ -115,3 +115,14 @@ def test_the_client_list_sorts_by_the_locale_collation(qtbot, demo_window) -> No
     assert names.index("Łódź Diagnostics Sp. z o.o.") < names.index(
         "Patika-Lánc Gyógyszertárak Zrt."
     )
+
+
+def test_the_portfolio_overview_sorts_names_by_collation(qtbot, demo_window) -> None:
+    window = demo_window(None)
+    editing.add_client(window.db, "Łódź Diagnostics Sp. z o.o.")
+    window.reload()
+    view = window.open_portfolio()
+    view.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+    names = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+    assert names.index("Łódź Diagnostics Sp. z o.o.") < names.index("Pomorska Grupa Szpitalna S.A.")
+    assert names == sorted(names, key=lambda n: n.replace("Ł", "L"))

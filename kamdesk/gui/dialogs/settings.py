@@ -186,7 +186,8 @@ class SettingsDialog(QDialog):
         texts = {}
         for row in range(self.rates.rowCount()):
             code, value = self.rates.item(row, 0), self.rates.item(row, 1)
-            texts[code.text()] = value.text().strip() if value is not None else ""
+            if code is not None:
+                texts[code.text()] = value.text().strip() if value is not None else ""
         return texts
 
     def _show_missing(self) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QCollator, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -36,6 +36,7 @@ from kamdesk.core.formats import Formatter
 from kamdesk.core.model import labels
 from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations, saving
+from kamdesk.gui.models.collating import collator
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.tables import cell
 
@@ -71,6 +72,17 @@ class SortItem(QTableWidgetItem):
         theirs = getattr(other, "key", None)
         theirs = theirs if theirs is not None else float("-inf")
         return mine < theirs
+
+
+class NameItem(QTableWidgetItem):
+    """A cell of text sorted by the locale's collation ("Łódź…" among the L's)."""
+
+    def __init__(self, text: str, collator: QCollator):
+        super().__init__(text)
+        self.collator = collator
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.collator.compare(self.text(), other.text()) < 0
 
 
 class PortfolioView(QWidget):
@@ -229,6 +241,7 @@ class PortfolioView(QWidget):
         levels = labels.key_level()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(figures.clients))
+        order = collator(str(fmt.locale))
 
         def pct(ratio: portfolio.Ratio | None, signed: bool = False) -> SortItem:
             if ratio is None or ratio.value is None:
@@ -276,12 +289,12 @@ class PortfolioView(QWidget):
                 else self.tr("none planned"),
                 c.next_meeting_at.timestamp() if c.next_meeting_at else None,
             )
-            name = QTableWidgetItem(c.name)
+            name = NameItem(c.name, order)
             name.setData(Qt.ItemDataRole.UserRole, c.id)
             cells = [
                 name,
-                QTableWidgetItem(levels[c.key_level]),
-                QTableWidgetItem(", ".join(why)),
+                NameItem(levels[c.key_level], order),
+                NameItem(", ".join(why), order),
                 share,
                 dep,
                 pct(c.attainment_year),
