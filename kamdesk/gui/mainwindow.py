@@ -973,6 +973,21 @@ class MainWindow(QMainWindow):
         self.proxy.set_locale(prefs.locale)
         self.reload()
         self.sig_dossier_changed.emit(operations.Change(None))
+        self._apply_idle_lock(prefs.lock_after_idle_min)
+
+    def _apply_idle_lock(self, minutes: int) -> None:
+        """A new idle time for an encrypted dossier's lock: 0 turns it off."""
+        lock = getattr(self, "idle_lock", None)
+        if lock is None:
+            self.setup_idle_lock(minutes * 60_000)  # nothing unless encrypted and minutes > 0
+        elif minutes <= 0:
+            lock.stop()
+            lock.deleteLater()
+            del self.idle_lock
+        else:
+            lock.timer.setInterval(minutes * 60_000)
+            if not lock.locked:
+                lock.timer.start()
 
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):

@@ -131,3 +131,33 @@ def test_ctrl_comma_opens_the_settings_from_the_edit_menu(qtbot, demo_window, co
     QTimer.singleShot(0, close)  # runs inside the dialog's exec()
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert seen == ["SettingsDialog"]
+
+
+def test_a_new_idle_time_applies_to_the_open_encrypted_dossier(
+    qtbot, tmp_path: Path, config: Path
+) -> None:
+    from kamdesk.core import demo
+    from kamdesk.core.storage.db import Database
+    from kamdesk.gui.workers import SyncRunner
+
+    passphrase = "a long enough passphrase"
+    with Database.open(tmp_path / "secret.db", passphrase=passphrase) as db:
+        demo.load_demo(db)
+    db = Database.open(tmp_path / "secret.db", passphrase=passphrase)
+    window = MainWindow(db, runner=SyncRunner())
+    qtbot.addWidget(window)
+    try:
+        window.setup_idle_lock()
+        assert window.idle_lock.timer.interval() == 15 * 60_000  # the default
+        for minutes in (5, 0):
+            dialog = window.settings_dialog()
+            qtbot.addWidget(dialog)
+            dialog.widgets["lock_after_idle_min"].setValue(minutes)
+            _save(qtbot, dialog)
+            assert tomllib.loads(config.read_text("utf-8"))["lock_after_idle_min"] == minutes
+            if minutes:
+                assert window.idle_lock.timer.interval() == 5 * 60_000
+        assert not hasattr(window, "idle_lock")  # 0: never
+    finally:
+        window.close()
+        db.close()
