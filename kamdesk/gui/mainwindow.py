@@ -943,7 +943,7 @@ class MainWindow(QMainWindow):
         form.show_row(editing.company_id(self.db))
         form.sig_changed.connect(lambda: self._dossier_changed(all_clients=True))
         note = QLabel(
-            self.tr("Exchange rates for clients in other currencies are in the settings file."),
+            self.tr("Exchange rates for clients in other currencies: Edit › Settings… (Ctrl+,)."),
             dialog,
         )
         note.setWordWrap(True)
