@@ -6,12 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import babel
 import babel.dates
 import babel.numbers
 
 # Babel rounds through decimal with 28 significant digits: figures from here on are shown in
 # scientific notation rather than failing (or printing 300 digits).
 EXACT_LIMIT = 1e18
+
+
+def is_known_locale(name: str) -> bool:
+    """Whether Babel knows ``name`` (e.g. "pl", "en_GB", "it-IT"): what a Formatter takes."""
+    try:
+        babel.Locale.parse(name.strip().replace("-", "_"))
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return False
+    return True
 
 
 class Formatter:

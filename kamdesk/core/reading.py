@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 from kamdesk.core import privacy
 from kamdesk.core.account import portfolio as analytics
 from kamdesk.core.account import queries
+from kamdesk.core.collation import sort_key
 from kamdesk.core.documents import dossier, notes_export, portfolio_report
 from kamdesk.core.errors import UnknownKey
 from kamdesk.core.meeting import agenda, readiness
@@ -99,6 +100,22 @@ def search_hits(db: Database, text: str) -> list[search.Hit]:
         return search.search(session, text)
 
 
+SEARCH_GROUPS = ("client", "person", "meeting", "notes", "plan")
+
+
+def search_groups(db: Database, text: str) -> list[tuple[str, list[search.Hit]]]:
+    """The hits of a search by kind (clients, people, meetings, notes, plans; kinds without a
+    hit left out), each kind's hits in the order of their titles (``collation``)."""
+    found = search_hits(db, text)
+    groups = []
+    for kind in SEARCH_GROUPS:
+        hits = [h for h in found if h.kind == kind]
+        if hits:
+            hits.sort(key=lambda h: (sort_key(h.title), sort_key(h.client_name)))
+            groups.append((kind, hits))
+    return groups
+
+
 @dataclass(frozen=True)
 class HitTarget:
     """Where a search hit leads: its client, and the meeting or person it names."""
@@ -153,14 +170,19 @@ def meetings(db: Database, client_id: int) -> list[m.Meeting]:
 
 
 def people(db: Database, client_id: int, *, by: str = "name") -> list[m.Stakeholder]:
-    """The client's people, by name (lists) or by id (the map keeps its layout stable)."""
-    order = col(m.Stakeholder.name) if by == "name" else col(m.Stakeholder.id)
+    """The client's people, by name (lists; ``collation``: "Łukasz" among the L's) or by id
+    (the map keeps its layout stable)."""
     with db.session() as session:
-        return list(
+        found = list(
             session.exec(
-                select(m.Stakeholder).where(m.Stakeholder.client_id == client_id).order_by(order)
+                select(m.Stakeholder)
+                .where(m.Stakeholder.client_id == client_id)
+                .order_by(col(m.Stakeholder.id))
             )
         )
+    if by == "name":
+        found.sort(key=lambda p: sort_key(p.name))
+    return found
 
 
 def relations(db: Database, client_id: int) -> list[m.Relation]:
@@ -270,6 +292,30 @@ def portfolio_rows(
 def follow_ups(db: Database, *, include_done: bool) -> list[queries.FollowUp]:
     with db.session() as session:
         return queries.follow_ups(session, include_done=include_done)
+
+
+@dataclass(frozen=True)
+class CurrenciesInUse:
+    """Our company's currency, and the other currencies clients count in (code -> the names
+    of those clients, in collation order): each needs an exchange rate for income shares."""
+
+    company: str
+    foreign: dict[str, list[str]]
+
+    def missing(self, rates: dict[str, float]) -> dict[str, list[str]]:
+        return {code: names for code, names in self.foreign.items() if code not in rates}
+
+
+def currencies_in_use(db: Database) -> CurrenciesInUse:
+    with db.session() as session:
+        company = session.get(m.Company, 1)
+        ours = (company.currency if company else "EUR").upper()
+        pairs = session.exec(select(m.Client.currency, m.Client.name)).all()
+    foreign: dict[str, list[str]] = {}
+    for code, name in pairs:
+        if code and code.upper() != ours:
+            foreign.setdefault(code.upper(), []).append(name)
+    return CurrenciesInUse(ours, {c: sorted(n, key=sort_key) for c, n in sorted(foreign.items())})
 
 
 def portfolio(db: Database, rates: dict[str, float]) -> Portfolio:

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
+    QObject,
     QPoint,
     QRegularExpression,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,11 +51,13 @@ from PySide6.QtWidgets import (
 from kamdesk import __version__
 from kamdesk.core import reading, settings
 from kamdesk.core.account import editing
+from kamdesk.core.filenames import file_name
 from kamdesk.core.meeting import readiness
 from kamdesk.core.model import models as m
 from kamdesk.core.storage import search
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, saving
+from kamdesk.gui.models.collating import CollatingProxy
 from kamdesk.gui.models.meetings import MeetingsModel
 from kamdesk.gui.models.portfolio import ClientKeyRole, PortfolioModel
 from kamdesk.gui.operations import Runner
@@ -93,6 +96,7 @@ class MainWindow(QMainWindow):
         # the settings, read once and again when the file changes; every view is handed this
         self.current_settings = current_settings
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.settings_path: Path | None = None  # where the settings dialog saves (None: default)
         self.undo_stack = QUndoStack(self)
         self.workspaces: dict[str, MeetingWorkspace] = {}
         self.follow_ups: FollowUpsView | None = None
@@ -146,22 +150,30 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
         self.search = QLineEdit(left)
-        self.search.setPlaceholderText(self.tr("Filter clients…  (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Filter clients"))
+        self.search.setPlaceholderText(self.tr("Search clients, people, meetings, notes…"))
+        self.search.setAccessibleName(self.tr("Search clients, people, meetings and notes"))
+        self.search.setToolTip(
+            self.tr("Ctrl+F. Down moves into the results, Enter opens the first one.")
+        )
         self.search.setClearButtonEnabled(True)
         left_layout.addWidget(self.search)
         self.hits = QListWidget(left)
         self.hits.setAccessibleName(self.tr("Search results"))
-        self.hits.setMaximumHeight(180)
+        self.hits.setMaximumHeight(260)
+        self.hits.setWordWrap(True)
         self.hits.hide()
         left_layout.addWidget(self.hits)
+        self._search_keys = _SearchKeys(self)
+        self.search.installEventFilter(self._search_keys)
+        self.hits.installEventFilter(self._search_keys)
         self._closing = False  # set in closeEvent: refreshes queued before it are dropped
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(150)
 
         self.model = PortfolioModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
+        # names sort by the locale's collation: "Łódź…" among the L's, not after "Pomorska"
+        self.proxy = CollatingProxy(self, self.current_settings().locale)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterRole(ClientKeyRole)
@@ -337,6 +349,14 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         self.company_action = QAction(self.tr("Our &company…"), self)
         edit_menu.addAction(self.company_action)
+        edit_menu.addSeparator()
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # Preferences is empty on Linux
+        self.settings_action.setToolTip(
+            self.tr("Your name, locale, readiness thresholds, exchange rates, backups, lock")
+        )
+        self.settings_action.triggered.connect(lambda: self.settings_dialog().exec())
+        edit_menu.addAction(self.settings_action)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         meeting_menu.addAction(self.preview_action)
         meeting_menu.addAction(self.print_action)
@@ -364,6 +384,7 @@ class MainWindow(QMainWindow):
                 self.follow_ups_action,
                 self.portfolio_action,
                 self.dossier_action,
+                self.settings_action,
             ]
         )
 
@@ -483,34 +504,76 @@ class MainWindow(QMainWindow):
         self.preview_action.triggered.connect(lambda: self._workspace_do("preview"))
 
     def run_search(self) -> None:
-        """Filter the portfolio to the clients matching the search, and list what matched."""
+        """Filter the portfolio to the clients matching the search, and list what matched:
+        a header per kind (Clients, People, Meetings, Notes, Plans), each hit with the words
+        that matched in their context (plain text: a list item shows no markup)."""
         text = self.search.text()
         self.hits.clear()
         if not text.strip():
             self.proxy.setFilterRegularExpression(QRegularExpression())
             self.hits.hide()
             return
-        found = reading.search_hits(self.db, text)
+        groups = reading.search_groups(self.db, text)
         client_keys = reading.client_keys(self.db)
+        found = [hit for _kind, hits in groups for hit in hits]
         keys = {client_keys[h.client_id] for h in found if h.client_id in client_keys}
         pattern = "^(" + "|".join(re.escape(k) for k in sorted(keys)) + ")$" if keys else "^$"
         self.proxy.setFilterRegularExpression(QRegularExpression(pattern))
-        labels = {
-            "client": self.tr("Client"),
-            "person": self.tr("Person"),
-            "plan": self.tr("Plan"),
-            "meeting": self.tr("Meeting"),
+        headers = {
+            "client": self.tr("Clients"),
+            "person": self.tr("People"),
+            "meeting": self.tr("Meetings"),
             "notes": self.tr("Notes"),
+            "plan": self.tr("Plans"),
         }
-        for hit in found:
-            item = QListWidgetItem(f"{labels[hit.kind]} · {hit.title} — {hit.client_name}")
-            item.setData(Qt.ItemDataRole.UserRole, hit)
-            self.hits.addItem(item)
+        for kind, hits in groups:
+            header = QListWidgetItem(headers[kind])
+            header.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: the keys pass it by
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            self.hits.addItem(header)
+            for hit in hits:
+                line = hit.title if kind == "client" else f"{hit.title} — {hit.client_name}"
+                item = QListWidgetItem(f"{line}\n    {hit.snippet}" if hit.snippet else line)
+                item.setData(Qt.ItemDataRole.UserRole, hit)
+                item.setToolTip(line)
+                self.hits.addItem(item)
         if not found:
             self.hits.addItem(self.tr("Nothing found for “{text}”.").format(text=text))
         self.hits.show()
         if self.proxy.rowCount() and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+
+    def search_results(self) -> list[QListWidgetItem]:
+        """The result items of the last search, in the order shown (headers left out)."""
+        items = (self.hits.item(i) for i in range(self.hits.count()))
+        return [i for i in items if isinstance(i.data(Qt.ItemDataRole.UserRole), search.Hit)]
+
+    def open_current_hit(self) -> bool:
+        """Enter in the search box: open the result in focus, else the first one."""
+        if self.search_timer.isActive():  # typed a moment ago: search now, not stale hits
+            self.search_timer.stop()
+            self.run_search()
+        results = self.search_results()
+        if not results:
+            return False
+        current = self.hits.currentItem()
+        self.open_hit(current if current in results else results[0])
+        return True
+
+    def focus_results(self) -> bool:
+        """Down in the search box: into the results, on the first one."""
+        if self.search_timer.isActive():
+            self.search_timer.stop()
+            self.run_search()
+        results = self.search_results()
+        if not results or self.hits.isHidden():
+            return False
+        if self.hits.currentItem() not in results:
+            self.hits.setCurrentItem(results[0])
+        self.hits.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def open_hit(self, item: QListWidgetItem) -> None:
         hit = item.data(Qt.ItemDataRole.UserRole)
@@ -816,44 +879,50 @@ class MainWindow(QMainWindow):
         self._refresh_meetings()
 
     def ask_dossier(self) -> None:
+        """File › Save client dossier: where it goes first, then the render."""
         key = self.current_client_key()
         if key is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Save the client dossier"), f"dossier-{key}.pdf", "PDF (*.pdf)"
+        name = reading.client_name(self.db, key) or key
+        path = saving.ask_path(
+            self,
+            self.tr("Save the client dossier"),
+            file_name([name, self.tr("dossier")], "pdf"),
+            "PDF (*.pdf)",
         )
-        if name:
-            self.save_dossier(key, Path(name))
+        if path is not None:
+            self.save_dossier(key, path)
 
     def save_dossier(self, client_key: str, path: Path) -> None:
         """Build the dossier's HTML on the worker, make the PDF in the render process, and
-        write it atomically; the status bar says when it is done."""
+        write it atomically, behind a busy dialog that can abandon it; the status bar then
+        says where it went ("Open", "Show in folder")."""
         db, prefs = self.db, self.current_settings()
         self.dossier_action.setEnabled(False)
-        name = reading.client_name(db, client_key)
-        self.statusBar().showMessage(
-            self.tr("Making the dossier of {client}…").format(client=name or client_key)
-        )
+        name = reading.client_name(db, client_key) or client_key
 
         def html() -> str:
             return reading.dossier_html(db, client_key, prefs)
 
         def done(written: Path) -> None:
             self.dossier_action.setEnabled(True)
-            self.statusBar().showMessage(
-                self.tr("Dossier saved: {path}").format(path=written), 8000
-            )
             self.sig_dossier_saved.emit(str(written))
 
         def failed(exc: BaseException) -> None:
             self.dossier_action.setEnabled(True)
-            self.statusBar().clearMessage()
             operations.show_failure(self, self.tr("The dossier could not be made"), exc)
 
-        operations.save_pdf(self.runner, html, path, done, failed)
+        self.dossier_task, self.dossier_progress = saving.save_pdf(
+            self,
+            self.runner,
+            html,
+            path,
+            label=self.tr("Making the dossier of {client}…").format(client=name),
+            on_saved=done,
+            on_failed=failed,
+            on_cancelled=lambda: self.dossier_action.setEnabled(True),
+        )
 
     def open_portfolio(self) -> PortfolioView:
         """The portfolio overview, in a tab of its own."""
@@ -1018,7 +1087,7 @@ class MainWindow(QMainWindow):
         form.show_row(editing.company_id(self.db))
         form.sig_changed.connect(lambda: self._dossier_changed(all_clients=True))
         note = QLabel(
-            self.tr("Exchange rates for clients in other currencies are in the settings file."),
+            self.tr("Exchange rates for clients in other currencies: Edit › Settings… (Ctrl+,)."),
             dialog,
         )
         note.setWordWrap(True)
@@ -1031,6 +1100,38 @@ class MainWindow(QMainWindow):
         layout.addWidget(buttons)
         dialog.form = form  # type: ignore[attr-defined]
         return dialog
+
+    def settings_dialog(self) -> QDialog:
+        """Edit › Settings… (Ctrl+,): saved to the settings file, then used here at once."""
+        from kamdesk.gui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.current_settings(), reading.currencies_in_use(self.db), self.settings_path, self
+        )
+        dialog.sig_saved.connect(self._settings_saved)
+        return dialog
+
+    def _settings_saved(self, prefs: settings.Settings) -> None:
+        """New settings: the list's order, figures, readiness and every open workspace follow
+        (each reads ``current_settings`` again, which sees the file changed)."""
+        self.proxy.set_locale(prefs.locale)
+        self.reload()
+        self.sig_dossier_changed.emit(operations.Change(None))
+        self._apply_idle_lock(prefs.lock_after_idle_min)
+
+    def _apply_idle_lock(self, minutes: int) -> None:
+        """A new idle time for an encrypted dossier's lock: 0 turns it off."""
+        lock = getattr(self, "idle_lock", None)
+        if lock is None:
+            self.setup_idle_lock(minutes * 60_000)  # nothing unless encrypted and minutes > 0
+        elif minutes <= 0:
+            lock.stop()
+            lock.deleteLater()
+            del self.idle_lock
+        else:
+            lock.timer.setInterval(minutes * 60_000)
+            if not lock.locked:
+                lock.timer.start()
 
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):
@@ -1188,3 +1289,29 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(
                 self, self.db.path.name, self.db.check_passphrase, self.flush_edits, idle_ms
             )
+
+
+class _SearchKeys(QObject):
+    """The search box's keys: Down moves into the results, Enter opens the current (or
+    first) one; Up on the first result (or Escape in the list) goes back to the box."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        window, key = self.window, event.key()
+        if watched is window.search:
+            if key == Qt.Key.Key_Down:
+                return window.focus_results()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                return window.open_current_hit()
+        elif watched is window.hits:
+            results = window.search_results()
+            at_top = bool(results) and window.hits.currentItem() is results[0]
+            if key == Qt.Key.Key_Escape or (key == Qt.Key.Key_Up and at_top):
+                window.search.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+        return False

@@ -105,10 +105,17 @@ def save_pdf(
     on_failed: Callable[[BaseException], None],
 ) -> TaskHandle:
     """Build a document's HTML on the worker, make its PDF where ``runner`` makes them and
-    write it atomically to ``path``; ``on_done(path)`` on the GUI thread."""
+    write it atomically to ``path``; ``on_done(path)`` on the GUI thread. Cancelling the
+    returned handle before the PDF is made means nothing is written."""
+    handles: list[TaskHandle] = []
 
-    def work() -> Path:
-        write_bytes_atomically(path, runner.render_pdf(build_html()))
+    def work() -> Path | None:
+        pdf = runner.render_pdf(build_html())
+        if handles and handles[0].cancelled:  # abandoned while it rendered
+            return None
+        write_bytes_atomically(path, pdf)
         return path
 
-    return runner.run(work, on_done, on_failed)
+    handle = runner.run(work, lambda p: on_done(p) if p is not None else None, on_failed)
+    handles.append(handle)
+    return handle

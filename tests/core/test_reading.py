@@ -101,3 +101,22 @@ def test_the_notes_of_a_meeting_are_found_by_its_id(filled: Any) -> None:
     assert data.ctx.meeting.key == "wisla-tender-2027"
     with pytest.raises(UnknownKey):
         reading.notes(filled, 10_000)
+
+
+def test_search_groups_by_kind_with_snippets(filled: Any) -> None:
+    groups = reading.search_groups(filled, "wisla")
+    kinds = [kind for kind, _ in groups]
+    assert kinds[0] == "client" and kinds == [k for k in reading.SEARCH_GROUPS if k in kinds]
+    assert all(hits for _, hits in groups)
+    (client,) = groups[0][1]
+    assert client.title == "Wisła Pharma S.A." and "«wisla»" in client.snippet
+
+
+def test_people_are_listed_in_collation_order(filled: Any) -> None:
+    cid = reading.client_id(filled, "wisla-pharma")
+    for name in ("Zofia Adamska", "Lena Lis", "Marek Ma"):
+        editing.add_stakeholder(filled, cid, name)
+    names = [p.name for p in reading.people(filled, cid)]
+    # code points put "Ł" after "Z"; the collation key puts it among the L's
+    assert names[:4] == ["Lena Lis", "Łukasz Wróbel", "Marek Ma", "Zofia Adamska"]
+    assert names[-1] == "Андрей Соколов"

@@ -28,8 +28,10 @@ def test_prepare_a_not_ready_meeting_until_ready_and_save_the_brief(
 
     # find the client by searching for one of its people, then open the meeting
     window.search.setText("Szőke")
-    qtbot.waitUntil(lambda: window.hits.count() > 0 and "Szőke" in window.hits.item(0).text())
-    window.open_hit(window.hits.item(0))
+    qtbot.waitUntil(
+        lambda: bool(window.search_results()) and "Szőke" in window.search_results()[0].text()
+    )
+    window.open_hit(window.search_results()[0])
     assert window.tabs.currentWidget() is window.people
     window.search.clear()
     window.tabs.setCurrentWidget(window.meetings_page)

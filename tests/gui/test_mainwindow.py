@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from kamdesk.core import demo
 from kamdesk.core.storage.db import Database
 from kamdesk.gui.mainwindow import MainWindow
@@ -67,8 +69,9 @@ def test_search_finds_people_across_scripts_and_opens_them(qtbot, tmp_path: Path
         window.show()
         qtbot.keyClicks(window.search, "sokolov")  # Latin letters find a Cyrillic name
         qtbot.waitUntil(lambda: window.hits.count() > 0)
-        item = window.hits.item(0)
-        assert "Соколов" in item.text() and item.text().startswith("Person")
+        assert window.hits.item(0).text() == "People"  # the header of the first kind found
+        item = window.search_results()[0]
+        assert "Соколов" in item.text() and item.data(Qt.ItemDataRole.UserRole).kind == "person"
         assert window.table.model().rowCount() == 1
         window.open_hit(item)
         assert window.tabs.currentWidget() is window.people

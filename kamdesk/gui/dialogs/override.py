@@ -1,4 +1,6 @@
-"""Asking for the reason to print a brief for a meeting that is not ready."""
+"""Asking for the reason to save or print a brief for a meeting that is not ready: the
+dialog's words follow what the user is doing ("Save anyway" when saving, "Print anyway" when
+printing)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,11 @@ from kamdesk.core.meeting.readiness import Report
 
 
 class OverrideDialog(QDialog):
-    def __init__(self, report: Report, reason: str, parent: QWidget | None = None):
+    def __init__(
+        self, report: Report, reason: str, parent: QWidget | None = None, purpose: str = "print"
+    ):
         super().__init__(parent)
+        saving = purpose == "save"
         self.setWindowTitle(self.tr("This meeting is not ready"))
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -33,15 +38,21 @@ class OverrideDialog(QDialog):
         for check in report.blockers():
             blockers.addItem(f"{check.mistake}. {check.message}")
         layout.addWidget(blockers)
-        layout.addWidget(QLabel(self.tr("Why print it anyway?")))
+        layout.addWidget(
+            QLabel(self.tr("Why save it anyway?") if saving else self.tr("Why print it anyway?"))
+        )
         self.text = QPlainTextEdit(self)
-        self.text.setAccessibleName(self.tr("Reason for printing anyway"))
+        self.text.setAccessibleName(
+            self.tr("Reason for saving anyway") if saving else self.tr("Reason for printing anyway")
+        )
         self.text.setPlainText(reason)
         layout.addWidget(self.text)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Print anyway"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Save anyway") if saving else self.tr("Print anyway")
+        )
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

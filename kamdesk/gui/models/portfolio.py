@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from kamdesk.core.account.queries import ClientRow
@@ -111,7 +118,7 @@ class PortfolioModel(QAbstractTableModel):
                 if state is None or row.next_meeting is None:
                     return ""
                 start = row.next_meeting.starts_at
-                day = QLocale().toString(start.date(), "d MMM") if start else "?"
+                day = QLocale().toString(QDate(start.date()), "d MMM") if start else "?"
                 return (
                     self.tr("ready · {day}") if state[0] else self.tr("not ready · {day}")
                 ).format(day=day)

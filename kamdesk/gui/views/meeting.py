@@ -48,12 +48,13 @@ from kamdesk.core.account import confirmations, editing
 from kamdesk.core.account.editing import FieldError
 from kamdesk.core.documents import brief
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.filenames import file_name
 from kamdesk.core.meeting import readiness
 from kamdesk.core.meeting.context import MeetingContext
 from kamdesk.core.model import labels
 from kamdesk.core.model import models as m
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, saving
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.checklist import ChecklistPanel
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
@@ -164,6 +165,7 @@ class MeetingWorkspace(QWidget):
         self.report: readiness.Report | None = None
         self.fields: dict[str, Field] = {}
         self._pdf_task: Any = None
+        self._save_path = Path()  # where the brief being made for saving goes
         self._build()
         self._connect_signals()
         self.reload()
@@ -780,22 +782,26 @@ class MeetingWorkspace(QWidget):
 
     # -- the calendar --
 
-    def ask_calendar(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+    def _file_name(self, what: str, extension: str) -> str:
+        """ "Client – Meeting title – what.ext": the titles the user knows, not our keys."""
+        return file_name([self.ctx.client.name, self.ctx.meeting.title, what], extension)
 
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Add to calendar"), f"{self.key}.ics", "iCalendar (*.ics)"
+    def ask_calendar(self) -> None:
+        path = saving.ask_path(
+            self,
+            self.tr("Add to calendar"),
+            file_name([self.ctx.client.name, self.ctx.meeting.title], "ics"),
+            "iCalendar (*.ics)",
         )
-        if name:
-            self.export_calendar(Path(name))
+        if path is not None:
+            self.export_calendar(path)
 
     def export_calendar(self, path: Path) -> None:
-        from kamdesk.core.files import write_bytes_atomically
         from kamdesk.core.meeting import calendar
 
         try:
-            write_bytes_atomically(
-                path, calendar.meeting_calendar(self.ctx, self.prefs.default_buffer_min)
+            saving.write_and_announce(
+                self, path, calendar.meeting_calendar(self.ctx, self.prefs.default_buffer_min)
             )
         except KamdeskError as exc:
             QMessageBox.warning(self, self.tr("No calendar file"), str(exc))
@@ -810,12 +816,22 @@ class MeetingWorkspace(QWidget):
         if purpose != "preview" and not self.report.ready:
             from kamdesk.gui.dialogs.override import OverrideDialog
 
-            dialog = OverrideDialog(self.report, reason or "", self)
+            dialog = OverrideDialog(self.report, reason or "", self, purpose)
             if not dialog.exec():
                 return
             reason = dialog.reason()
             editing.set_field(self.db, m.Meeting, self.meeting_id, "override_reason", reason)
             self.ctx.meeting.override_reason = reason
+        if purpose == "save":  # where it goes is asked first: the render takes seconds
+            path = saving.ask_path(
+                self,
+                self.tr("Save the brief"),
+                self._file_name(self.tr("brief"), "pdf"),
+                "PDF (*.pdf)",
+            )
+            if path is None:
+                return
+            self._save_path = path
         ctx, report, prefs = self.ctx, self.report, self.prefs
         options = brief.BriefOptions(override_reason=reason if not report.ready else None)
 
@@ -846,7 +862,7 @@ class MeetingWorkspace(QWidget):
     def _rendered(self, purpose: str, pdf: bytes) -> None:
         self._set_busy(False)
         self.last_pdf = pdf
-        from kamdesk.gui.widgets.pdfpreview import PdfPreview, print_pdf, save_pdf
+        from kamdesk.gui.widgets.pdfpreview import PdfPreview, print_pdf
 
         if purpose == "preview":
             self.preview = PdfPreview(
@@ -854,7 +870,10 @@ class MeetingWorkspace(QWidget):
             )
             self.preview.show()
         elif purpose == "save":
-            save_pdf(self, pdf, f"brief-{self.key}.pdf")
+            try:
+                saving.write_and_announce(self, self._save_path, pdf)
+            except KamdeskError as exc:
+                QMessageBox.critical(self, self.tr("Not saved"), str(exc))
         else:
             print_pdf(self, pdf)
         self.sig_brief_done.emit(purpose)

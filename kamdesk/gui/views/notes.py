@@ -21,7 +21,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,10 +39,12 @@ from PySide6.QtWidgets import (
 from kamdesk.core import reading, settings
 from kamdesk.core.account import editing
 from kamdesk.core.errors import KamdeskError
+from kamdesk.core.filenames import file_name
 from kamdesk.core.meeting.readiness import MISTAKES
 from kamdesk.core.model import labels
 from kamdesk.core.model import models as m
 from kamdesk.core.storage.db import Database
+from kamdesk.gui import saving
 from kamdesk.gui.widgets.listeditor import Column, ListEditor
 from kamdesk.gui.widgets.recordform import ActionCommand, RecordForm
 
@@ -299,14 +300,23 @@ class NotesView(QWidget):
         item = self.meetings.currentItem()
         if item is None or self.notes is None:
             return
-        name, chosen = QFileDialog.getSaveFileName(
+        meeting = reading.row(self.db, m.Meeting, item.data(Qt.ItemDataRole.UserRole))
+        client = reading.row(self.db, m.Client, self.client_id) if self.client_id else None
+        path = saving.ask_path(
             self,
             self.tr("Export the notes"),
-            "notes.pdf",
+            file_name(
+                [
+                    client.name if client else None,
+                    meeting.title if meeting else None,
+                    self.tr("notes"),
+                ],
+                "pdf",
+            ),
             "PDF (*.pdf);;Word (*.docx);;Markdown (*.md);;E-mail draft (*.eml)",
         )
-        if name:
-            self.export(Path(name))
+        if path is not None:
+            self.export(path)
 
     def export(self, path: Path) -> None:
         """Write the notes of the selected meeting; the format follows the file's extension."""
@@ -331,6 +341,8 @@ class NotesView(QWidget):
             write_bytes_atomically(path, content)
         except KamdeskError as exc:
             QMessageBox.critical(self, self.tr("Not exported"), str(exc))
+            return
+        saving.announce_saved(self, path)
 
     def confirm_email(self, data: Any, content: bytes) -> bool:
         """Show what the e-mail draft holds (read back from ``content``); True: write it."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QCollator, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from kamdesk.core import reading, settings
 from kamdesk.core.account import portfolio
+from kamdesk.core.filenames import file_name
 from kamdesk.core.formats import Formatter
 from kamdesk.core.model import labels
 from kamdesk.core.storage.db import Database
-from kamdesk.gui import operations
+from kamdesk.gui import operations, saving
+from kamdesk.gui.models.collating import collator
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.tables import cell
 
@@ -72,6 +74,17 @@ class SortItem(QTableWidgetItem):
         theirs = getattr(other, "key", None)
         theirs = theirs if theirs is not None else float("-inf")
         return mine < theirs
+
+
+class NameItem(QTableWidgetItem):
+    """A cell of text sorted by the locale's collation ("Łódź…" among the L's)."""
+
+    def __init__(self, text: str, collator: QCollator):
+        super().__init__(text)
+        self.collator = collator
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.collator.compare(self.text(), other.text()) < 0
 
 
 class PortfolioView(QWidget):
@@ -118,6 +131,7 @@ class PortfolioView(QWidget):
         header.resizeSection(0, NAME_WIDTH)
         header.setSectionResizeMode(len(COLUMNS) - 2, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may name the user's file
         self.status.setEnabled(False)
 
         buttons = QHBoxLayout()
@@ -229,6 +243,7 @@ class PortfolioView(QWidget):
         levels = labels.key_level()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(figures.clients))
+        order = collator(str(fmt.locale))
 
         def pct(ratio: portfolio.Ratio | None, signed: bool = False) -> SortItem:
             if ratio is None or ratio.value is None:
@@ -276,12 +291,12 @@ class PortfolioView(QWidget):
                 else self.tr("none planned"),
                 c.next_meeting_at.timestamp() if c.next_meeting_at else None,
             )
-            name = QTableWidgetItem(c.name)
+            name = NameItem(c.name, order)
             name.setData(Qt.ItemDataRole.UserRole, c.id)
             cells = [
                 name,
-                QTableWidgetItem(levels[c.key_level]),
-                QTableWidgetItem(", ".join(why)),
+                NameItem(levels[c.key_level], order),
+                NameItem(", ".join(why), order),
                 share,
                 dep,
                 pct(c.attainment_year),
@@ -360,16 +375,18 @@ class PortfolioView(QWidget):
         self.sig_open_client.emit(cell(self.table, row, 0).data(Qt.ItemDataRole.UserRole))
 
     def ask_report(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Save the portfolio report"), "portfolio.pdf", "PDF (*.pdf)"
+        path = saving.ask_path(
+            self,
+            self.tr("Save the portfolio report"),
+            file_name([self.tr("Portfolio report")], "pdf"),
+            "PDF (*.pdf)",
         )
-        if name:
-            self.save_report(Path(name))
+        if path is not None:
+            self.save_report(path)
 
     def save_report(self, path: Path) -> None:
-        """Build the report (HTML here, PDF in the render process) and write it atomically."""
+        """Build the report (HTML here, PDF in the render process) and write it atomically,
+        behind a busy dialog that can abandon it; the status bar says where it went."""
 
         db, prefs = self.db, self.current_settings()
         self.report_button.setEnabled(False)
@@ -380,11 +397,24 @@ class PortfolioView(QWidget):
 
         def done(_path: Path) -> None:
             self.report_button.setEnabled(True)
-            self.status.setText(self.tr("Saved {path}").format(path=path))
+            self.status.setText(self.tr("Saved {name}").format(name=path.name))
 
         def failed(exc: BaseException) -> None:
             self.report_button.setEnabled(True)
             self.status.setText("")
             operations.show_failure(self, self.tr("The report could not be made"), exc)
 
-        operations.save_pdf(self.runner, html, path, done, failed)
+        def cancelled() -> None:
+            self.report_button.setEnabled(True)
+            self.status.setText("")
+
+        saving.save_pdf(
+            self,
+            self.runner,
+            html,
+            path,
+            label=self.tr("Making the report…"),
+            on_saved=done,
+            on_failed=failed,
+            on_cancelled=cancelled,
+        )

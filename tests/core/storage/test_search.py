@@ -66,3 +66,21 @@ def test_index_rebuilt_when_found_empty(db_path) -> None:
     conn.close()
     with Database.open(db_path) as db:
         assert ("person", "dr n. med. Małgorzata Szczęsna") in hits(db, "szczesna")
+
+
+def test_each_hit_carries_a_plain_snippet_of_what_matched(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        found = search.search(session, "gdansk")
+    client = next(h for h in found if h.kind == "client")
+    assert "«gdansk»" in client.snippet  # the folded word, marked with plain characters
+    assert "<" not in client.snippet
+
+
+def test_markup_in_user_text_stays_text_in_the_snippet(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        cid = session.exec(select(m.Client.id).where(m.Client.key == "szpital-pomorze")).one()
+    editing.set_field(demo_db, m.Client, cid, "history", "Zqxv <b>bold</b> & <i>co</i>")
+    with demo_db.session() as session:
+        (hit,) = [h for h in search.search(session, "zqxv") if h.kind == "client"]
+    # the index holds folded text; whatever it shows is shown as text by the GUI
+    assert "«zqxv»" in hit.snippet and "<b>bold</b>" in hit.snippet
