@@ -154,6 +154,89 @@ def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-def]
+    """The probe while a KAM uses Home and a workspace: Home read on the worker and shown,
+    its first meeting opened, a field edited (save + checklist) and undone, back to Home
+    (read again), the Clients page with ten clients and every dossier tab."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from kamdesk.core.storage.db import Database
+    from kamdesk.gui.mainwindow import MainWindow
+
+    db = Database.open(path)
+    window = MainWindow(db)
+    window.show()
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(10)
+    probe.timeout.connect(tick)
+    probe.start()
+    steps: dict[str, float] = {}
+
+    def wait_for(done, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.time() + seconds
+        while not done() and time.time() < deadline:
+            app.processEvents()
+            time.sleep(0.002)
+
+    def step(name: str, fn, done=None) -> None:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        fn()
+        if done is not None:
+            wait_for(done)
+        steps[name] = (time.perf_counter() - t) * 1000
+        app.processEvents()
+
+    wait_for(lambda: window.home.data is not None)  # the first read, at start-up
+    steps["home read at start (wall)"] = clock.elapsed()
+    home = window.home.data
+    meetings = len(home.meetings) if home else 0
+    first = home.meetings[0].key if home and home.meetings else None
+    if first is not None:
+        step("open the next meeting from Home", lambda: window.open_meeting(first))
+        ws = window.workspaces[first]
+        step(
+            "edit travel time (save + checklist)",
+            lambda: (
+                ws.fields["travel_min"].widget.setValue(30),
+                ws.commit(ws.fields["travel_min"]),
+            ),
+        )
+        step("undo", window.undo_stack.undo)
+    window.home.data = None
+    step(
+        "back to Home (read on the worker, wall)",
+        lambda: window.show_page(window.HOME),
+        lambda: window.home.data is not None,
+    )
+    step("Clients page", lambda: window.show_page(window.CLIENTS))
+    for row in range(min(window.proxy.rowCount(), 10)):
+        step(f"select client {row}", lambda r=row: window.table.selectRow(r))
+    for tab in range(window.FIXED_TABS):
+        step(f"show tab {window.tabs.tabText(tab)}", lambda t=tab: window.tabs.setCurrentIndex(t))
+    probe.stop()
+    window.close()
+    db.close()
+    slowest = sorted(steps.items(), key=lambda kv: -kv[1])[:4]
+    print(
+        f"  Home and a workspace in use ({label}, {meetings} meetings on Home): "
+        + ", ".join(f"{k} {v:.0f} ms" for k, v in slowest)
+    )
+    print(
+        f"    probe ticks {len(gaps)}, median gap {statistics.median(gaps):.1f} ms, "
+        f"worst gap {max(gaps):.1f} ms (target: no stall over 100 ms)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--large", action="store_true", help="also the 2,000-client portfolio")
@@ -181,6 +264,9 @@ def main() -> None:
             with Database.open(large_db) as db:
                 exchange.import_file(db, large_json)
         measure_db(app, large_db, "large portfolio")
+    probe_home(app, demo_db, "demo")
+    if args.large:
+        probe_home(app, large_db, "large portfolio")
     probe_demo(app, demo_db)
 
 

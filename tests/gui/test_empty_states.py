@@ -41,6 +41,12 @@ def test_a_new_clients_tabs_guide_and_show_nothing_of_another(qtbot, demo_window
     assert window.new_meeting_button.isEnabled()
     assert not window.delete_meeting_button.isEnabled()  # nothing to delete
 
+    window.tabs.setCurrentWidget(window.relmap)
+    relmap = window.relmap
+    assert not relmap.nodes and not relmap.scene.items()  # no one else's people drawn
+    assert relmap.empty_hint.isVisible() and "People tab" in relmap.empty_hint.text()
+    assert not relmap.link_button.isEnabled() and not relmap.export_button.isEnabled()
+
     window.tabs.setCurrentWidget(window.notes)
     assert window.notes.meetings.count() == 0
     assert window.notes.no_meetings.isVisible() and not window.notes.write_button.isVisible()
@@ -77,3 +83,10 @@ def test_a_search_with_no_result_leaves_no_dossier_behind(qtbot, demo_window) ->
     assert window.meetings_model.rowCount() == 0
     assert not window.new_meeting_button.isEnabled()
     assert "Select a client" in window.meetings_hint.text()
+
+
+def test_the_map_of_a_client_with_people_shows_no_hint(qtbot, demo_window) -> None:
+    window = demo_window(OTHER)
+    window.tabs.setCurrentWidget(window.relmap)
+    assert window.relmap.nodes and not window.relmap.empty_hint.isVisible()
+    assert window.relmap.link_button.isEnabled()

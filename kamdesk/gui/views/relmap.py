@@ -260,8 +260,13 @@ class RelationshipMap(QWidget):
             self,
         )
         hint.setEnabled(False)
+        self.empty_hint = QLabel(self)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setEnabled(False)
+        self.empty_hint.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.view)
         layout.addWidget(hint)
         self._connect_signals()
@@ -298,9 +303,11 @@ class RelationshipMap(QWidget):
         self.scene.clear()
         self.nodes = {}
         if self.client_id is None:
+            self._empty_state([], [])
             return
         people, relations = self.people_and_relations()
         self.people, self.relations = people, relations
+        self._empty_state(people, relations)
         saved = editing.map_positions(self.db, self.client_id)
         # people not placed by hand go where the map's own layout puts them
         ring = maplayout.layout(people, relations, self.measure)
@@ -324,6 +331,30 @@ class RelationshipMap(QWidget):
             .adjusted(-60, -40, 60, 40)
             .united(QRectF(0, 0, relmap.MAP_WIDTH, relmap.MAP_HEIGHT))
         )
+
+    def _empty_state(self, people: list[m.Stakeholder], relations: list[m.Relation]) -> None:
+        """What to do while the map has nothing (or no line) to show; the buttons that need
+        people enabled only with them."""
+        if self.client_id is None:
+            text = self.tr("Select a client to see the people around them.")
+        elif not people:
+            text = self.tr(
+                "No people yet: add the client's people in the People tab (or import them: "
+                "File › Import people), then link who reports to or influences whom here."
+            )
+        elif not relations:
+            text = self.tr(
+                "No relations yet: select two people (Ctrl+click), choose the kind of relation "
+                "and press Link the two selected."
+            )
+        else:
+            text = ""
+        self.empty_hint.setText(text)
+        self.empty_hint.setVisible(bool(text))
+        writable = not self.db.readonly
+        self.link_button.setEnabled(writable and len(people) >= 2)
+        self.unlink_button.setEnabled(writable and bool(relations))
+        self.export_button.setEnabled(bool(people))
 
     def measure(self, text: str, style: str) -> tuple[float, float]:
         metrics = QFontMetricsF(self.fonts[style])
