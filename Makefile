@@ -73,9 +73,11 @@ bench: setup
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/crash_safety.py --kills 300
 
-## Screenshots of the app on the demo data, for the README (offscreen).
+## Screenshots of the app on the demo data, for the README (under Xvfb when it is there).
 screenshots: setup
-	$(BIN)/python scripts/screenshots.py docs/screenshots
+	@if command -v xvfb-run >/dev/null; then \
+		QT_QPA_PLATFORM=xcb xvfb-run -a -s '-screen 0 1920x1080x24' $(BIN)/python scripts/screenshots.py docs/screenshots; \
+	else $(BIN)/python scripts/screenshots.py docs/screenshots; fi
 
 ## Regenerate the shipped JSON Schema from the format's models.
 schema: setup

@@ -156,3 +156,23 @@ def test_an_empty_dossier_says_what_to_do(qtbot, tmp_path: Path) -> None:
     finally:
         window.close()
         window.db.close()
+
+
+def test_a_long_blocker_wraps_whole_in_its_column(qtbot, window) -> None:
+    tree = window.home.meetings
+    width = tree.columnWidth(3)
+    metrics = tree.fontMetrics()
+    longest = None
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        item.setExpanded(True)
+        for c in range(item.childCount()):
+            child = item.child(c)
+            if longest is None or len(child.text(3)) > len(longest.text(3)):
+                longest = child
+    assert longest is not None
+    qtbot.waitUntil(lambda: tree.visualItemRect(longest).height() > 0)
+    lines = -(-metrics.horizontalAdvance(longest.text(3)) // max(width - 12, 1))  # ceil
+    assert lines >= 2  # a blocker longer than its column…
+    # …is as high as its wrapped lines, not one line ending in "…"
+    assert tree.visualItemRect(longest).height() >= lines * metrics.lineSpacing()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -33,6 +33,7 @@ from kamdesk.core.meeting.agenda import AgendaMeeting, Home
 from kamdesk.core.storage.db import Database
 from kamdesk.gui import operations, style
 from kamdesk.gui.operations import Runner
+from kamdesk.gui.widgets.tables import WrappingDelegate
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 
@@ -110,6 +111,13 @@ class HomeView(QWidget):
         tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # a wider column wraps its texts again (the rows' heights are measured anew), so a
+        # blocker is never cut to "…" when the window grows
+        relayout = QTimer(tree)
+        relayout.setSingleShot(True)
+        relayout.setInterval(0)
+        relayout.timeout.connect(tree.doItemsLayout)
+        tree.header().sectionResized.connect(lambda *_: relayout.start())
         return tree
 
     @staticmethod
@@ -265,6 +273,9 @@ class HomeView(QWidget):
     @staticmethod
     def _fit(tree: QTreeWidget, key_column: int) -> None:
         """Columns sized to their contents, the key column taking the rest (and wrapping)."""
+        delegate = tree.itemDelegate()
+        if not isinstance(delegate, WrappingDelegate) or delegate.columns != (key_column,):
+            tree.setItemDelegate(WrappingDelegate(tree, (key_column,)))
         header = tree.header()
         header.setStretchLastSection(False)
         for column in range(tree.columnCount()):

@@ -13,14 +13,12 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.core.meeting.readiness import Check, Headline, Level, Report, mistake_title
+from kamdesk.gui.widgets.tables import WrappingDelegate
 
 TargetRole = Qt.ItemDataRole.UserRole + 1
 CheckIdRole = Qt.ItemDataRole.UserRole + 2
-ROW_GAP = 4  # pixels between two wrapped lines of the checklist, so each reads as one
 
 COLOURS = {Level.BLOCK: "#c62828", Level.WARN: "#b06800", Level.OK: "#2e7d32"}
 ICONS = {
@@ -39,31 +37,6 @@ ICONS = {
     Level.WARN: QStyle.StandardPixmap.SP_MessageBoxWarning,
     Level.OK: QStyle.StandardPixmap.SP_DialogApplyButton,
 }
-
-
-class WrappingDelegate(QStyledItemDelegate):
-    """Rows as high as their text wrapped to the column's width. A tree asks its delegate for
-    a row's size with no width, so word wrap alone gives one elided line: the width is given
-    here (the column less the row's indentation)."""
-
-    def __init__(self, tree: QTreeWidget):
-        super().__init__(tree)
-        self.tree = tree
-
-    def sizeHint(  # noqa: N802 - Qt's name
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        depth, parent = 0, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
-        levels = depth + (1 if self.tree.rootIsDecorated() else 0)
-        width = self.tree.columnWidth(0) - self.tree.indentation() * levels
-        if width <= 0:
-            return super().sizeHint(option, index)
-        sized = QStyleOptionViewItem(option)
-        sized.rect = QRect(0, 0, width, max(option.rect.height(), 1))
-        hint = super().sizeHint(sized, index)
-        return QSize(hint.width(), hint.height() + ROW_GAP)
 
 
 class ChecklistPanel(QWidget):
