@@ -103,7 +103,7 @@ def test_an_overdue_follow_up_opens_its_meetings_notes(qtbot, window) -> None:
     tree = window.home.overdue
     assert tree.topLevelItemCount() >= 1
     item = tree.topLevelItem(0)
-    client_id, meeting_id = item.data(0, KeyRole)
+    client_id = item.data(0, KeyRole)
     tree.setFocus()
     tree.setCurrentItem(item)
     qtbot.keyClick(tree, Qt.Key.Key_Return)
@@ -176,3 +176,15 @@ def test_a_long_blocker_wraps_whole_in_its_column(qtbot, window) -> None:
     assert lines >= 2  # a blocker longer than its column…
     # …is as high as its wrapped lines, not one line ending in "…"
     assert tree.visualItemRect(longest).height() >= lines * metrics.lineSpacing()
+
+
+def test_more_than_the_home_lists_hold_is_said(qtbot, window, monkeypatch) -> None:
+    from kamdesk.core.meeting import agenda
+
+    monkeypatch.setattr(agenda, "MAX_ROWS", 0)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # read again
+    home = window.home
+    assert home.overdue.topLevelItemCount() == 0 and home.overdue_empty.isVisible()
+    assert "… and 1 more overdue" in home.overdue_empty.text()
+    assert "more clients" in home.attention_empty.text()

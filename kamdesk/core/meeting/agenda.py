@@ -27,6 +27,7 @@ from kamdesk.core.settings import Settings
 
 HORIZON_DAYS = 21  # "the coming weeks"
 MAX_MEETINGS = 50  # a home page, not the whole calendar: the CLI's `meetings` lists them all
+MAX_ROWS = 100  # overdue follow-ups and clients shown; the totals say how many more there are
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Home:
     overdue: list[queries.FollowUp] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
     clients: int = 0  # how many clients the dossier holds (an empty dossier says so)
+    overdue_total: int = 0  # all overdue follow-ups (``overdue`` holds the oldest MAX_ROWS)
+    attention_total: int = 0  # all clients needing attention (``attention``: the worst)
 
 
 def home(
@@ -73,9 +76,17 @@ def home(
     today = now.date()
     meetings = _next_meetings(session, prefs, now, horizon_days)
     overdue = [f for f in queries.follow_ups(session) if f.days_overdue(today) > 0]
+    attention = needing_attention(session, prefs, now)
     clients = session.exec(select(func.count()).select_from(m.Client)).one()
     return Home(
-        now, horizon_days, meetings, overdue, needing_attention(session, prefs, now), clients
+        now,
+        horizon_days,
+        meetings,
+        overdue[:MAX_ROWS],
+        attention[:MAX_ROWS],
+        clients,
+        len(overdue),
+        len(attention),
     )
 
 

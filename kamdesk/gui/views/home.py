@@ -35,7 +35,8 @@ from kamdesk.gui import operations, style
 from kamdesk.gui.operations import Runner
 from kamdesk.gui.widgets.tables import WrappingDelegate
 
-KeyRole = Qt.ItemDataRole.UserRole + 1
+KeyRole = Qt.ItemDataRole.UserRole + 1  # a meeting's or client's key; a follow-up's client id
+MeetingIdRole = Qt.ItemDataRole.UserRole + 2  # a follow-up's meeting id
 
 
 def _now() -> dt.datetime:
@@ -243,13 +244,22 @@ class HomeView(QWidget):
             item = QTreeWidgetItem(
                 [fmt.date(f.due, "short"), f.text, f.owner or "—", f.client_name]
             )
-            item.setData(0, KeyRole, (f.client_id, f.meeting_id))
+            # two ints, not a tuple: PySide frees a Python tuple held in item data wrongly
+            item.setData(0, KeyRole, f.client_id)
+            item.setData(0, MeetingIdRole, f.meeting_id)
             item.setForeground(0, style.status("bad"))
             item.setToolTip(1, f.text)
             self.overdue.addTopLevelItem(item)
         self._fit(self.overdue, 1)
-        self.overdue_empty.setText(self.tr("No follow-up is overdue."))
         self._show_empty(self.overdue, self.overdue_empty)
+        more = home.overdue_total - len(home.overdue)
+        if more > 0:  # the oldest are listed; the Follow-ups view has every one
+            self.overdue_empty.setText(
+                self.tr("… and %n more overdue: Portfolio › Follow-ups (Ctrl+Shift+U).", "", more)
+            )
+            self.overdue_empty.show()
+        else:
+            self.overdue_empty.setText(self.tr("No follow-up is overdue."))
 
     def _fill_attention(self, home: Home) -> None:
         self.attention.clear()
@@ -259,10 +269,21 @@ class HomeView(QWidget):
             item.setToolTip(0, client.client_name)
             self.attention.addTopLevelItem(item)
         self._fit(self.attention, 1)
-        self.attention_empty.setText(
-            self.tr("Every client's figures look fine: nothing overdue, no plan behind.")
-        )
         self._show_empty(self.attention, self.attention_empty)
+        more = home.attention_total - len(home.attention)
+        if more > 0:
+            self.attention_empty.setText(
+                self.tr(
+                    "… and %n more clients: Portfolio › Portfolio overview (Ctrl+Shift+P).",
+                    "",
+                    more,
+                )
+            )
+            self.attention_empty.show()
+        else:
+            self.attention_empty.setText(
+                self.tr("Every client's figures look fine: nothing overdue, no plan behind.")
+            )
 
     @staticmethod
     def _show_empty(tree: QTreeWidget, empty: QLabel) -> None:
@@ -294,9 +315,9 @@ class HomeView(QWidget):
             self.sig_open_meeting.emit(key)
 
     def _follow_up_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        ids = item.data(0, KeyRole)
-        if isinstance(ids, tuple):
-            self.sig_open_notes.emit(*ids)
+        client_id, meeting_id = item.data(0, KeyRole), item.data(0, MeetingIdRole)
+        if isinstance(client_id, int) and isinstance(meeting_id, int):
+            self.sig_open_notes.emit(client_id, meeting_id)
 
     def _client_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         key = item.data(0, KeyRole)

@@ -85,3 +85,15 @@ def test_clients_needing_attention_say_why(db) -> None:
 def test_an_empty_dossier(db) -> None:
     home = reading.home(db, Settings(), NOW)
     assert (home.meetings, home.overdue, home.attention, home.clients) == ([], [], [], 0)
+
+
+def test_long_lists_are_capped_and_say_how_many_there_are(db, monkeypatch) -> None:
+    from kamdesk.core.meeting import agenda
+
+    demo.load_demo(db, today=TODAY)
+    full = reading.home(db, Settings(), NOW)
+    monkeypatch.setattr(agenda, "MAX_ROWS", 1)
+    capped = reading.home(db, Settings(), NOW)
+    assert len(capped.attention) == 1 and capped.attention_total == len(full.attention) > 1
+    assert capped.attention[0] == full.attention[0]  # the worst one stays
+    assert capped.overdue_total == len(full.overdue) and capped.overdue == full.overdue[:1]
