@@ -20,12 +20,12 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session
 
-from kamdesk.core.account import analytics
+from kamdesk.core.account import analytics, loading
 from kamdesk.core.documents import charts, reports
 from kamdesk.core.documents.relmap import relationship_svg
 from kamdesk.core.errors import UnknownKey
@@ -89,109 +89,78 @@ class DossierData:
         return [p for p in self.stakeholders if p.vip or p.kol]
 
 
-T = TypeVar("T", bound=SQLModel)
-
-
-def _by(session: Session, model: type[T], column: str, ids: list[int]) -> dict[int, list[T]]:
-    """Rows of ``model`` whose ``column`` is one of ``ids``, grouped by it, in id order."""
-    grouped: dict[int, list[T]] = defaultdict(list)
-    if not ids:
-        return grouped
-    attr = getattr(model, column)
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        chunk = ids[start : start + 500]
-        order = getattr(model, "id", attr)  # MapPosition has no id: its key is the person
-        stmt = select(model).where(col(attr).in_(chunk)).order_by(order)
-        for row in session.exec(stmt):
-            grouped[getattr(row, column)].append(row)
-    return grouped
-
-
 def load(session: Session, client_key: str) -> DossierData:
-    """Everything the dossier shows about one client, in a handful of queries."""
-    client = session.exec(select(m.Client).where(m.Client.key == client_key)).first()
+    """Everything the dossier shows about one client (``account.loading``: one query per
+    table)."""
+    rows = loading.load(session, keys=[client_key])
+    client = rows.clients[0] if rows.clients else None
     if client is None or client.id is None:
         raise UnknownKey(f"No client with key {client_key!r}.")
     cid = client.id
+    of = rows.of
 
-    def rows(model: type[T]) -> list[T]:
-        return _by(session, model, "client_id", [cid]).get(cid, [])
-
-    stakeholders = rows(m.Stakeholder)
-    person_ids = [p.id for p in stakeholders if p.id is not None]
-    by_person = {p.id: p for p in stakeholders}
-    needs = rows(m.Need)
-    need_links = _by(session, m.NeedProduct, "need_id", [n.id for n in needs if n.id is not None])
-    need_products = {nid: [link.product_id for link in links] for nid, links in need_links.items()}
-    product_ids = sorted({pid for ids in need_products.values() for pid in ids})
-    faqs = _by(session, m.ProductFaq, "product_id", product_ids)
-    products = {}
-    if product_ids:
-        for product in session.exec(
-            select(m.Product).where(col(m.Product.id).in_(product_ids)).order_by(m.Product.name)
-        ):
-            assert product.id is not None
-            products[product.id] = ProductInfo(product, faqs.get(product.id, []))
-
-    meetings = list(
-        session.exec(
-            select(m.Meeting)
-            .where(m.Meeting.client_id == cid)
-            .order_by(
-                col(m.Meeting.starts_at_utc).is_(None).desc(),
-                col(m.Meeting.starts_at_utc).desc(),
-                col(m.Meeting.id).desc(),
-            )
-        )
-    )
-    meeting_ids = [mt.id for mt in meetings if mt.id is not None]
-    attendees = _by(session, m.MeetingAttendee, "meeting_id", meeting_ids)
-    notes = {
-        mid: found[0]
-        for mid, found in _by(session, m.MeetingNotes, "meeting_id", meeting_ids).items()
+    stakeholders = of(rows.people, cid)
+    needs = of(rows.needs, cid)
+    need_products = {
+        n.id: [link.product_id for link in of(rows.need_products, n.id)]
+        for n in needs
+        if n.id is not None and of(rows.need_products, n.id)
     }
-    notes_ids = [n.id for n in notes.values() if n.id is not None]
-    actions = _by(session, m.ActionItem, "notes_id", notes_ids)
-    present = _by(session, m.NotesPresent, "notes_id", notes_ids)
-    records = []
-    for mt in meetings:
-        assert mt.id is not None
-        nt = notes.get(mt.id)
-        records.append(
-            MeetingRecord(
-                mt,
-                [by_person[a.stakeholder_id] for a in attendees.get(mt.id, [])],
-                nt,
-                [by_person[p.stakeholder_id] for p in present.get(nt.id, [])]
-                if nt and nt.id
-                else [],
-                actions.get(nt.id, []) if nt and nt.id else [],
-            )
-        )
-
+    named = {pid for ids in need_products.values() for pid in ids}
+    products = {
+        p.id: ProductInfo(p, of(rows.faqs, p.id))
+        for p in sorted((rows.products[pid] for pid in named), key=lambda p: (p.name, p.id or 0))
+        if p.id is not None
+    }
+    reasons = of(rows.key_reasons, cid)
     return DossierData(
         client=client,
-        company=session.get(m.Company, 1),
-        key_reasons=[r.reason for r in rows(m.ClientKeyReason)],
-        key_reason_notes={r.reason: r.note for r in rows(m.ClientKeyReason) if r.note},
-        financials=sorted(rows(m.FinancialPeriod), key=lambda f: analytics.Period.parse(f.period)),
-        targets=sorted(rows(m.SalesTarget), key=lambda t: analytics.Period.parse(t.period)),
+        company=rows.company,
+        key_reasons=[r.reason for r in reasons],
+        key_reason_notes={r.reason: r.note for r in reasons if r.note},
+        financials=sorted(of(rows.financials, cid), key=lambda f: analytics.Period.parse(f.period)),
+        targets=sorted(of(rows.targets, cid), key=lambda t: analytics.Period.parse(t.period)),
         needs=needs,
         need_products=need_products,
         products=products,
-        plans=rows(m.Plan),
-        competitors=rows(m.Competitor),
-        issues=rows(m.ClientIssue),
+        plans=of(rows.plans, cid),
+        competitors=of(rows.competitors, cid),
+        issues=of(rows.issues, cid),
         stakeholders=stakeholders,
-        steps=dict(_by(session, m.RelationshipStep, "stakeholder_id", person_ids)),
-        relations=rows(m.Relation),
+        steps={p.id: rows.steps[p.id] for p in stakeholders if p.id in rows.steps},
+        relations=of(rows.relations, cid),
         positions={
-            p.stakeholder_id: (p.x, p.y)
-            for found in _by(session, m.MapPosition, "stakeholder_id", person_ids).values()
-            for p in found
+            p.id: (rows.positions[p.id].x, rows.positions[p.id].y)
+            for p in stakeholders
+            if p.id in rows.positions
         },
-        meetings=records,
+        meetings=_meeting_records(rows, cid, {p.id: p for p in stakeholders}),
     )
+
+
+def _meeting_records(
+    rows: loading.ClientRows, cid: int, by_person: dict[int | None, m.Stakeholder]
+) -> list[MeetingRecord]:
+    """The client's meetings, newest first (those without a time before all), with who was
+    invited, their notes, who was present and the actions."""
+    meetings = sorted(
+        rows.of(rows.meetings, cid),
+        key=lambda mt: (mt.starts_at_utc is None, loading.utc_start(mt), mt.id or 0),
+        reverse=True,
+    )
+    records = []
+    for mt in meetings:
+        nt = rows.notes.get(mt.id) if mt.id is not None else None
+        records.append(
+            MeetingRecord(
+                mt,
+                [by_person[a.stakeholder_id] for a in rows.of(rows.attendees, mt.id)],
+                nt,
+                [by_person[p.stakeholder_id] for p in rows.of(rows.present, nt.id)] if nt else [],
+                rows.of(rows.actions, nt.id) if nt else [],
+            )
+        )
+    return records
 
 
 # --- the view ------------------------------------------------------------------------------------
