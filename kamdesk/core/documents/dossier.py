@@ -226,21 +226,13 @@ def _contact_due(person: m.Stakeholder, today: dt.date) -> tuple[dt.date | None,
     return due, (today - due).days if today > due else None
 
 
-def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+def _figures(data: DossierData, settings: Settings, today: dt.date) -> dict[str, Any]:
+    """The finances section's figures: income share (now and per year), attainment of the
+    targets (the charted kind's latest twelve), receivables with DSO, growth."""
     client, company = data.client, data.company
-    today = now.date()
-    locale = settings.locale
-    currency = client.currency or (company.currency if company else None)
-    people = data.person_by_id
-    share = analytics.income_share(client, data.financials, company, settings.exchange_rates, today)
     attainment = analytics.attainment(data.targets, data.financials)
     kind = _target_kind(data.targets)
     of_kind = [a for a in attainment if analytics.Period.parse(a.period).kind == kind]
-    chart_attainment = of_kind[-12:]  # the latest twelve
-    share_points = analytics.income_share_by_year(
-        client, data.financials, company, settings.exchange_rates, today
-    )
-    threshold = company.key_share_threshold if company else 0.10
     receivables = analytics.receivables(client, data.financials)
     full_years = [
         f
@@ -250,12 +242,31 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
     dso = None
     if receivables is not None and full_years:
         dso = receivables.receivables / (full_years[-1].our_sales or 1.0) * 365
-    growth = {
-        g.period: g.ratio
-        for kind_ in ("year", "quarter", "month")
-        for g in analytics.growth(data.financials, kind_)
+    return {
+        "income_share": analytics.income_share(
+            client, data.financials, company, settings.exchange_rates, today
+        ),
+        "attainment": attainment,
+        "chart_attainment": of_kind[-12:],  # the latest twelve
+        "chart_kind": kind,
+        "share_points": analytics.income_share_by_year(
+            client, data.financials, company, settings.exchange_rates, today
+        ),
+        "threshold": company.key_share_threshold if company else 0.10,
+        "receivables": receivables,
+        "dso": dso,
+        "growth": {
+            g.period: g.ratio
+            for kind_ in ("year", "quarter", "month")
+            for g in analytics.growth(data.financials, kind_)
+        },
     }
 
+
+def _vip_cards(data: DossierData, today: dt.date) -> list[dict[str, Any]]:
+    """Each VIP and KOL with their plan, when contact is due, their relations both ways and
+    the issues they raised."""
+    people = data.person_by_id
     vips = []
     for person in data.vips:
         due, overdue = _contact_due(person, today)
@@ -278,7 +289,12 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
                 "issues": [i for i in data.issues if i.raised_by_id == person.id],
             }
         )
-    open_actions = sorted(
+    return vips
+
+
+def _open_actions(data: DossierData) -> list[tuple[m.Meeting, m.ActionItem]]:
+    """The actions not done yet, soonest due first (those without a date last)."""
+    return sorted(
         (
             (record.meeting, action)
             for record in data.meetings
@@ -287,7 +303,10 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         ),
         key=lambda pair: (pair[1].due is None, pair[1].due or dt.date.max),
     )
-    product_names = {pid: info.product.name for pid, info in data.products.items()}
+
+
+def _sections(with_vips: bool) -> list[tuple[str, str]]:
+    """The bookmarked sections (anchor, title), in page order."""
     sections = [
         ("profile", _("Profile and history")),
         ("why-key", _("Why a key client")),
@@ -303,8 +322,54 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         ("meetings", _("Meeting history")),
         ("actions", _("Open actions")),
     ]
-    if not vips:
-        sections = [s for s in sections if s[0] != "vips"]
+    return sections if with_vips else [s for s in sections if s[0] != "vips"]
+
+
+def _charts(
+    data: DossierData, figures: dict[str, Any], currency: str | None, locale: str
+) -> dict[str, Markup | None]:
+    """The three charts of the finances section, as inline SVG."""
+    return {
+        "revenue": _chart(
+            charts.revenue_trend(
+                data.financials,
+                currency=currency,
+                locale=locale,
+                height=230,
+                label=_("Client revenue per year"),
+            )
+        ),
+        "sales": _chart(
+            charts.sales_vs_target(
+                figures["chart_attainment"],
+                currency=currency,
+                locale=locale,
+                height=230,
+                label=_("Our sales against the target"),
+                labels=(_("Our sales"), _("Target")),
+            )
+        ),
+        "share": _chart(
+            charts.income_share_over_time(
+                figures["share_points"],
+                figures["threshold"],
+                locale=locale,
+                height=230,
+                label=_("Our income share from the client per year"),
+            )
+        ),
+    }
+
+
+def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+    """What the dossier template reads: the loaded data, the figures and charts made from it,
+    the sections and the words of the page margins."""
+    client, company = data.client, data.company
+    today = now.date()
+    currency = client.currency or (company.currency if company else None)
+    people = data.person_by_id
+    figures = _figures(data, settings, today)
+    vips = _vip_cards(data, today)
     return {
         "client": client,
         "company": company,
@@ -313,16 +378,11 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "definitions": [key for key, _text in DEFINITIONS],
         "key_reasons": data.key_reasons,
         "key_reason_notes": data.key_reason_notes,
-        "income_share": share,
         "financials": data.financials,
-        "growth": growth,
-        "attainment": attainment,
-        "receivables": receivables,
-        "dso": dso,
         "needs": data.needs,
         "need_products": data.need_products,
         "products": data.products,
-        "product_names": product_names,
+        "product_names": {pid: info.product.name for pid, info in data.products.items()},
         "plans": sorted(
             data.plans,
             key=lambda p: (p.status != "open", p.due is None, p.due or dt.date.max),
@@ -337,8 +397,8 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "stakeholders": data.stakeholders,
         "vips": vips,
         "meetings": data.meetings,
-        "open_actions": open_actions,
-        "sections": sections,
+        "open_actions": _open_actions(data),
+        "sections": _sections(bool(vips)),
         "prepared_at": now,
         "today": today,
         "kam_name": settings.kam_name,
@@ -352,41 +412,10 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         )
         if data.stakeholders
         else None,
-        "charts": {
-            "revenue": _chart(
-                charts.revenue_trend(
-                    data.financials,
-                    currency=currency,
-                    locale=locale,
-                    height=230,
-                    label=_("Client revenue per year"),
-                )
-            ),
-            "sales": _chart(
-                charts.sales_vs_target(
-                    chart_attainment,
-                    currency=currency,
-                    locale=locale,
-                    height=230,
-                    label=_("Our sales against the target"),
-                    labels=(_("Our sales"), _("Target")),
-                )
-            ),
-            "share": _chart(
-                charts.income_share_over_time(
-                    share_points,
-                    threshold,
-                    locale=locale,
-                    height=230,
-                    label=_("Our income share from the client per year"),
-                )
-            ),
-        },
+        "charts": _charts(data, figures, currency, settings.locale),
         "css_str": css_string,
         "page_of": page_of(),
-        "share_points": share_points,
-        "threshold": threshold,
-        "chart_kind": kind,
+        **{k: v for k, v in figures.items() if k != "chart_attainment"},
     }
 
 
