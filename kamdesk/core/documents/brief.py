@@ -95,55 +95,50 @@ def products_in_play(ctx: MeetingContext, full: bool) -> list[ProductView]:
     return out
 
 
-def view(
-    ctx: MeetingContext, report: Report, settings: Settings, options: BriefOptions
-) -> dict[str, Any]:
-    now = options.now or dt.datetime.now(dt.UTC)
-    meeting, client = ctx.meeting, ctx.client
-    day = now.date()
-    currency = client.currency or (ctx.company.currency if ctx.company else None)
+def _attendees(ctx: MeetingContext) -> list[dict[str, Any]]:
+    """Each attendee with the next step of their relationship plan not done yet."""
+    return [
+        {
+            "p": person,
+            "next_step": next((s for s in ctx.steps.get(person.id or 0, []) if not s.done), None),
+        }
+        for person in ctx.attendees
+    ]
+
+
+def _open_issues(ctx: MeetingContext) -> list[dict[str, Any]]:
+    """The open complaints and objections, with who raised them and whether they attend."""
     people = ctx.person_by_id
-    needs = ctx.need_by_id
-
-    attendees = []
-    for person in ctx.attendees:
-        next_step = next((s for s in ctx.steps.get(person.id or 0, []) if not s.done), None)
-        attendees.append({"p": person, "next_step": next_step})
-
-    issues = [
+    attending = {p.id for p in ctx.attendees}
+    return [
         {
             "issue": i,
             "by": people.get(i.raised_by_id) if i.raised_by_id else None,
-            "attending": i.raised_by_id in {p.id for p in ctx.attendees},
+            "attending": i.raised_by_id in attending,
         }
         for i in ctx.issues
         if i.status == "open"
     ]
-    proposals = [
-        {"text": p.text, "need": needs.get(p.need_id) if p.need_id else None} for p in ctx.proposals
+
+
+def _slips(ctx: MeetingContext) -> list[dict[str, Any]]:
+    """The previous meeting's slips (self-review), each with this meeting's lesson."""
+    if not ctx.previous:
+        return []
+    lessons = ctx.meeting.lessons or {}
+    return [
+        {
+            "mistake": r.mistake,
+            "title": mistake_title(r.mistake),
+            "comment": r.comment,
+            "lesson": lessons.get(str(r.mistake)),
+        }
+        for r in ctx.previous.slips
     ]
-    lessons = meeting.lessons or {}
-    slips = (
-        [
-            {
-                "mistake": r.mistake,
-                "title": mistake_title(r.mistake),
-                "comment": r.comment,
-                "lesson": lessons.get(str(r.mistake)),
-            }
-            for r in ctx.previous.slips
-        ]
-        if ctx.previous
-        else []
-    )
-    share = analytics.income_share(
-        client, ctx.financials, ctx.company, settings.exchange_rates, day
-    )
-    attainment = [
-        a for a in analytics.attainment(ctx.targets, ctx.financials) if a.actual is not None
-    ][-4:]
-    yoy = analytics.growth(ctx.financials, "year")
-    qoq = analytics.growth(ctx.financials, "quarter")
+
+
+def _mistakes(report: Report) -> list[dict[str, Any]]:
+    """The seven mistakes in order, each with its worst level, reminder and findings."""
     grouped = report.by_mistake()
     mistakes = []
     for number in MISTAKES:
@@ -164,6 +159,38 @@ def view(
                 "issues": [c for c in checks if c.level is not Level.OK],
             }
         )
+    return mistakes
+
+
+def _figures(ctx: MeetingContext, settings: Settings, day: dt.date) -> dict[str, Any]:
+    """The client's figures the brief prints: income share, the last four attainments, the
+    latest growth year on year and quarter on quarter, receivables, share of wallet."""
+    attainment = [
+        a for a in analytics.attainment(ctx.targets, ctx.financials) if a.actual is not None
+    ][-4:]
+    yoy = analytics.growth(ctx.financials, "year")
+    qoq = analytics.growth(ctx.financials, "quarter")
+    return {
+        "income_share": analytics.income_share(
+            ctx.client, ctx.financials, ctx.company, settings.exchange_rates, day
+        ),
+        "attainment": attainment,
+        "yoy": yoy[-1] if yoy else None,
+        "qoq": qoq[-1] if qoq else None,
+        "receivables": analytics.receivables(ctx.client, ctx.financials),
+        "wallet": analytics.share_of_wallet(ctx.competitors),
+    }
+
+
+def view(
+    ctx: MeetingContext, report: Report, settings: Settings, options: BriefOptions
+) -> dict[str, Any]:
+    """What the brief template reads: the context, the report by mistake, the figures and
+    the parts of the meeting each page shows."""
+    now = options.now or dt.datetime.now(dt.UTC)
+    meeting, client = ctx.meeting, ctx.client
+    currency = client.currency or (ctx.company.currency if ctx.company else None)
+    needs = ctx.need_by_id
     override = None if report.ready else (options.override_reason or meeting.override_reason)
     return {
         "ctx": ctx,
@@ -172,7 +199,7 @@ def view(
         "company": ctx.company,
         "currency": currency,
         "report": report,
-        "mistakes": mistakes,
+        "mistakes": _mistakes(report),
         "override_reason": override,
         "start": meeting.starts_at,
         "leave_by": report.leave_by,
@@ -182,16 +209,11 @@ def view(
         "prepared_at": now,
         "kam_name": settings.kam_name,
         "labels": labels(),
-        "income_share": share,
-        "attainment": attainment,
-        "yoy": yoy[-1] if yoy else None,
-        "qoq": qoq[-1] if qoq else None,
-        "receivables": analytics.receivables(client, ctx.financials),
-        "wallet": analytics.share_of_wallet(ctx.competitors),
+        **_figures(ctx, settings, now.date()),
         "competitors": ctx.competitors,
         "previous": ctx.previous,
         "open_actions": ctx.open_actions,
-        "attendees": attendees,
+        "attendees": _attendees(ctx),
         "relmap": relationship_svg(
             ctx.attendees,
             ctx.relations,
@@ -199,12 +221,15 @@ def view(
             title=_("Relationship map of the attendees"),
             positions=ctx.positions,
         ),
-        "proposals": proposals,
-        "issues": issues,
+        "proposals": [
+            {"text": p.text, "need": needs.get(p.need_id) if p.need_id else None}
+            for p in ctx.proposals
+        ],
+        "issues": _open_issues(ctx),
         "products": products_in_play(ctx, options.full),
         "full": options.full,
         "plans": relevant_plans(ctx),
-        "slips": slips,
+        "slips": _slips(ctx),
         "limits_sheet": settings.brief_limits_sheet,
         "negotiation": meeting.kind == "negotiation",
         "has_limits": meeting.max_discount_pct is not None

@@ -20,12 +20,12 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session
 
-from kamdesk.core.account import analytics
+from kamdesk.core.account import analytics, loading
 from kamdesk.core.documents import charts, reports
 from kamdesk.core.documents.relmap import relationship_svg
 from kamdesk.core.errors import UnknownKey
@@ -89,109 +89,78 @@ class DossierData:
         return [p for p in self.stakeholders if p.vip or p.kol]
 
 
-T = TypeVar("T", bound=SQLModel)
-
-
-def _by(session: Session, model: type[T], column: str, ids: list[int]) -> dict[int, list[T]]:
-    """Rows of ``model`` whose ``column`` is one of ``ids``, grouped by it, in id order."""
-    grouped: dict[int, list[T]] = defaultdict(list)
-    if not ids:
-        return grouped
-    attr = getattr(model, column)
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        chunk = ids[start : start + 500]
-        order = getattr(model, "id", attr)  # MapPosition has no id: its key is the person
-        stmt = select(model).where(col(attr).in_(chunk)).order_by(order)
-        for row in session.exec(stmt):
-            grouped[getattr(row, column)].append(row)
-    return grouped
-
-
 def load(session: Session, client_key: str) -> DossierData:
-    """Everything the dossier shows about one client, in a handful of queries."""
-    client = session.exec(select(m.Client).where(m.Client.key == client_key)).first()
+    """Everything the dossier shows about one client (``account.loading``: one query per
+    table)."""
+    rows = loading.load(session, keys=[client_key])
+    client = rows.clients[0] if rows.clients else None
     if client is None or client.id is None:
         raise UnknownKey(f"No client with key {client_key!r}.")
     cid = client.id
+    of = rows.of
 
-    def rows(model: type[T]) -> list[T]:
-        return _by(session, model, "client_id", [cid]).get(cid, [])
-
-    stakeholders = rows(m.Stakeholder)
-    person_ids = [p.id for p in stakeholders if p.id is not None]
-    by_person = {p.id: p for p in stakeholders}
-    needs = rows(m.Need)
-    need_links = _by(session, m.NeedProduct, "need_id", [n.id for n in needs if n.id is not None])
-    need_products = {nid: [link.product_id for link in links] for nid, links in need_links.items()}
-    product_ids = sorted({pid for ids in need_products.values() for pid in ids})
-    faqs = _by(session, m.ProductFaq, "product_id", product_ids)
-    products = {}
-    if product_ids:
-        for product in session.exec(
-            select(m.Product).where(col(m.Product.id).in_(product_ids)).order_by(m.Product.name)
-        ):
-            assert product.id is not None
-            products[product.id] = ProductInfo(product, faqs.get(product.id, []))
-
-    meetings = list(
-        session.exec(
-            select(m.Meeting)
-            .where(m.Meeting.client_id == cid)
-            .order_by(
-                col(m.Meeting.starts_at_utc).is_(None).desc(),
-                col(m.Meeting.starts_at_utc).desc(),
-                col(m.Meeting.id).desc(),
-            )
-        )
-    )
-    meeting_ids = [mt.id for mt in meetings if mt.id is not None]
-    attendees = _by(session, m.MeetingAttendee, "meeting_id", meeting_ids)
-    notes = {
-        mid: found[0]
-        for mid, found in _by(session, m.MeetingNotes, "meeting_id", meeting_ids).items()
+    stakeholders = of(rows.people, cid)
+    needs = of(rows.needs, cid)
+    need_products = {
+        n.id: [link.product_id for link in of(rows.need_products, n.id)]
+        for n in needs
+        if n.id is not None and of(rows.need_products, n.id)
     }
-    notes_ids = [n.id for n in notes.values() if n.id is not None]
-    actions = _by(session, m.ActionItem, "notes_id", notes_ids)
-    present = _by(session, m.NotesPresent, "notes_id", notes_ids)
-    records = []
-    for mt in meetings:
-        assert mt.id is not None
-        nt = notes.get(mt.id)
-        records.append(
-            MeetingRecord(
-                mt,
-                [by_person[a.stakeholder_id] for a in attendees.get(mt.id, [])],
-                nt,
-                [by_person[p.stakeholder_id] for p in present.get(nt.id, [])]
-                if nt and nt.id
-                else [],
-                actions.get(nt.id, []) if nt and nt.id else [],
-            )
-        )
-
+    named = {pid for ids in need_products.values() for pid in ids}
+    products = {
+        p.id: ProductInfo(p, of(rows.faqs, p.id))
+        for p in sorted((rows.products[pid] for pid in named), key=lambda p: (p.name, p.id or 0))
+        if p.id is not None
+    }
+    reasons = of(rows.key_reasons, cid)
     return DossierData(
         client=client,
-        company=session.get(m.Company, 1),
-        key_reasons=[r.reason for r in rows(m.ClientKeyReason)],
-        key_reason_notes={r.reason: r.note for r in rows(m.ClientKeyReason) if r.note},
-        financials=sorted(rows(m.FinancialPeriod), key=lambda f: analytics.Period.parse(f.period)),
-        targets=sorted(rows(m.SalesTarget), key=lambda t: analytics.Period.parse(t.period)),
+        company=rows.company,
+        key_reasons=[r.reason for r in reasons],
+        key_reason_notes={r.reason: r.note for r in reasons if r.note},
+        financials=sorted(of(rows.financials, cid), key=lambda f: analytics.Period.parse(f.period)),
+        targets=sorted(of(rows.targets, cid), key=lambda t: analytics.Period.parse(t.period)),
         needs=needs,
         need_products=need_products,
         products=products,
-        plans=rows(m.Plan),
-        competitors=rows(m.Competitor),
-        issues=rows(m.ClientIssue),
+        plans=of(rows.plans, cid),
+        competitors=of(rows.competitors, cid),
+        issues=of(rows.issues, cid),
         stakeholders=stakeholders,
-        steps=dict(_by(session, m.RelationshipStep, "stakeholder_id", person_ids)),
-        relations=rows(m.Relation),
+        steps={p.id: rows.steps[p.id] for p in stakeholders if p.id in rows.steps},
+        relations=of(rows.relations, cid),
         positions={
-            p.stakeholder_id: (p.x, p.y)
-            for found in _by(session, m.MapPosition, "stakeholder_id", person_ids).values()
-            for p in found
+            p.id: (rows.positions[p.id].x, rows.positions[p.id].y)
+            for p in stakeholders
+            if p.id in rows.positions
         },
-        meetings=records,
+        meetings=_meeting_records(rows, cid, {p.id: p for p in stakeholders}),
     )
+
+
+def _meeting_records(
+    rows: loading.ClientRows, cid: int, by_person: dict[int | None, m.Stakeholder]
+) -> list[MeetingRecord]:
+    """The client's meetings, newest first (those without a time before all), with who was
+    invited, their notes, who was present and the actions."""
+    meetings = sorted(
+        rows.of(rows.meetings, cid),
+        key=lambda mt: (mt.starts_at_utc is None, loading.utc_start(mt), mt.id or 0),
+        reverse=True,
+    )
+    records = []
+    for mt in meetings:
+        nt = rows.notes.get(mt.id) if mt.id is not None else None
+        records.append(
+            MeetingRecord(
+                mt,
+                [by_person[a.stakeholder_id] for a in rows.of(rows.attendees, mt.id)],
+                nt,
+                [by_person[p.stakeholder_id] for p in rows.of(rows.present, nt.id)] if nt else [],
+                rows.of(rows.actions, nt.id) if nt else [],
+            )
+        )
+    return records
 
 
 # --- the view ------------------------------------------------------------------------------------
@@ -252,21 +221,13 @@ def _contact_due(person: m.Stakeholder, today: dt.date) -> tuple[dt.date | None,
     return due, (today - due).days if today > due else None
 
 
-def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+def _figures(data: DossierData, settings: Settings, today: dt.date) -> dict[str, Any]:
+    """The finances section's figures: income share (now and per year), attainment of the
+    targets (the charted kind's latest twelve), receivables with DSO, growth."""
     client, company = data.client, data.company
-    today = now.date()
-    locale = settings.locale
-    currency = client.currency or (company.currency if company else None)
-    people = data.person_by_id
-    share = analytics.income_share(client, data.financials, company, settings.exchange_rates, today)
     attainment = analytics.attainment(data.targets, data.financials)
     kind = _target_kind(data.targets)
     of_kind = [a for a in attainment if analytics.Period.parse(a.period).kind == kind]
-    chart_attainment = of_kind[-12:]  # the latest twelve
-    share_points = analytics.income_share_by_year(
-        client, data.financials, company, settings.exchange_rates, today
-    )
-    threshold = company.key_share_threshold if company else 0.10
     receivables = analytics.receivables(client, data.financials)
     full_years = [
         f
@@ -276,12 +237,31 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
     dso = None
     if receivables is not None and full_years:
         dso = receivables.receivables / (full_years[-1].our_sales or 1.0) * 365
-    growth = {
-        g.period: g.ratio
-        for kind_ in ("year", "quarter", "month")
-        for g in analytics.growth(data.financials, kind_)
+    return {
+        "income_share": analytics.income_share(
+            client, data.financials, company, settings.exchange_rates, today
+        ),
+        "attainment": attainment,
+        "chart_attainment": of_kind[-12:],  # the latest twelve
+        "chart_kind": kind,
+        "share_points": analytics.income_share_by_year(
+            client, data.financials, company, settings.exchange_rates, today
+        ),
+        "threshold": company.key_share_threshold if company else 0.10,
+        "receivables": receivables,
+        "dso": dso,
+        "growth": {
+            g.period: g.ratio
+            for kind_ in ("year", "quarter", "month")
+            for g in analytics.growth(data.financials, kind_)
+        },
     }
 
+
+def _vip_cards(data: DossierData, today: dt.date) -> list[dict[str, Any]]:
+    """Each VIP and KOL with their plan, when contact is due, their relations both ways and
+    the issues they raised."""
+    people = data.person_by_id
     vips = []
     for person in data.vips:
         due, overdue = _contact_due(person, today)
@@ -304,7 +284,12 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
                 "issues": [i for i in data.issues if i.raised_by_id == person.id],
             }
         )
-    open_actions = sorted(
+    return vips
+
+
+def _open_actions(data: DossierData) -> list[tuple[m.Meeting, m.ActionItem]]:
+    """The actions not done yet, soonest due first (those without a date last)."""
+    return sorted(
         (
             (record.meeting, action)
             for record in data.meetings
@@ -313,7 +298,10 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         ),
         key=lambda pair: (pair[1].due is None, pair[1].due or dt.date.max),
     )
-    product_names = {pid: info.product.name for pid, info in data.products.items()}
+
+
+def _sections(with_vips: bool) -> list[tuple[str, str]]:
+    """The bookmarked sections (anchor, title), in page order."""
     sections = [
         ("profile", _("Profile and history")),
         ("why-key", _("Why a key client")),
@@ -329,8 +317,54 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         ("meetings", _("Meeting history")),
         ("actions", _("Open actions")),
     ]
-    if not vips:
-        sections = [s for s in sections if s[0] != "vips"]
+    return sections if with_vips else [s for s in sections if s[0] != "vips"]
+
+
+def _charts(
+    data: DossierData, figures: dict[str, Any], currency: str | None, locale: str
+) -> dict[str, Markup | None]:
+    """The three charts of the finances section, as inline SVG."""
+    return {
+        "revenue": _chart(
+            charts.revenue_trend(
+                data.financials,
+                currency=currency,
+                locale=locale,
+                height=230,
+                label=_("Client revenue per year"),
+            )
+        ),
+        "sales": _chart(
+            charts.sales_vs_target(
+                figures["chart_attainment"],
+                currency=currency,
+                locale=locale,
+                height=230,
+                label=_("Our sales against the target"),
+                labels=(_("Our sales"), _("Target")),
+            )
+        ),
+        "share": _chart(
+            charts.income_share_over_time(
+                figures["share_points"],
+                figures["threshold"],
+                locale=locale,
+                height=230,
+                label=_("Our income share from the client per year"),
+            )
+        ),
+    }
+
+
+def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+    """What the dossier template reads: the loaded data, the figures and charts made from it,
+    the sections and the words of the page margins."""
+    client, company = data.client, data.company
+    today = now.date()
+    currency = client.currency or (company.currency if company else None)
+    people = data.person_by_id
+    figures = _figures(data, settings, today)
+    vips = _vip_cards(data, today)
     return {
         "client": client,
         "company": company,
@@ -339,16 +373,11 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "definitions": [key for key, _text in DEFINITIONS],
         "key_reasons": data.key_reasons,
         "key_reason_notes": data.key_reason_notes,
-        "income_share": share,
         "financials": data.financials,
-        "growth": growth,
-        "attainment": attainment,
-        "receivables": receivables,
-        "dso": dso,
         "needs": data.needs,
         "need_products": data.need_products,
         "products": data.products,
-        "product_names": product_names,
+        "product_names": {pid: info.product.name for pid, info in data.products.items()},
         "plans": sorted(
             data.plans,
             key=lambda p: (p.status != "open", p.due is None, p.due or dt.date.max),
@@ -363,8 +392,8 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         "stakeholders": data.stakeholders,
         "vips": vips,
         "meetings": data.meetings,
-        "open_actions": open_actions,
-        "sections": sections,
+        "open_actions": _open_actions(data),
+        "sections": _sections(bool(vips)),
         "prepared_at": now,
         "today": today,
         "kam_name": settings.kam_name,
@@ -376,41 +405,10 @@ def view(data: DossierData, settings: Settings, now: dt.datetime) -> dict[str, A
         )
         if data.stakeholders
         else None,
-        "charts": {
-            "revenue": _chart(
-                charts.revenue_trend(
-                    data.financials,
-                    currency=currency,
-                    locale=locale,
-                    height=230,
-                    label=_("Client revenue per year"),
-                )
-            ),
-            "sales": _chart(
-                charts.sales_vs_target(
-                    chart_attainment,
-                    currency=currency,
-                    locale=locale,
-                    height=230,
-                    label=_("Our sales against the target"),
-                    labels=(_("Our sales"), _("Target")),
-                )
-            ),
-            "share": _chart(
-                charts.income_share_over_time(
-                    share_points,
-                    threshold,
-                    locale=locale,
-                    height=230,
-                    label=_("Our income share from the client per year"),
-                )
-            ),
-        },
+        "charts": _charts(data, figures, currency, settings.locale),
         "css_str": css_string,
         "page_of": page_of(),
-        "share_points": share_points,
-        "threshold": threshold,
-        "chart_kind": kind,
+        **{k: v for k, v in figures.items() if k != "chart_attainment"},
     }
 
 

@@ -29,6 +29,7 @@ from icalendar import (
 from kamdesk import __version__
 from kamdesk.core.errors import KamdeskError
 from kamdesk.core.meeting.context import MeetingContext, usable_email
+from kamdesk.core.model import models as m
 from kamdesk.core.model.exchange_schema import FIRST_YEAR, LAST_YEAR
 
 PRODID = f"-//kamdesk//kamdesk {__version__}//EN"
@@ -53,9 +54,20 @@ def meeting_calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
-
-    tzid = offset_name(start)
     cal.add_component(fixed_offset_zone(start))
+    cal.add_component(_event(ctx, start, stamp, default_buffer_min))
+    for past, action in ctx.open_actions:
+        cal.add_component(_todo(ctx, past, action, stamp))
+    return cal.to_ical()
+
+
+def _event(
+    ctx: MeetingContext, start: dt.datetime, stamp: dt.datetime, default_buffer_min: int
+) -> Event:
+    """The meeting itself: its time in its own offset, place, description, the attendees
+    with an address, and the alarm."""
+    meeting = ctx.meeting
+    tzid = offset_name(start)
     end = start + dt.timedelta(minutes=meeting.duration_min or 60)
     event = Event()
     event.add("uid", f"{meeting.key}@kamdesk.invalid")
@@ -68,6 +80,22 @@ def meeting_calendar(
         event.add("url", meeting.video_link)
     elif meeting.location:
         event.add("location", meeting.location)
+    event.add("description", _description(ctx))
+    for person in ctx.attendees:
+        email = usable_email(person.email)
+        if email is None:
+            continue
+        address = vCalAddress(f"mailto:{email}")
+        address.params["cn"] = vText(person.name)
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", address, encode=False)
+    event.add_component(_alarm(meeting, start, default_buffer_min))
+    return event
+
+
+def _description(ctx: MeetingContext) -> str:
+    """Objective, commitment, agenda, and those attending without an address."""
+    meeting = ctx.meeting
     lines = []
     if meeting.objective:
         lines.append(f"Objective: {meeting.objective}")
@@ -79,16 +107,12 @@ def meeting_calendar(
     without_email = [p.name for p in ctx.attendees if usable_email(p.email) is None]
     if without_email:  # an ATTENDEE needs an address; name the others in the text
         lines.append("Also attending: " + ", ".join(without_email))
-    event.add("description", "\n".join(lines))
-    for person in ctx.attendees:
-        email = usable_email(person.email)
-        if email is None:
-            continue
-        address = vCalAddress(f"mailto:{email}")
-        address.params["cn"] = vText(person.name)
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", address, encode=False)
+    return "\n".join(lines)
 
+
+def _alarm(meeting: m.Meeting, start: dt.datetime, default_buffer_min: int) -> Alarm:
+    """When to leave for a meeting in person (travel and buffer known), else 15 minutes
+    before."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     if meeting.mode == "in_person" and meeting.travel_min is not None:
@@ -102,24 +126,24 @@ def meeting_calendar(
         before = dt.timedelta(minutes=15)
         alarm.add("description", f"{meeting.title} starts in 15 minutes")
     alarm.add("trigger", -before)
-    event.add_component(alarm)
-    cal.add_component(event)
+    return alarm
 
-    for past, action in ctx.open_actions:
-        todo = Todo()
-        todo.add("uid", f"action-{action.id}@kamdesk.invalid")
-        todo.add("dtstamp", stamp)
-        todo.add("summary", action.text)
-        if action.due:
-            todo.add("due", action.due)
-        todo.add("status", "NEEDS-ACTION")
-        todo.add(
-            "description",
-            f"From {past.title} ({ctx.client.name})"
-            + (f"; owner: {action.owner}" if action.owner else ""),
-        )
-        cal.add_component(todo)
-    return cal.to_ical()
+
+def _todo(ctx: MeetingContext, past: m.Meeting, action: m.ActionItem, stamp: dt.datetime) -> Todo:
+    """An open action of an earlier meeting, as a to-do."""
+    todo = Todo()
+    todo.add("uid", f"action-{action.id}@kamdesk.invalid")
+    todo.add("dtstamp", stamp)
+    todo.add("summary", action.text)
+    if action.due:
+        todo.add("due", action.due)
+    todo.add("status", "NEEDS-ACTION")
+    todo.add(
+        "description",
+        f"From {past.title} ({ctx.client.name})"
+        + (f"; owner: {action.owner}" if action.owner else ""),
+    )
+    return todo
 
 
 def offset_name(moment: dt.datetime) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -15,6 +16,8 @@ from typing import TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
+from kamdesk.core.account import loading
+from kamdesk.core.account.loading import utc_start as utc
 from kamdesk.core.errors import UnknownKey
 from kamdesk.core.model import models as m
 
@@ -95,133 +98,168 @@ def usable_email(email: str | None) -> str | None:
     return text
 
 
-def _rows(session: Session, model: type[T], column: str, value: int | None) -> list[T]:
-    """Rows of ``model`` whose ``column`` equals ``value``, in insertion order."""
-    if value is None:
-        return []
-    stmt = select(model).where(getattr(model, column) == value).order_by(getattr(model, "id"))  # noqa: B009 - T has no declared id
-    return list(session.exec(stmt))
-
-
 def load_meeting_context(session: Session, meeting_key: str) -> MeetingContext:
-    meeting = session.exec(select(m.Meeting).where(m.Meeting.key == meeting_key)).first()
-    if meeting is None:
-        raise UnknownKey(f"No meeting with key {meeting_key!r}.")
-    client = session.get(m.Client, meeting.client_id)
-    assert client is not None and client.id is not None and meeting.id is not None
+    """The meeting and its client's dossier (``account.loading``: one query per table), and
+    from them what this meeting's rules and brief read."""
+    return load_meeting_contexts(session, [meeting_key])[meeting_key]
+
+
+CLIENTS_PER_LOAD = 20  # clients whose rows are held at a time
+MEETINGS_PER_LOAD = 400  # meetings read in detail at a time (well under SQLite's limit)
+
+
+def load_meeting_contexts(
+    session: Session, meeting_keys: Iterable[str]
+) -> dict[str, MeetingContext]:
+    """The context of each of these meetings, in their order: the meetings of one client (a
+    list's worth) share one load of its dossier, whatever their number. Raises
+    :class:`UnknownKey` for the first key that names no meeting."""
+    keys = list(dict.fromkeys(meeting_keys))
+    found: dict[str, m.Meeting] = {}
+    for start in range(0, len(keys), MEETINGS_PER_LOAD):
+        chunk = keys[start : start + MEETINGS_PER_LOAD]
+        found |= {
+            mt.key: mt
+            for mt in session.exec(select(m.Meeting).where(col(m.Meeting.key).in_(chunk)))
+        }
+    missing = next((key for key in keys if key not in found), None)
+    if missing is not None:
+        raise UnknownKey(f"No meeting with key {missing!r}.")
+    by_client: dict[int, list[m.Meeting]] = defaultdict(list)
+    for key in keys:
+        by_client[found[key].client_id].append(found[key])
+    contexts: dict[str, MeetingContext] = {}
+    for batch in _batches(by_client):
+        # the details (attendees, products, proposals) of these meetings only; the history whole
+        rows = loading.load(
+            session,
+            ids=list(batch),
+            details_of=[mt.id for mts in batch.values() for mt in mts if mt.id],
+        )
+        clients = {c.id: c for c in rows.clients}
+        made = [_context(mt, clients[cid], rows) for cid, mts in batch.items() for mt in mts]
+        _add_reviews(session, made)
+        contexts |= {ctx.meeting.key: ctx for ctx in made}
+    return {key: contexts[key] for key in keys}
+
+
+def _batches(by_client: dict[int, list[m.Meeting]]) -> Iterator[dict[int, list[m.Meeting]]]:
+    """The meetings in loads of at most CLIENTS_PER_LOAD clients and MEETINGS_PER_LOAD
+    meetings (a client with more is loaded once per part)."""
+    batch: dict[int, list[m.Meeting]] = {}
+    size = 0
+    for cid, meetings in by_client.items():
+        for start in range(0, len(meetings), MEETINGS_PER_LOAD):
+            piece = meetings[start : start + MEETINGS_PER_LOAD]
+            if batch and (size + len(piece) > MEETINGS_PER_LOAD or len(batch) >= CLIENTS_PER_LOAD):
+                yield batch
+                batch, size = {}, 0
+            batch[cid] = piece
+            size += len(piece)
+    if batch:
+        yield batch
+
+
+def _add_reviews(session: Session, contexts: list[MeetingContext]) -> None:
+    """The self-review of each context's last meeting held: one query for them all, once
+    those meetings are known."""
+    held = [ctx.previous for ctx in contexts if ctx.previous and ctx.previous.notes]
+    notes_ids = [p.notes.id for p in held if p.notes and p.notes.id is not None]
+    if not notes_ids:
+        return
+    reviews = loading.grouped(session, m.SelfReview, "notes_id", list(dict.fromkeys(notes_ids)))
+    for past in held:
+        past.reviews = list(loading.ClientRows.of(reviews, past.notes.id if past.notes else None))
+
+
+def _context(meeting: m.Meeting, client: m.Client, rows: loading.ClientRows) -> MeetingContext:
+    """One meeting's context from its client's loaded rows (lists of its own: contexts of
+    one client share the rows, never a list)."""
+    assert client.id is not None and meeting.id is not None
     cid = client.id
 
-    stakeholders = _rows(session, m.Stakeholder, "client_id", cid)
+    def of(groups: dict[int, list[T]], parent_id: int | None) -> list[T]:
+        return list(rows.of(groups, parent_id))
+
+    stakeholders = of(rows.people, cid)
     by_id = {p.id: p for p in stakeholders}
-    attendee_links = _rows(session, m.MeetingAttendee, "meeting_id", meeting.id)
-    attendees = [by_id[a.stakeholder_id] for a in attendee_links]
+    needs = of(rows.needs, cid)
+    need_products = {
+        n.id: [link.product_id for link in rows.of(rows.need_products, n.id)]
+        for n in needs
+        if n.id is not None and rows.of(rows.need_products, n.id)
+    }
+    proposals = of(rows.proposals, meeting.id)
+    previous, open_actions = _history(meeting, rows)
+    return MeetingContext(
+        meeting=meeting,
+        client=client,
+        company=rows.company,
+        attendees=[by_id[a.stakeholder_id] for a in of(rows.attendees, meeting.id)],
+        stakeholders=stakeholders,
+        steps={pid: list(rows.steps[pid]) for pid in by_id if pid in rows.steps},
+        relations=of(rows.relations, cid),
+        issues=of(rows.issues, cid),
+        needs=needs,
+        need_products=need_products,
+        proposals=proposals,
+        products=_products(meeting, rows, proposals, need_products),
+        financials=of(rows.financials, cid),
+        targets=of(rows.targets, cid),
+        plans=of(rows.plans, cid),
+        competitors=of(rows.competitors, cid),
+        key_reasons=[r.reason for r in of(rows.key_reasons, cid)],
+        previous=previous,
+        open_actions=open_actions,
+        held=meeting.id in rows.notes,
+        positions={
+            pid: (rows.positions[pid].x, rows.positions[pid].y)
+            for pid in by_id
+            if pid in rows.positions
+        },
+    )
 
-    steps: dict[int, list[m.RelationshipStep]] = defaultdict(list)
-    if by_id:
-        for step in session.exec(
-            select(m.RelationshipStep)
-            .where(col(m.RelationshipStep.stakeholder_id).in_(list(by_id)))
-            .order_by(col(m.RelationshipStep.id))
-        ):
-            steps[step.stakeholder_id].append(step)
 
-    needs = _rows(session, m.Need, "client_id", cid)
-    need_products: dict[int, list[int]] = defaultdict(list)
-    if needs:
-        for link in session.exec(
-            select(m.NeedProduct)
-            .where(col(m.NeedProduct.need_id).in_([n.id for n in needs]))
-            .order_by(col(m.NeedProduct.id))
-        ):
-            need_products[link.need_id].append(link.product_id)
-
-    proposals = _rows(session, m.Proposal, "meeting_id", meeting.id)
-    agenda_ids = [
-        link.product_id for link in _rows(session, m.MeetingProduct, "meeting_id", meeting.id)
-    ]
+def _products(
+    meeting: m.Meeting,
+    rows: loading.ClientRows,
+    proposals: list[m.Proposal],
+    need_products: dict[int, list[int]],
+) -> list[ProductInfo]:
+    """The products on the agenda, then those of the needs the proposals answer."""
+    agenda_ids = [link.product_id for link in rows.of(rows.meeting_products, meeting.id)]
     answered_needs = [p.need_id for p in proposals if p.need_id is not None]
     product_ids = list(
         dict.fromkeys(
             agenda_ids + [pid for nid in answered_needs for pid in need_products.get(nid, [])]
         )
     )
-    # the products and their answers: one query each (not one per product)
-    found = (
-        {p.id: p for p in session.exec(select(m.Product).where(col(m.Product.id).in_(product_ids)))}
-        if product_ids
-        else {}
-    )
-    faqs: dict[int, list[m.ProductFaq]] = defaultdict(list)
-    if product_ids:
-        for faq in session.exec(
-            select(m.ProductFaq)
-            .where(col(m.ProductFaq.product_id).in_(product_ids))
-            .order_by(col(m.ProductFaq.id))
-        ):
-            faqs[faq.product_id].append(faq)
-    products = [
-        ProductInfo(found[pid], faqs.get(pid, []), pid in agenda_ids) for pid in product_ids
+    return [
+        ProductInfo(rows.products[pid], list(rows.of(rows.faqs, pid)), pid in agenda_ids)
+        for pid in product_ids
     ]
 
+
+def _history(
+    meeting: m.Meeting, rows: loading.ClientRows
+) -> tuple[PastMeeting | None, list[tuple[m.Meeting, m.ActionItem]]]:
+    """The client's last earlier meeting that has notes, and the open actions of all earlier
+    ones. Earlier: started before this one (every other meeting when this one has no time
+    yet), oldest first, meetings without a time before the rest."""
+    start = meeting.starts_at_utc
+    earlier = [
+        past
+        for past in rows.of(rows.meetings, meeting.client_id)
+        if past.id != meeting.id
+        and (start is None or (past.starts_at_utc is not None and utc(past) < utc(meeting)))
+    ]
+    earlier.sort(key=lambda past: (past.starts_at_utc is not None, utc(past), past.id or 0))
     previous = None
     open_actions: list[tuple[m.Meeting, m.ActionItem]] = []
-    start = meeting.starts_at_utc
-    earlier_stmt = select(m.Meeting).where(m.Meeting.client_id == cid, m.Meeting.id != meeting.id)
-    if start is not None:
-        earlier_stmt = earlier_stmt.where(col(m.Meeting.starts_at_utc) < start)
-    earlier = list(session.exec(earlier_stmt.order_by(col(m.Meeting.starts_at_utc))))
-    # the notes of the earlier meetings and of this one, their actions: one query each
-    notes_of = {
-        n.meeting_id: n
-        for n in session.exec(
-            select(m.MeetingNotes).where(
-                col(m.MeetingNotes.meeting_id).in_([p.id for p in earlier] + [meeting.id])
-            )
-        )
-    }
-    actions_of: dict[int, list[m.ActionItem]] = defaultdict(list)
-    past_notes = [n.id for mid, n in notes_of.items() if mid != meeting.id]
-    if past_notes:
-        for action in session.exec(
-            select(m.ActionItem)
-            .where(col(m.ActionItem.notes_id).in_(past_notes))
-            .order_by(col(m.ActionItem.id))
-        ):
-            actions_of[action.notes_id].append(action)
     for past in earlier:
-        notes = notes_of.get(past.id) if past.id is not None else None
-        actions = actions_of.get(notes.id, []) if notes and notes.id is not None else []
+        notes = rows.notes.get(past.id) if past.id is not None else None
+        actions = list(rows.of(rows.actions, notes.id)) if notes is not None else []
         open_actions += [(past, a) for a in actions if not a.done]
         if notes is not None:
             previous = PastMeeting(past, notes, actions)
-    if previous is not None and previous.notes is not None:
-        previous.reviews = _rows(session, m.SelfReview, "notes_id", previous.notes.id)
-
-    return MeetingContext(
-        meeting=meeting,
-        client=client,
-        company=session.get(m.Company, 1),
-        attendees=attendees,
-        stakeholders=stakeholders,
-        steps=dict(steps),
-        relations=_rows(session, m.Relation, "client_id", cid),
-        issues=_rows(session, m.ClientIssue, "client_id", cid),
-        needs=needs,
-        need_products=dict(need_products),
-        proposals=proposals,
-        products=products,
-        financials=_rows(session, m.FinancialPeriod, "client_id", cid),
-        targets=_rows(session, m.SalesTarget, "client_id", cid),
-        plans=_rows(session, m.Plan, "client_id", cid),
-        competitors=_rows(session, m.Competitor, "client_id", cid),
-        key_reasons=[r.reason for r in _rows(session, m.ClientKeyReason, "client_id", cid)],
-        previous=previous,
-        open_actions=open_actions,
-        held=meeting.id in notes_of,
-        positions={
-            p.stakeholder_id: (p.x, p.y)
-            for p in session.exec(
-                select(m.MapPosition).where(col(m.MapPosition.stakeholder_id).in_(list(by_id)))
-            )
-        },
-    )
+    return previous, open_actions

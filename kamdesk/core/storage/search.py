@@ -55,23 +55,41 @@ def reindex_client(session: Session, client_id: int) -> None:
     client = session.get(m.Client, client_id)
     if client is None:
         return
-    rows: list[dict[str, object]] = [
-        {
-            "kind": "client",
-            "ref_id": client_id,
-            "title": client.name,
-            "body": _join(
-                client.key,
-                client.name,
-                client.industry,
-                client.address,
-                client.what_they_do,
-                client.history,
-                client.market_position,
-                client.reference_story,
-            ),
-        }
-    ]
+    rows = [_client_row(client, client_id), *_people_and_plans(session, client_id)]
+    rows += _meeting_rows(session, client_id)
+    base = client_id * ROWS_PER_CLIENT
+    session.execute(
+        text(
+            "INSERT INTO fts_search (rowid, kind, ref_id, client_id, title, body) "
+            "VALUES (:rowid, :kind, :ref_id, :client_id, :title, :body)"
+        ),
+        [
+            {**r, "rowid": base + i, "client_id": client_id, "body": fold(str(r["body"]))}
+            for i, r in enumerate(rows)
+        ],
+    )
+
+
+def _client_row(client: m.Client, client_id: int) -> dict[str, object]:
+    return {
+        "kind": "client",
+        "ref_id": client_id,
+        "title": client.name,
+        "body": _join(
+            client.key,
+            client.name,
+            client.industry,
+            client.address,
+            client.what_they_do,
+            client.history,
+            client.market_position,
+            client.reference_story,
+        ),
+    }
+
+
+def _people_and_plans(session: Session, client_id: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for p in session.exec(select(m.Stakeholder).where(m.Stakeholder.client_id == client_id)):
         rows.append(
             {
@@ -95,6 +113,11 @@ def reindex_client(session: Session, client_id: int) -> None:
         rows.append(
             {"kind": "plan", "ref_id": plan.id, "title": plan.text[:120], "body": plan.text}
         )
+    return rows
+
+
+def _meeting_rows(session: Session, client_id: int) -> list[dict[str, object]]:
+    """Each meeting, and after it its notes when it has some."""
     meetings = list(session.exec(select(m.Meeting).where(m.Meeting.client_id == client_id)))
     notes = (
         {
@@ -108,6 +131,7 @@ def reindex_client(session: Session, client_id: int) -> None:
         if meetings
         else {}
     )
+    rows: list[dict[str, object]] = []
     for mt in meetings:
         rows.append(
             {
@@ -127,18 +151,7 @@ def reindex_client(session: Session, client_id: int) -> None:
                     "body": _join(note.summary, note.private, *note.decisions),
                 }
             )
-    if rows:
-        base = client_id * ROWS_PER_CLIENT
-        session.execute(
-            text(
-                "INSERT INTO fts_search (rowid, kind, ref_id, client_id, title, body) "
-                "VALUES (:rowid, :kind, :ref_id, :client_id, :title, :body)"
-            ),
-            [
-                {**r, "rowid": base + i, "client_id": client_id, "body": fold(str(r["body"]))}
-                for i, r in enumerate(rows)
-            ],
-        )
+    return rows
 
 
 def forget_client(session: Session, client_id: int) -> None:

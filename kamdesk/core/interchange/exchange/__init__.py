@@ -16,8 +16,9 @@ plain lists given in the file (plans, competitors, issues, relations, key reason
 relationship plans, proposals, agenda, notes…) replace the stored list. Fields absent from the
 file are left as they are. Nothing is ever deleted because it is missing from the file.
 
-The package's modules: ``reading`` (bytes, structure, references), ``importing`` (the merge),
-``columns`` (format fields onto table columns), ``exporting`` (the document out). Its public
+The package's modules: ``reading`` (bytes, structure, references), ``importing`` (the merge,
+over ``meetings``, the meetings' merge, and ``writing``, its batched statements), ``columns``
+(format fields onto table columns), ``exporting`` (the document out). Its public
 API is named here, so callers write ``exchange.import_text(...)`` whatever module holds it.
 """
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from kamdesk.core import files
-from kamdesk.core.account import confirmations
+from kamdesk.core.account import confirmations, loading
 from kamdesk.core.errors import InvalidInput, Problem, UnknownKey
 from kamdesk.core.interchange.exchange import columns as cols
 from kamdesk.core.interchange.exchange.reading import MAX_REPORTED, format_path
@@ -39,20 +38,6 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _by_parent(
-    session: Session, table: type[T], parent: str, ids: Any | None
-) -> dict[int, list[T]]:
-    """Rows of ``table`` grouped by their ``parent`` column, in insertion order; ``ids`` (a
-    subquery of parent ids) limits them, None means all rows."""
-    stmt = select(table).order_by(col(table.id))  # type: ignore[attr-defined]
-    if ids is not None:
-        stmt = stmt.where(col(getattr(table, parent)).in_(ids))
-    grouped: dict[int, list[T]] = defaultdict(list)
-    for row in session.exec(stmt):
-        grouped[getattr(row, parent)].append(row)
-    return grouped
-
-
 def _kids(grouped: dict[int, list[T]], row_id: int | None) -> list[T]:
     return grouped.get(row_id, []) if row_id is not None else []
 
@@ -61,7 +46,7 @@ def _header(session: Session, now: dt.datetime | None) -> dict[str, Any]:
     """The document without its clients: format, stamp, company, products."""
     company = session.get(m.Company, 1)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    faqs = _by_parent(session, m.ProductFaq, "product_id", None)
+    faqs = loading.grouped(session, m.ProductFaq, "product_id", None)
     return {
         "format": doc.FORMAT_NAME,
         "version": doc.FORMAT_VERSION,
@@ -102,69 +87,29 @@ def export_document(
 
 
 class _Rows:
-    """The rows of the named clients (all when None), each table read once and grouped by
-    parent, and the format-v1 objects made from them."""
+    """The rows of the named clients (all when None), read by ``account.loading`` (each table
+    once, grouped by parent), and the format-v1 objects made from them."""
 
     def __init__(self, session: Session, client_keys: Sequence[str] | None):
-        stmt = select(m.Client).order_by(col(m.Client.id))
-        ids: Any = None
-        if client_keys is not None:
-            stmt = stmt.where(col(m.Client.key).in_(client_keys))
-            ids = select(m.Client.id).where(col(m.Client.key).in_(client_keys))
-        self.clients = list(session.exec(stmt))
-
-        def under(table: Any, column: str, parent_ids: Any) -> Any:
-            return (
-                None
-                if parent_ids is None
-                else select(table.id).where(col(getattr(table, column)).in_(parent_ids))
-            )
-
-        need_ids = under(m.Need, "client_id", ids)
-        person_ids = under(m.Stakeholder, "client_id", ids)
-        meeting_ids = under(m.Meeting, "client_id", ids)
-        notes_ids = under(m.MeetingNotes, "meeting_id", meeting_ids)
-
-        self.product_key = dict(session.exec(select(m.Product.id, m.Product.key)).all())
-        self.reasons = _by_parent(session, m.ClientKeyReason, "client_id", ids)
-        self.fins = _by_parent(session, m.FinancialPeriod, "client_id", ids)
-        self.targets = _by_parent(session, m.SalesTarget, "client_id", ids)
-        self.needs = _by_parent(session, m.Need, "client_id", ids)
-        self.need_products = _by_parent(session, m.NeedProduct, "need_id", need_ids)
-        self.plans = _by_parent(session, m.Plan, "client_id", ids)
-        self.competitors = _by_parent(session, m.Competitor, "client_id", ids)
-        self.issues = _by_parent(session, m.ClientIssue, "client_id", ids)
-        self.people = _by_parent(session, m.Stakeholder, "client_id", ids)
-        self.person_key = {p.id: p.key for rows in self.people.values() for p in rows}
-        self.steps = _by_parent(session, m.RelationshipStep, "stakeholder_id", person_ids)
-        self.relations = _by_parent(session, m.Relation, "client_id", ids)
-        self.meetings = _by_parent(session, m.Meeting, "client_id", ids)
-        self.attendees = _by_parent(session, m.MeetingAttendee, "meeting_id", meeting_ids)
-        self.meeting_products = _by_parent(session, m.MeetingProduct, "meeting_id", meeting_ids)
-        self.proposals = _by_parent(session, m.Proposal, "meeting_id", meeting_ids)
-        self.notes = {
-            n.meeting_id: n
-            for rows in _by_parent(session, m.MeetingNotes, "meeting_id", meeting_ids).values()
-            for n in rows
-        }
-        self.actions = _by_parent(session, m.ActionItem, "notes_id", notes_ids)
-        self.reviews = _by_parent(session, m.SelfReview, "notes_id", notes_ids)
-        self.present = _by_parent(session, m.NotesPresent, "notes_id", notes_ids)
-        self.need_key = {n.id: n.key for rows in self.needs.values() for n in rows}
-
-        self.person_by_id = {p.id: p for rows in self.people.values() for p in rows}
+        rows = loading.load(session, keys=client_keys)
+        self.rows = rows
+        self.clients = rows.clients
+        self.product_key = {pid: p.key for pid, p in rows.products.items()}
+        self.person_key = {p.id: p.key for found in rows.people.values() for p in found}
+        self.need_key = {n.id: n.key for found in rows.needs.values() for n in found}
+        self.person_by_id = {p.id: p for found in rows.people.values() for p in found}
         self.secret = confirmations.dossier_secret(session)
 
     def ticks(self, mt: m.Meeting) -> dict[str, bool]:
         """Ticks as they count now: a tick whose state has changed since is exported false."""
         if not (mt.route_checked_fp or mt.listening_plan_fp or mt.etiquette_reviewed_fp):
             return dict.fromkeys(confirmations.NAMES, False)
-        attending = [self.person_by_id[a.stakeholder_id] for a in _kids(self.attendees, mt.id)]
+        attending = [self.person_by_id[a.stakeholder_id] for a in _kids(self.rows.attendees, mt.id)]
         return confirmations.effective(mt, attending)
 
     def meeting_doc(self, mt: m.Meeting) -> dict[str, Any]:
         start = mt.starts_at
-        nt = self.notes.get(mt.id) if mt.id is not None else None
+        nt = self.rows.notes.get(mt.id) if mt.id is not None else None
         counting = self.ticks(mt)
         return {
             "key": mt.key,
@@ -179,7 +124,9 @@ class _Rows:
             "phone": mt.phone,
             "travel_min": mt.travel_min,
             "buffer_min": mt.buffer_min,
-            "attendees": [self.person_key[a.stakeholder_id] for a in _kids(self.attendees, mt.id)],
+            "attendees": [
+                self.person_key[a.stakeholder_id] for a in _kids(self.rows.attendees, mt.id)
+            ],
             "objective": mt.objective,
             "commitment_sought": mt.commitment_sought,
             "agenda": list(mt.agenda),
@@ -190,7 +137,7 @@ class _Rows:
                     "need": self.need_key.get(pr.need_id) if pr.need_id else None,
                     "no_product": pr.no_product,
                 }
-                for pr in _kids(self.proposals, mt.id)
+                for pr in _kids(self.rows.proposals, mt.id)
             ],
             "limits": {
                 "max_discount_pct": _num(mt.max_discount_pct),
@@ -198,7 +145,7 @@ class _Rows:
                 "credit_line": mt.credit_line,
             },
             "products": [
-                self.product_key[p.product_id] for p in _kids(self.meeting_products, mt.id)
+                self.product_key[p.product_id] for p in _kids(self.rows.meeting_products, mt.id)
             ],
             "confirmations": counting,
             "confirmations_seal": confirmations.export_seal(mt, counting, self.secret),
@@ -212,23 +159,23 @@ class _Rows:
             "summary": nt.summary,
             "summary_shared": nt.summary_shared,
             "private": nt.private,
-            "present": [self.person_key[p.stakeholder_id] for p in _kids(self.present, nt.id)],
+            "present": [self.person_key[p.stakeholder_id] for p in _kids(self.rows.present, nt.id)],
             "objective_achieved": nt.objective_achieved,
             "decisions": list(nt.decisions),
             "actions": [
                 {"text": a.text, "owner": a.owner, "due": _date(a.due), "done": a.done}
-                for a in _kids(self.actions, nt.id)
+                for a in _kids(self.rows.actions, nt.id)
             ],
             "next_meeting": None
             if nt.next_meeting_on is None and nt.next_meeting_purpose is None
             else {"on": _date(nt.next_meeting_on), "purpose": nt.next_meeting_purpose},
             "self_review": {
                 str(r.mistake): r.verdict
-                for r in sorted(_kids(self.reviews, nt.id), key=lambda r: r.mistake)
+                for r in sorted(_kids(self.rows.reviews, nt.id), key=lambda r: r.mistake)
             },
             "self_review_comments": {
                 str(r.mistake): r.comment
-                for r in sorted(_kids(self.reviews, nt.id), key=lambda r: r.mistake)
+                for r in sorted(_kids(self.rows.reviews, nt.id), key=lambda r: r.mistake)
                 if r.comment is not None
             },
         }
@@ -238,7 +185,7 @@ class _Rows:
         out["last_contact_on"] = _date(p.last_contact_on)
         out["relationship_plan"] = [
             {"step": st.step, "due": _date(st.due), "done": st.done}
-            for st in _kids(self.steps, p.id)
+            for st in _kids(self.rows.steps, p.id)
         ]
         return out
 
@@ -249,8 +196,10 @@ class _Rows:
             for name in cols.CLIENT_COLS
             if name not in ("key_level", "reference_story")
         }
-        out["key_reasons"] = [r.reason for r in _kids(self.reasons, cid)]
-        out["key_reason_notes"] = {r.reason: r.note for r in _kids(self.reasons, cid) if r.note}
+        out["key_reasons"] = [r.reason for r in _kids(self.rows.key_reasons, cid)]
+        out["key_reason_notes"] = {
+            r.reason: r.note for r in _kids(self.rows.key_reasons, cid) if r.note
+        }
         out["key_level"] = c.key_level
         out["reference_story"] = c.reference_story
         out["financials"] = [
@@ -258,10 +207,10 @@ class _Rows:
                 "period": f.period,
                 **{k: _num(getattr(f, k)) for k in cols.FINANCE_COLS if k != "period"},
             }
-            for f in _kids(self.fins, cid)
+            for f in _kids(self.rows.financials, cid)
         ]
         out["targets"] = [
-            {"period": t.period, "target": _num(t.target)} for t in _kids(self.targets, cid)
+            {"period": t.period, "target": _num(t.target)} for t in _kids(self.rows.targets, cid)
         ]
         out["credit"] = {
             "limit": _num(c.credit_limit),
@@ -278,18 +227,18 @@ class _Rows:
                 "key": n.key,
                 "text": n.text,
                 "products": [
-                    self.product_key[np.product_id] for np in _kids(self.need_products, n.id)
+                    self.product_key[np.product_id] for np in _kids(self.rows.need_products, n.id)
                 ],
             }
-            for n in _kids(self.needs, cid)
+            for n in _kids(self.rows.needs, cid)
         ]
         out["plans"] = [
             {"kind": pl.kind, "text": pl.text, "due": _date(pl.due), "status": pl.status}
-            for pl in _kids(self.plans, cid)
+            for pl in _kids(self.rows.plans, cid)
         ]
         out["competitors"] = [
             {"name": co.name, "share_of_wallet": _num(co.share_of_wallet), "notes": co.notes}
-            for co in _kids(self.competitors, cid)
+            for co in _kids(self.rows.competitors, cid)
         ]
         out["issues"] = [
             {
@@ -299,14 +248,14 @@ class _Rows:
                 "response": i.response,
                 "status": i.status,
             }
-            for i in _kids(self.issues, cid)
+            for i in _kids(self.rows.issues, cid)
         ]
-        out["stakeholders"] = [self.person_doc(p) for p in _kids(self.people, cid)]
+        out["stakeholders"] = [self.person_doc(p) for p in _kids(self.rows.people, cid)]
         out["relations"] = [
             {"from": self.person_key[r.from_id], "to": self.person_key[r.to_id], "kind": r.kind}
-            for r in _kids(self.relations, cid)
+            for r in _kids(self.rows.relations, cid)
         ]
-        out["meetings"] = [self.meeting_doc(mt) for mt in _kids(self.meetings, cid)]
+        out["meetings"] = [self.meeting_doc(mt) for mt in _kids(self.rows.meetings, cid)]
         return out
 
 

@@ -281,20 +281,34 @@ def _dupes(items: Sequence[Any], attr: str, where: str, what: str) -> Iterable[P
 
 
 def check_references(p: doc.Portfolio, known: Known) -> list[Problem]:
-    problems: list[Problem] = []
-    problems += _dupes(p.products, "key", "products", "product key")
-    problems += _dupes(p.clients, "key", "clients", "client key")
-    products = known.products | {prod.key for prod in p.products}
-    meeting_seen: dict[str, str] = {}
+    """What the schema cannot see: keys used twice, references to a product, person or need
+    that neither the document nor the dossier has, a meeting key another client owns, notes
+    and comments without what they annotate. In document order."""
+    refs = _References(known, known.products | {prod.key for prod in p.products})
+    refs.problems += _dupes(p.products, "key", "products", "product key")
+    refs.problems += _dupes(p.clients, "key", "clients", "client key")
+    for ci, client in enumerate(p.clients):
+        refs.client(f"clients[{ci}]", client)
+    return refs.problems
 
-    def ref(path: str, value: str | None, pool: set[str], what: str) -> None:
+
+class _References:
+    """The problems found so far, and the keys every client of the document may name."""
+
+    def __init__(self, known: Known, products: set[str]):
+        self.known = known
+        self.products = products
+        self.problems: list[Problem] = []
+        self.meeting_seen: dict[str, str] = {}
+
+    def ref(self, path: str, value: str | None, pool: set[str], what: str) -> None:
         if value is not None and value not in pool:
-            problems.append(
+            self.problems.append(
                 Problem(path, f"{json.dumps(value, ensure_ascii=False)} is not a known {what}")
             )
 
-    for ci, client in enumerate(p.clients):
-        at = f"clients[{ci}]"
+    def client(self, at: str, client: doc.Client) -> None:
+        known, problems = self.known, self.problems
         people = known.stakeholders.get(client.key, set()) | {s.key for s in client.stakeholders}
         needs = known.needs.get(client.key, set()) | {n.key for n in client.needs}
         problems += _dupes(client.stakeholders, "key", f"{at}.stakeholders", "stakeholder key")
@@ -314,70 +328,77 @@ def check_references(p: doc.Portfolio, known: Known) -> list[Problem]:
         for ni, need in enumerate(client.needs):
             problems += _dupes(need.products, "", f"{at}.needs[{ni}].products", "product")
             for pi, prod in enumerate(need.products):
-                ref(f"{at}.needs[{ni}].products[{pi}]", prod, products, "product key")
+                self.ref(f"{at}.needs[{ni}].products[{pi}]", prod, self.products, "product key")
         for ii, issue in enumerate(client.issues):
-            ref(
+            self.ref(
                 f"{at}.issues[{ii}].raised_by",
                 issue.raised_by,
                 people,
                 "stakeholder of this client",
             )
+        self.relations(at, client, people)
+        for mi, meeting in enumerate(client.meetings):
+            self.meeting(f"{at}.meetings[{mi}]", meeting, client.key, people, needs)
+
+    def relations(self, at: str, client: doc.Client, people: set[str]) -> None:
         seen_rel: dict[tuple[str, str, str], int] = {}
         for ri, rel in enumerate(client.relations):
-            ref(f"{at}.relations[{ri}].from", rel.from_, people, "stakeholder of this client")
-            ref(f"{at}.relations[{ri}].to", rel.to, people, "stakeholder of this client")
+            self.ref(f"{at}.relations[{ri}].from", rel.from_, people, "stakeholder of this client")
+            self.ref(f"{at}.relations[{ri}].to", rel.to, people, "stakeholder of this client")
             if rel.from_ == rel.to:
-                problems.append(
+                self.problems.append(
                     Problem(f"{at}.relations[{ri}].to", "a person cannot relate to themselves")
                 )
             triple = (rel.from_, rel.to, rel.kind)
             if triple in seen_rel:
-                problems.append(
+                self.problems.append(
                     Problem(
                         f"{at}.relations[{ri}]",
                         f"same relation as {at}.relations[{seen_rel[triple]}]",
                     )
                 )
             seen_rel.setdefault(triple, ri)
-        for mi, meeting in enumerate(client.meetings):
-            mat = f"{at}.meetings[{mi}]"
-            if meeting.key in meeting_seen:
-                problems.append(
-                    Problem(
-                        f"{mat}.key",
-                        f"meeting key {meeting.key!r} is already used at {meeting_seen[meeting.key]}",
-                    )
+
+    def meeting(
+        self, mat: str, meeting: doc.Meeting, client_key: str, people: set[str], needs: set[str]
+    ) -> None:
+        problems = self.problems
+        if meeting.key in self.meeting_seen:
+            problems.append(
+                Problem(
+                    f"{mat}.key",
+                    f"meeting key {meeting.key!r} is already used at {self.meeting_seen[meeting.key]}",
                 )
-            else:
-                meeting_seen[meeting.key] = mat
-            owner = known.meeting_owner.get(meeting.key)
-            if owner is not None and owner != client.key:
-                problems.append(
-                    Problem(
-                        f"{mat}.key",
-                        f"meeting key {meeting.key!r} already belongs to client {owner!r}",
-                    )
+            )
+        else:
+            self.meeting_seen[meeting.key] = mat
+        owner = self.known.meeting_owner.get(meeting.key)
+        if owner is not None and owner != client_key:
+            problems.append(
+                Problem(
+                    f"{mat}.key",
+                    f"meeting key {meeting.key!r} already belongs to client {owner!r}",
                 )
-            problems += _dupes(meeting.attendees, "", f"{mat}.attendees", "attendee")
-            problems += _dupes(meeting.products, "", f"{mat}.products", "product")
-            for ai, person in enumerate(meeting.attendees):
-                ref(f"{mat}.attendees[{ai}]", person, people, "stakeholder of this client")
-            if meeting.notes is not None:
-                nat = f"{mat}.notes"
-                problems += _dupes(meeting.notes.present, "", f"{nat}.present", "person")
-                for ai, person in enumerate(meeting.notes.present):
-                    ref(f"{nat}.present[{ai}]", person, people, "stakeholder of this client")
-                verdicts = meeting.notes.self_review.as_dict()
-                for n in meeting.notes.self_review_comments.as_dict():
-                    if n not in verdicts:
-                        problems.append(
-                            Problem(
-                                f"{nat}.self_review_comments.{n}",
-                                f"a comment needs a verdict: set self_review.{n} to ok or slip",
-                            )
+            )
+        problems += _dupes(meeting.attendees, "", f"{mat}.attendees", "attendee")
+        problems += _dupes(meeting.products, "", f"{mat}.products", "product")
+        for ai, person in enumerate(meeting.attendees):
+            self.ref(f"{mat}.attendees[{ai}]", person, people, "stakeholder of this client")
+        if meeting.notes is not None:
+            nat = f"{mat}.notes"
+            problems += _dupes(meeting.notes.present, "", f"{nat}.present", "person")
+            for ai, person in enumerate(meeting.notes.present):
+                self.ref(f"{nat}.present[{ai}]", person, people, "stakeholder of this client")
+            verdicts = meeting.notes.self_review.as_dict()
+            for n in meeting.notes.self_review_comments.as_dict():
+                if n not in verdicts:
+                    problems.append(
+                        Problem(
+                            f"{nat}.self_review_comments.{n}",
+                            f"a comment needs a verdict: set self_review.{n} to ok or slip",
                         )
-            for pi, prod in enumerate(meeting.products):
-                ref(f"{mat}.products[{pi}]", prod, products, "product key")
-            for pi, proposal in enumerate(meeting.proposals):
-                ref(f"{mat}.proposals[{pi}].need", proposal.need, needs, "need of this client")
-    return problems
+                    )
+        for pi, prod in enumerate(meeting.products):
+            self.ref(f"{mat}.products[{pi}]", prod, self.products, "product key")
+        for pi, proposal in enumerate(meeting.proposals):
+            self.ref(f"{mat}.proposals[{pi}].need", proposal.need, needs, "need of this client")

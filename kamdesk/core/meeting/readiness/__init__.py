@@ -43,7 +43,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kamdesk.core.account import analytics
-from kamdesk.core.meeting.context import MeetingContext, load_meeting_context
+from kamdesk.core.meeting.context import MeetingContext, load_meeting_contexts
 from kamdesk.core.meeting.readiness.arguing import ArguingRules
 from kamdesk.core.meeting.readiness.headline import Headline, headline
 from kamdesk.core.meeting.readiness.interrupting import InterruptingRules
@@ -129,8 +129,10 @@ def reports(
     session: Session, meeting_keys: Iterable[str], prefs: Settings, now: dt.datetime | None = None
 ) -> dict[str, Report]:
     """The report of each of these meetings (the one way lists and the portfolio report get
-    the readiness of many meetings): each meeting's context loaded, then evaluated."""
-    return {key: evaluate(load_meeting_context(session, key), prefs, now) for key in meeting_keys}
+    the readiness of many meetings): the contexts loaded (a client's dossier once for all its
+    meetings), then each evaluated."""
+    contexts = load_meeting_contexts(session, meeting_keys)
+    return {key: evaluate(ctx, prefs, now) for key, ctx in contexts.items()}
 
 
 def scores(db: Database, meeting_keys: list[str], prefs: Settings) -> dict[str, tuple[bool, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from kamdesk.core.account import analytics
@@ -108,6 +109,27 @@ class LateRules(RuleBase):
             "meeting.location",
         )
         leave = analytics.leave_by(mt, self.settings.default_buffer_min)
+        self._travel(leave)
+        if leave is not None and start is not None and leave < self.now < start:
+            self.add(
+                1,
+                "late.leave_now",
+                Level.WARN,
+                _("You should have left at {time}.").format(time=self.fmt.time(leave)),
+                "meeting.travel_min",
+                can_block=False,
+            )
+        self.tick(
+            1,
+            "route_checked",
+            _("Check the route and the venue, then tick 'route checked'."),
+            _("The route tick no longer counts: time, place or travel changed since. Check again."),
+            _("Route checked."),
+        )
+
+    def _travel(self, leave: dt.datetime | None) -> None:
+        """The travel time of a meeting in person (none on site), and a buffer."""
+        mt = self.ctx.meeting
         buffer = mt.buffer_min if mt.buffer_min is not None else self.settings.default_buffer_min
         if mt.on_site:
             self.add(
@@ -156,22 +178,6 @@ class LateRules(RuleBase):
                     "meeting.buffer_min",
                     can_block=False,
                 )
-        if leave is not None and start is not None and leave < self.now < start:
-            self.add(
-                1,
-                "late.leave_now",
-                Level.WARN,
-                _("You should have left at {time}.").format(time=self.fmt.time(leave)),
-                "meeting.travel_min",
-                can_block=False,
-            )
-        self.tick(
-            1,
-            "route_checked",
-            _("Check the route and the venue, then tick 'route checked'."),
-            _("The route tick no longer counts: time, place or travel changed since. Check again."),
-            _("Route checked."),
-        )
 
     def phone(self) -> None:
         mt = self.ctx.meeting

@@ -21,8 +21,15 @@ if TYPE_CHECKING:
 
 class UninformedRules(RuleBase):
     def uninformed(self) -> None:
-        ctx = self.ctx
-        client = ctx.client
+        self._client_profile()
+        self.financials()
+        self._needs_and_plans()
+        self._attendee_profiles()
+        self.red_flags()
+
+    def _client_profile(self) -> None:
+        """What the client does and its history."""
+        client = self.ctx.client
         self.text(
             4,
             "uninformed.what_they_do",
@@ -47,7 +54,10 @@ class UninformedRules(RuleBase):
             _("The client's history: known."),
             "client.history",
         )
-        self.financials()
+
+    def _needs_and_plans(self) -> None:
+        """The client's needs and its own development plans, each with enough words."""
+        ctx = self.ctx
         needs = self.good_items(
             4,
             "uninformed.needs",
@@ -88,6 +98,10 @@ class UninformedRules(RuleBase):
                 _("Client development plans on file."),
                 "client.plans",
             )
+
+    def _attendee_profiles(self) -> None:
+        """Who attends from the client, each with a position and a role in the decision."""
+        ctx = self.ctx
         self.need(
             4,
             "uninformed.attendees",
@@ -127,7 +141,6 @@ class UninformedRules(RuleBase):
                     _("{name}: profile complete.").format(name=person.name),
                     target,
                 )
-        self.red_flags()
 
     def financials(self) -> None:
         ctx = self.ctx
@@ -190,17 +203,28 @@ class UninformedRules(RuleBase):
             )
 
     def red_flags(self) -> None:
+        level = self.escalate()
+        self._buyer_flags(level)
+        self._attendee_flags(level)
+        self._contact_flags(level)
+
+    def _flag(
+        self,
+        level: Level,
+        check_id: str,
+        ok: bool,
+        message: str,
+        ok_message: str,
+        target: str | None = None,
+    ) -> None:
+        self.need(4, check_id, ok, message, ok_message, target, level)
+
+    def _buyer_flags(self, level: Level) -> None:
+        """A coach at the client, and the economic buyer known and attending."""
         ctx = self.ctx
         attending = {p.id for p in ctx.attendees}
-        day = ctx.reference_day
-        level = self.escalate()
-
-        def flag(
-            check_id: str, ok: bool, message: str, ok_message: str, target: str | None = None
-        ) -> None:
-            self.need(4, check_id, ok, message, ok_message, target, level)
-
-        flag(
+        self._flag(
+            level,
             "redflag.no_coach",
             any(p.buying_role == "coach" for p in ctx.stakeholders),
             _("Nobody at the client coaches you: find an insider who guides the sale."),
@@ -209,7 +233,8 @@ class UninformedRules(RuleBase):
         )
         economic = [p for p in ctx.stakeholders if p.buying_role == "economic"]
         if not economic:
-            flag(
+            self._flag(
+                level,
                 "redflag.economic_buyer",
                 False,
                 _("The economic buyer is unknown: find out who signs."),
@@ -217,7 +242,8 @@ class UninformedRules(RuleBase):
                 "client.stakeholders",
             )
         else:
-            flag(
+            self._flag(
+                level,
                 "redflag.economic_buyer",
                 any(p.id in attending for p in economic),
                 _("The economic buyer ({names}) does not attend.").format(
@@ -226,9 +252,14 @@ class UninformedRules(RuleBase):
                 _("The economic buyer attends."),
                 "meeting.attendees",
             )
-        for person in ctx.attendees:
+
+    def _attendee_flags(self, level: Level) -> None:
+        """Influential opponents attending, and attendees you barely know (a VIP/KOL you do
+        not know at all blocks)."""
+        for person in self.ctx.attendees:
             if person.attitude == "opponent" and (person.influence or 0) >= 4:
-                flag(
+                self._flag(
+                    level,
                     f"redflag.opponent.{person.key}",
                     False,
                     _("{name} opposes us and has influence {n}/5: plan how to handle them.").format(
@@ -250,7 +281,8 @@ class UninformedRules(RuleBase):
                     f"stakeholder:{person.key}.stage",
                 )
             elif stage.rank < Stage.ACQUAINTED.rank:
-                flag(
+                self._flag(
+                    level,
                     f"redflag.stage.{person.key}",
                     False,
                     _(
@@ -259,13 +291,18 @@ class UninformedRules(RuleBase):
                     "",
                     f"stakeholder:{person.key}.stage",
                 )
-        for person in ctx.stakeholders:
+
+    def _contact_flags(self, level: Level) -> None:
+        """VIPs and KOLs whose contact cadence has lapsed by the meeting's day."""
+        day = self.ctx.reference_day
+        for person in self.ctx.stakeholders:
             if not (person.vip or person.kol) or not person.contact_every_days:
                 continue
             last = person.last_contact_on
             if last is None or (day - last).days > person.contact_every_days:
                 since = _("never") if last is None else self.fmt.date(last)
-                flag(
+                self._flag(
+                    level,
                     f"redflag.contact_overdue.{person.key}",
                     False,
                     _("{name} (VIP/KOL) is due a contact: every {n} days, last {since}.").format(
