@@ -24,9 +24,15 @@ class MeetingRow:
 
 
 def upcoming_meetings(
-    session: Session, *, include_past: bool = False, now: dt.datetime | None = None
+    session: Session,
+    *,
+    include_past: bool = False,
+    now: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = None,
 ) -> list[MeetingRow]:
-    """Meetings from now on (or all), soonest first; meetings without a time come last."""
+    """Meetings from now on (or all), soonest first; meetings without a time come last.
+    ``until``: only those starting by then (none without a time); ``limit``: the first so many."""
     now_utc = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     stmt = select(m.Meeting, m.Client.key, m.Client.name).join(
         m.Client, col(m.Client.id) == m.Meeting.client_id
@@ -35,7 +41,11 @@ def upcoming_meetings(
         stmt = stmt.where(
             (col(m.Meeting.starts_at_utc) >= now_utc) | col(m.Meeting.starts_at_utc).is_(None)
         )
+    if until is not None:
+        stmt = stmt.where(col(m.Meeting.starts_at_utc) <= until.astimezone(dt.UTC))
     stmt = stmt.order_by(col(m.Meeting.starts_at_utc).is_(None), col(m.Meeting.starts_at_utc))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
         MeetingRow(meeting.key, meeting.title, ckey, cname, meeting.starts_at)
         for meeting, ckey, cname in session.exec(stmt)
@@ -162,11 +172,27 @@ class FollowUp:
         return (today - self.due).days
 
 
+def _overdue(today: dt.date) -> Any:
+    return (
+        col(m.ActionItem.done).is_(False)
+        & col(m.ActionItem.due).is_not(None)
+        & (col(m.ActionItem.due) < today)
+    )
+
+
+def count_overdue(session: Session, today: dt.date) -> int:
+    """How many open action items are past their date on ``today``."""
+    stmt = sa_select(func.count()).select_from(m.ActionItem).where(_overdue(today))
+    return int(session.execute(stmt).scalar_one())
+
+
 def follow_ups(
     session: Session,
     *,
     include_done: bool = False,
     client_ids: Collection[int] | None = None,
+    overdue_on: dt.date | None = None,
+    limit: int | None = None,
 ) -> list[FollowUp]:
     """Action items across the portfolio: open ones by due date, so the overdue come first
     (oldest first); items without a date come last, done ones after everything."""
@@ -195,6 +221,10 @@ def follow_ups(
         stmt = stmt.where(col(m.ActionItem.done).is_(False))
     if client_ids is not None:
         stmt = stmt.where(col(m.Client.id).in_(list(client_ids)))
+    if overdue_on is not None:  # only the open ones past their date on that day
+        stmt = stmt.where(_overdue(overdue_on))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     out = []
     for action, cid, ckey, cname, mkey, mtitle, mid in session.execute(stmt).all():
         assert action.id is not None

@@ -75,17 +75,17 @@ def home(
 ) -> Home:
     today = now.date()
     meetings = _next_meetings(session, prefs, now, horizon_days)
-    overdue = [f for f in queries.follow_ups(session) if f.days_overdue(today) > 0]
+    overdue = queries.follow_ups(session, overdue_on=today, limit=MAX_ROWS)
     attention = needing_attention(session, prefs, now)
     clients = session.exec(select(func.count()).select_from(m.Client)).one()
     return Home(
         now,
         horizon_days,
         meetings,
-        overdue[:MAX_ROWS],
+        overdue,
         attention[:MAX_ROWS],
         clients,
-        len(overdue),
+        queries.count_overdue(session, today),
         len(attention),
     )
 
@@ -94,11 +94,7 @@ def _next_meetings(
     session: Session, prefs: Settings, now: dt.datetime, horizon_days: int
 ) -> list[AgendaMeeting]:
     until = now + dt.timedelta(days=horizon_days)
-    rows = [
-        r
-        for r in queries.upcoming_meetings(session, now=now)
-        if r.starts_at is not None and r.starts_at <= until
-    ][:MAX_MEETINGS]
+    rows = queries.upcoming_meetings(session, now=now, until=until, limit=MAX_MEETINGS)
     found = readiness.reports(session, [r.key for r in rows], prefs, now)
     ids: dict[str, int] = {
         key: client_id
