@@ -151,7 +151,9 @@ class MeetingWorkspace(QWidget):
         *,
         current_settings: Callable[[], settings.Settings] = settings.current,
         clock: Callable[[], dt.datetime] | None = None,
+        ctx: MeetingContext | None = None,
     ):
+        """``ctx``: the meeting as read already (on the worker); else it is read here."""
         super().__init__(parent)
         # what "now" is for the gate and the headline ("… before tomorrow 10:00")
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -161,14 +163,14 @@ class MeetingWorkspace(QWidget):
         self.runner = runner
         self.current_settings = current_settings  # the window's settings, read when needed
         self.prefs = current_settings()
-        self.ctx: MeetingContext = self._load()
+        self.ctx: MeetingContext = ctx if ctx is not None else self._load()
         self.report: readiness.Report | None = None
         self.fields: dict[str, Field] = {}
         self._pdf_task: Any = None
         self._save_path = Path()  # where the brief being made for saving goes
         self._build()
         self._connect_signals()
-        self.reload()
+        self.reload(self.ctx)  # just read: not again
 
     # -- data --
 
@@ -544,11 +546,11 @@ class MeetingWorkspace(QWidget):
 
     # -- showing --
 
-    def reload(self) -> None:
+    def reload(self, ctx: MeetingContext | None = None) -> None:
         """Re-read the meeting (and the settings, if their file changed) and show it; recompute
-        the checklist."""
+        the checklist. ``ctx``: the meeting as just read, shown without reading it again."""
         self.prefs = self.current_settings()
-        self.ctx = self._load()
+        self.ctx = ctx if ctx is not None else self._load()
         mt = self.ctx.meeting
         people = reading.people(self.db, mt.client_id)
         products = reading.products(self.db)
