@@ -5,6 +5,10 @@ preparation workspace in a tab of its own, so the dossier's tabs are never pushe
 
 Signals: none of its own; it wires the portfolio, the meeting list, the workspaces and the
 undo stack together in ``_connect_signals``.
+
+Here: building the window, its menus, the wiring and its manners (closing, geometry, undo,
+settings, the idle lock). Its parts are mixins in ``kamdesk/gui/window/`` (one module per
+concern over ``base.py``, which declares what they share).
 """
 
 from __future__ import annotations
@@ -14,10 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QSettings,
-    Qt,
-)
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -167,23 +168,32 @@ class MainWindow(
             )
 
     def _build_actions(self) -> None:
-        """The menus and their shortcuts."""
-        self.find_action = QAction(self.tr("&Find"), self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        """The menus and their shortcuts: File, Edit, Meeting and Portfolio (Go is the pages
+        bar's), each action also on the window so that its shortcut works on every page."""
+        self._build_file_menu()
+        self._build_edit_menu()
+        self._build_meeting_menu()
+        self._build_portfolio_menu()
+        self.addActions(
+            [
+                self.new_client_action,
+                self.find_action,
+                self.quit_action,
+                self.undo_action,
+                self.redo_action,
+                self.print_action,
+                self.close_tab_action,
+                self.follow_ups_action,
+                self.portfolio_action,
+                self.dossier_action,
+                self.settings_action,
+            ]
+        )
+
+    def _build_file_menu(self) -> None:
+        """File: new client, close, the imports, the dossier PDF, backups, quit."""
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # StandardKey.Quit is empty on Linux
-        # Edit › Undo undoes the last saved change; what is still being typed is saved first,
-        # so it is that change. Ctrl+Z inside a text field or an open table cell never gets
-        # here: the widget's own undo takes it (Qt gives text widgets the shortcut first).
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.undo_action.triggered.disconnect()  # the stack's own connection: see undo()
-        self.undo_action.triggered.connect(self.undo)
-        self.print_action = QAction(self.tr("&Print brief…"), self)
-        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.preview_action = QAction(self.tr("Pre&view brief"), self)
         self.close_tab_action = QAction(self.tr("&Close meeting"), self)
         # every binding of the platform's Close (Ctrl+W and Ctrl+F4 here), not only the first
         self.close_tab_action.setShortcuts(QKeySequence.StandardKey.Close)
@@ -215,6 +225,20 @@ class MainWindow(
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+
+    def _build_edit_menu(self) -> None:
+        """Edit: undo and redo, find, our company, settings."""
+        self.find_action = QAction(self.tr("&Find"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        # Edit › Undo undoes the last saved change; what is still being typed is saved first,
+        # so it is that change. Ctrl+Z inside a text field or an open table cell never gets
+        # here: the widget's own undo takes it (Qt gives text widgets the shortcut first).
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action.triggered.disconnect()  # the stack's own connection: see undo()
+        self.undo_action.triggered.connect(self.undo)
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
@@ -230,9 +254,18 @@ class MainWindow(
         )
         self.settings_action.triggered.connect(lambda: self.settings_dialog().exec())
         edit_menu.addAction(self.settings_action)
+
+    def _build_meeting_menu(self) -> None:
+        """Meeting: the brief of the meeting in view, previewed or printed."""
+        self.print_action = QAction(self.tr("&Print brief…"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.preview_action = QAction(self.tr("Pre&view brief"), self)
         meeting_menu = self.menuBar().addMenu(self.tr("&Meeting"))
         meeting_menu.addAction(self.preview_action)
         meeting_menu.addAction(self.print_action)
+
+    def _build_portfolio_menu(self) -> None:
+        """Portfolio: the overview and every client's follow-ups."""
         self.follow_ups_action = QAction(self.tr("&Follow-ups"), self)
         self.follow_ups_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.follow_ups_action.setToolTip(self.tr("Open action items of every client"))
@@ -245,21 +278,6 @@ class MainWindow(
         portfolio_menu.addAction(self.portfolio_action)
         portfolio_menu.addAction(self.follow_ups_action)
         self.portfolio_menu = portfolio_menu
-        self.addActions(
-            [
-                self.new_client_action,
-                self.find_action,
-                self.quit_action,
-                self.undo_action,
-                self.redo_action,
-                self.print_action,
-                self.close_tab_action,
-                self.follow_ups_action,
-                self.portfolio_action,
-                self.dossier_action,
-                self.settings_action,
-            ]
-        )
 
     def _show_mode(self) -> None:
         """Read-only or saving as you type: the status bar says which, and read-only turns off

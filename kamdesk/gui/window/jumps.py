@@ -3,9 +3,7 @@ row or field an item points at."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    Qt,
-)
+from PySide6.QtCore import Qt
 
 from kamdesk.gui.window.base import WindowBase
 

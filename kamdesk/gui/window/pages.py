@@ -4,13 +4,9 @@ typed saved), the portfolio-wide tabs (follow-ups, portfolio overview)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    Qt,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from kamdesk.core import reading
 from kamdesk.core.meeting.context import MeetingContext

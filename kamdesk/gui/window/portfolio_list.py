@@ -4,11 +4,7 @@ meeting computed on the worker, and which client is selected."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QPoint,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import (
-    QEvent,
-    QObject,
-    QRegularExpression,
-    Qt,
-)
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QListWidgetItem,
-)
+from PySide6.QtWidgets import QListWidgetItem
 
 from kamdesk.core import reading
 from kamdesk.core.storage import search

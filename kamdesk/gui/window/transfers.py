@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from kamdesk.core import reading
 from kamdesk.core.filenames import file_name
