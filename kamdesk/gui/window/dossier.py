@@ -4,7 +4,6 @@ tab lists the client's meetings with their readiness, and an edit anywhere becom
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -157,7 +156,7 @@ class DossierMixin(WindowBase):
         self.client_title.setText(client.name)
         client_id, db, prefs = client.id, self.db, self.current_settings()
         assert client_id is not None
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
 
         def shown(rows: list[tuple[m.Meeting, readiness.Report | None]]) -> None:
             self._meetings_task = None

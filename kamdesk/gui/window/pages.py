@@ -101,6 +101,7 @@ class PagesMixin(WindowBase):
             self.runner,
             self.workspace_tabs,
             current_settings=self.current_settings,
+            clock=self.clock,
             ctx=ctx,
         )
         client_id = workspace.ctx.client.id  # its readiness shows in the portfolio too
