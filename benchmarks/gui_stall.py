@@ -74,9 +74,42 @@ def measure_db(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
     db.close()
 
 
-def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QElapsedTimer, QTimer
+class _Probe:
+    """A 10 ms timer on the event loop: the gaps between its ticks (the longest is the worst
+    stall a user would feel), each also under the phase it fell in."""
 
+    def __init__(self, phase: str) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.last = self.clock.elapsed()
+        self.phase = phase
+        self.gaps: list[float] = []
+        self.by_phase: dict[str, list[float]] = {}
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        gap = now - self.last
+        self.gaps.append(gap)
+        self.by_phase.setdefault(self.phase, []).append(gap)
+        self.last = now
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def summary(self) -> str:
+        return (
+            f"probe ticks {len(self.gaps)}, median gap {statistics.median(self.gaps):.1f} ms, "
+            f"worst gap {max(self.gaps):.1f} ms (target: no stall over 100 ms)"
+        )
+
+
+def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
     from kamdesk.core.storage.db import Database
     from kamdesk.gui.mainwindow import MainWindow
 
@@ -84,24 +117,7 @@ def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(db)
     window.show()
     app.processEvents()
-    gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    phase = ["interaction"]
-    by_phase: dict[str, list[float]] = {}
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        by_phase.setdefault(phase[0], []).append(now - last[0])
-        last[0] = now
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.timeout.connect(tick)
-    probe.start()
+    probe = _Probe("interaction")
     steps: dict[str, float] = {}
 
     def step(label: str, fn) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +147,7 @@ def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
     brief_ws = window.workspaces["pomorze-tender-2027"]
     brief_ws.sig_brief_done.connect(lambda _purpose: done.__setitem__(0, True))
     brief_ws._rendered = lambda purpose, pdf: brief_ws.sig_brief_done.emit(purpose)  # no window
-    phase[0] = "brief on the pool"
+    probe.phase = "brief on the pool"
     t = time.perf_counter()
     brief_ws.render_brief("preview")
     deadline = time.time() + 60
@@ -144,11 +160,8 @@ def probe_demo(app, path: Path) -> None:  # type: ignore[no-untyped-def]
     db.close()
     slowest = sorted(steps.items(), key=lambda kv: -kv[1])[:4]
     print("  in use (demo): " + ", ".join(f"{k} {v:.0f} ms" for k, v in slowest))
-    print(
-        f"  probe ticks {len(gaps)}, median gap {statistics.median(gaps):.1f} ms, worst gap {max(gaps):.1f} ms "
-        "(target: no stall over 100 ms)"
-    )
-    for name, values in by_phase.items():
+    print(f"  {probe.summary()}")
+    for name, values in probe.by_phase.items():
         print(
             f"    {name}: {len(values)} ticks, median {statistics.median(values):.1f} ms, worst {max(values):.1f} ms"
         )
@@ -162,8 +175,6 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
     import datetime as dt
     import sqlite3
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
     from kamdesk.core.storage.db import Database
     from kamdesk.gui.app import freeze_started
     from kamdesk.gui.mainwindow import MainWindow
@@ -176,24 +187,7 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
     window = MainWindow(db, clock=lambda: now)
     window.show()
     freeze_started()  # as the app does once its window is up
-    clock = QElapsedTimer()
-    clock.start()
-    last_tick = [clock.elapsed()]
-    phase = ["start-up"]
-    worst: dict[str, float] = {}
-    gaps: list[float] = []
-
-    def tick() -> None:
-        at = clock.elapsed()
-        gap = at - last_tick[0]
-        gaps.append(gap)
-        worst[phase[0]] = max(worst.get(phase[0], 0.0), gap)
-        last_tick[0] = at
-
-    probe = QTimer()
-    probe.setInterval(10)
-    probe.timeout.connect(tick)
-    probe.start()
+    probe = _Probe("start-up")
     steps: dict[str, float] = {}
 
     def wait_for(done, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
@@ -203,7 +197,7 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
             time.sleep(0.002)
 
     def step(name: str, fn, done=None) -> None:  # type: ignore[no-untyped-def]
-        phase[0] = name
+        probe.phase = name
         t = time.perf_counter()
         fn()
         if done is not None:
@@ -214,7 +208,7 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
             time.sleep(0.012)
 
     wait_for(lambda: window.home.data is not None)  # the first read, at start-up
-    steps["home read at start (wall)"] = clock.elapsed()
+    steps["home read at start (wall)"] = probe.clock.elapsed()
     home = window.home.data
     meetings = len(home.meetings) if home else 0
     first = home.meetings[0].key if home and home.meetings else None
@@ -253,11 +247,9 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
         f"  Home and a workspace in use ({label}, {meetings} meetings on Home): "
         + ", ".join(f"{k} {v:.0f} ms" for k, v in slowest)
     )
-    stalls = sorted(worst.items(), key=lambda kv: -kv[1])[:3]
+    stalls = sorted(((k, max(v)) for k, v in probe.by_phase.items()), key=lambda kv: -kv[1])
     print(
-        f"    probe ticks {len(gaps)}, median gap {statistics.median(gaps):.1f} ms, "
-        f"worst gap {max(gaps):.1f} ms (target: no stall over 100 ms); worst in: "
-        + ", ".join(f"{k} {v:.0f} ms" for k, v in stalls)
+        f"    {probe.summary()}; worst in: " + ", ".join(f"{k} {v:.0f} ms" for k, v in stalls[:3])
     )
 
 
