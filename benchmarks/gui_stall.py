@@ -176,7 +176,7 @@ def probe_home(app, path: Path, label: str) -> None:  # type: ignore[no-untyped-
     import sqlite3
 
     from kamdesk.core.storage.db import Database
-    from kamdesk.gui.app import freeze_started
+    from kamdesk.gui.collector import freeze_started
     from kamdesk.gui.mainwindow import MainWindow
 
     conn = sqlite3.connect(path)
@@ -262,11 +262,11 @@ def main() -> None:
     from kamdesk.core import demo
     from kamdesk.core.interchange import exchange
     from kamdesk.core.storage.db import Database
-    from kamdesk.gui.app import tune_gc
+    from kamdesk.gui.collector import tune
 
     tmp = Path(tempfile.mkdtemp())
     os.environ["KAMDESK_CONFIG"] = str(tmp / "settings.toml")
-    tune_gc()  # as the app does
+    tune()  # as the app does
     app = QApplication(sys.argv)
     demo_db = tmp / "demo.db"
     with Database.open(demo_db) as db:

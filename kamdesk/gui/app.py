@@ -17,26 +17,6 @@ NO_SCREEN = (
 )
 
 
-def tune_gc() -> None:
-    """Fewer full garbage collections. A full one walks every object of the process (on the
-    large portfolio: millions) holding the GIL, 100–230 ms measured, so a read on the worker
-    that makes many objects (Home's readiness of 50 meetings: 25,000 rows) froze the window
-    each time one ran; with a full collection every 100 (not 10) middle ones and the objects
-    of start-up frozen out of them (``freeze_started``), no pause over 60 ms remained."""
-    import gc
-
-    gc.set_threshold(700, 10, 100)
-
-
-def freeze_started() -> None:
-    """Leave the objects made while starting (modules, the window, its first data) out of
-    later collections: they live as long as the app."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def has_screen() -> bool:
     if not sys.platform.startswith("linux"):
         return True
@@ -64,11 +44,15 @@ def run_app(
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    tune_gc()
+    from kamdesk.gui import collector
+
+    collector.tune()  # no full garbage collection while the KAM works (gui/collector.py)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kamdesk")
     if isinstance(app, QApplication):
         from kamdesk.gui import style
+
+        collector.IdleCollector(app)  # the full collection when nobody is working (its parent)
 
         style.apply(app)  # Fusion, light or dark as the system is
     _add_bundled_fonts()
@@ -124,7 +108,7 @@ def run_app(
             window = MainWindow(db)
             window.show()
             window.setup_idle_lock()
-            freeze_started()
+            collector.freeze_started()
             if db.backup_warning:  # today's automatic backup failed: say so once
                 QMessageBox.warning(window, "kamdesk", db.backup_warning)
             code = app.exec()
