@@ -1,9 +1,10 @@
-"""The main window, three pages (a toolbar and Ctrl+1/2/3 switch them): Home (the next
+"""The main window, five pages (a toolbar and Ctrl+1…5 switch them): Home (the next
 meetings across clients, overdue follow-ups, clients needing attention), Clients (the
-portfolio list beside the selected client's dossier tabs) and Meetings (each open meeting's
-preparation workspace in a tab of its own, so the dossier's tabs are never pushed away).
+portfolio list beside the selected client's dossier tabs), Meetings (each open meeting's
+preparation workspace in a tab of its own, so the dossier's tabs are never pushed away),
+Follow-ups and Portfolio (the portfolio-wide views, made when first shown).
 
-Signals: none of its own; it wires the portfolio, the meeting list, the workspaces and the
+Signals: declared in ``window/base.py`` (dossier saved, dossier changed); the window wires the portfolio, the meeting list, the workspaces and the
 undo stack together in ``_connect_signals``.
 
 Here: building the window, its menus, the wiring and its manners (closing, geometry, undo,
@@ -137,7 +138,7 @@ class MainWindow(
     def _build_tabs(self) -> None:
         """The dossier's own tabs (meeting workspaces open after them)."""
         self.tabs = QTabWidget(self)
-        self.tabs.setTabsClosable(True)
+        self.tabs.setTabsClosable(False)  # the dossier's own tabs stay
         self.tabs.setDocumentMode(True)
         prefs = self.current_settings
         self.overview = OverviewView(self.db, self.undo_stack, self.tabs, current_settings=prefs)
@@ -162,10 +163,6 @@ class MainWindow(
             self.db, self.undo_stack, self.tabs, current_settings=prefs, clock=self.clock
         )
         self.tabs.addTab(self.notes, self.tr("Notes"))
-        for index in range(self.FIXED_TABS):  # the dossier's own tabs cannot be closed
-            self.tabs.tabBar().setTabButton(
-                index, self.tabs.tabBar().ButtonPosition.RightSide, None
-            )
 
     def _build_actions(self) -> None:
         """The menus and their shortcuts: File, Edit, Meeting and Portfolio (Go is the pages

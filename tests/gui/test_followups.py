@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
 
 from kamdesk.gui.models.followups import DONE_COLUMN
 from tests.gui.conftest import sql
@@ -12,7 +13,9 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
     window = demo_window("Pomorska Grupa Szpitalna S.A.")
     window.follow_ups_action.trigger()
     view = window.follow_ups
-    assert view is not None and window.tabs.currentWidget() is view
+    # a page of its own: the dossier's tabs are not pushed aside
+    assert view is not None and window.pages.currentWidget() is view and view.isVisible()
+    assert window.tabs.count() == window.FIXED_TABS
     open_items = sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
     assert view.model.rowCount() == open_items > 0
     clients = {view.model.index(r, 1).data() for r in range(view.model.rowCount())}
@@ -55,7 +58,8 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
         window, f"SELECT notes_id FROM action_item WHERE id = {target}"
     )
     # an action ticked in the notes shows in the follow-ups when they are shown again
-    window.tabs.setCurrentWidget(view)
+    window.open_follow_ups()
+    window.show_page(window.CLIENTS)
     window.tabs.setCurrentWidget(window.notes)
     done_col = next(
         i for i, c in enumerate(window.notes.action_list.model.columns) if c.name == "done"
@@ -70,13 +74,16 @@ def test_follow_ups_tab_ticks_filters_and_opens_notes(qtbot, demo_window) -> Non
         Qt.CheckState.Checked.value,
         Qt.ItemDataRole.CheckStateRole,
     )
-    window.tabs.setCurrentWidget(view)
+    bar = window.findChild(QToolBar, "pages")  # the toolbar's Follow-ups button
+    button = bar.widgetForAction(window.page_actions[window.FOLLOW_UPS])
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is view
     view.filter.clear()
     view.show_done.setChecked(False)
     assert view.model.rowCount() < sql(window, "SELECT count(*) FROM action_item")
     assert view.model.rowCount() == sql(window, "SELECT count(*) FROM action_item WHERE NOT done")
-    window.close_tab(window.tabs.indexOf(view))
-    assert window.follow_ups is None
+    window.show_page(window.CLIENTS)
+    assert window.follow_ups is view and not view.isVisible()  # kept, for the next time
 
 
 def test_follow_ups_export_csv_neutralises_formulas(qtbot, demo_window, tmp_path) -> None:

@@ -14,7 +14,8 @@ def test_portfolio_overview_shows_figures_and_opens_clients(qtbot, demo_window, 
     window = demo_window(None)
     window.portfolio_action.trigger()
     view = window.portfolio_view
-    assert view is not None and window.tabs.currentWidget() is view
+    assert view is not None and window.pages.currentWidget() is view
+    assert window.tabs.count() == window.FIXED_TABS  # the dossier's tabs stay as they are
     assert view.figures is not None and view.table.rowCount() == 4
     # the critical dependency is named, in plain words, and the chart is drawn
     assert "Pomorska Grupa Szpitalna" in view.warnings.text()

@@ -60,8 +60,10 @@ class WindowBase(QMainWindow):
 
     sig_dossier_saved = Signal(str)  # the path of a dossier PDF just written
     sig_dossier_changed = Signal(object)  # an operations.Change: what changed, and where
-    FIXED_TABS = 11  # the dossier's tabs; the portfolio-wide views open after them
-    HOME, CLIENTS, MEETINGS = range(3)  # the pages
+    FIXED_TABS = 11  # the dossier's tabs, all of them (the portfolio-wide views are pages)
+    # the pages: the first three built with the window (their index in ``pages`` is theirs),
+    # the portfolio-wide two when first opened
+    HOME, CLIENTS, MEETINGS, FOLLOW_UPS, PORTFOLIO = range(5)
 
     # given (MainWindow.__init__)
     db: Database

@@ -84,10 +84,6 @@ class DossierMixin(WindowBase):
 
     def _load_tab(self, widget: QWidget | None) -> None:
         """Bring a dossier tab up to date with the selected client, once."""
-        if widget is not None and widget in self._stale_views:
-            self._stale_views.discard(widget)
-            widget.reload()  # type: ignore[attr-defined]  # FollowUpsView or PortfolioView
-            return
         loader = self._tab_loaders().get(widget) if widget is not None else None
         if loader is not None and widget is not None and widget not in self._loaded_tabs:
             loader(self.shown_client_id)
@@ -130,12 +126,12 @@ class DossierMixin(WindowBase):
         self._home_stale = True  # read again when shown (it is never in view while editing)
 
     def _invalidate_tabs(self) -> None:
-        """Data changed: the dossier tabs and the portfolio-wide tabs not in view reload when
+        """Data changed: the dossier tabs and the portfolio-wide pages not in view reload when
         they are shown next."""
-        current = self.tabs.currentWidget()
-        self._loaded_tabs &= {current}
+        self._loaded_tabs &= {self.tabs.currentWidget()}
+        in_view = self.pages.currentWidget()
         self._stale_views = {
-            view for view in (self.follow_ups, self.portfolio_view) if view not in (None, current)
+            view for view in (self.follow_ups, self.portfolio_view) if view not in (None, in_view)
         }
 
     def _refresh_meetings(self) -> None:

@@ -1,6 +1,7 @@
-"""The window's three pages (Home, Clients, Meetings) and what opens on them: the pages bar,
-the meeting workspaces (opened once their context is read on the worker, closed with what is
-typed saved), the portfolio-wide tabs (follow-ups, portfolio overview)."""
+"""The window's pages (Home, Clients, Meetings, Follow-ups, Portfolio) and what opens on
+them: the pages bar, the meeting workspaces (opened once their context is read on the worker,
+closed with what is typed saved), the portfolio-wide views (made when first shown, read again
+when shown after a change)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class PagesMixin(WindowBase):
     """The pages, the meeting workspaces and the portfolio-wide tabs."""
 
     def _build_pages_bar(self) -> None:
-        """Home, Clients and Meetings: a toolbar of three, Ctrl+1/2/3, and a Go menu."""
+        """Home, Clients, Meetings, Follow-ups and Portfolio: a toolbar, Ctrl+1…5, a Go menu."""
         bar = self.addToolBar(self.tr("Pages"))
         bar.setObjectName("pages")
         bar.setMovable(False)
@@ -29,11 +30,19 @@ class PagesMixin(WindowBase):
         group = QActionGroup(self)
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions: list[QAction] = []
-        names = (self.tr("&Home"), self.tr("&Clients"), self.tr("&Meetings"))
+        names = (
+            self.tr("&Home"),
+            self.tr("&Clients"),
+            self.tr("&Meetings"),
+            self.tr("&Follow-ups"),
+            self.tr("&Portfolio"),
+        )
         tips = (
             self.tr("Your next meetings and whether each is ready; what is overdue"),
             self.tr("The portfolio and the selected client's dossier"),
             self.tr("The meetings you have open for preparation"),
+            self.tr("Open action items of every client"),
+            self.tr("Income concentration, plan, growth, overdue money and coverage per client"),
         )
         for page, (name, tip) in enumerate(zip(names, tips, strict=True)):
             action = QAction(name, self)
@@ -50,7 +59,14 @@ class PagesMixin(WindowBase):
         self._count_workspaces(0)
 
     def show_page(self, page: int) -> None:
-        """Show Home, Clients or Meetings; Home reads itself again when shown."""
+        """Show a page; Home reads itself again when shown, Follow-ups and Portfolio are made
+        when first shown (and read again when shown after a change)."""
+        if page == self.FOLLOW_UPS:
+            self.open_follow_ups()
+            return
+        if page == self.PORTFOLIO:
+            self.open_portfolio()
+            return
         changed = self.pages.currentIndex() != page
         self.pages.setCurrentIndex(page)
         self.page_actions[page].setChecked(True)
@@ -127,27 +143,26 @@ class PagesMixin(WindowBase):
         workspace.deleteLater()
 
     def _close_current(self) -> None:
-        """File › Close (Ctrl+W): the meeting in view on the Meetings page, else the
-        portfolio-wide tab in view on the Clients page."""
+        """File › Close (Ctrl+W): the meeting in view on the Meetings page."""
         if self.pages.currentIndex() == self.MEETINGS:
             current = self.workspace_area.current()
             if current is not None:
                 self.close_workspace(current)
-        elif self.pages.currentIndex() == self.CLIENTS:
-            self.close_tab(self.tabs.currentIndex())
 
     def close_tab(self, index: int) -> None:
-        """Close a portfolio-wide tab (follow-ups, portfolio overview); the dossier's own tabs
-        stay."""
-        widget = self.tabs.widget(index)
-        if widget is not None and widget in (self.follow_ups, self.portfolio_view):
-            if widget is self.follow_ups:
-                self.follow_ups = None
-            else:
-                self.portfolio_view = None
-            self._stale_views.discard(widget)
-            self.tabs.removeTab(index)
-            widget.deleteLater()  # type: ignore[union-attr]  # it is one of the two, not None
+        """The dossier's own tabs cannot be closed (the portfolio-wide views are pages of their
+        own: nothing opens among the dossier's tabs any more)."""
+
+    def _show_view_page(self, view: QWidget, page: int) -> None:
+        """A portfolio-wide view as the page in view, read again if the dossier changed since
+        it was last shown."""
+        if self.pages.indexOf(view) < 0:
+            self.pages.addWidget(view)
+        self.pages.setCurrentWidget(view)
+        self.page_actions[page].setChecked(True)
+        if view in self._stale_views:
+            self._stale_views.discard(view)
+            view.reload()  # type: ignore[attr-defined]  # FollowUpsView or PortfolioView
 
     def _close_workspace_of(self, meeting_id: int) -> None:
         for key, workspace in list(self.workspaces.items()):
@@ -165,17 +180,14 @@ class PagesMixin(WindowBase):
             self.statusBar().showMessage(self.tr("Open a meeting first."), 4000)
 
     def open_portfolio(self) -> PortfolioView:
-        """The portfolio overview, in a tab of its own."""
+        """The portfolio overview, on a page of its own (Ctrl+5)."""
         if self.portfolio_view is None:
             view = PortfolioView(
-                self.db, self.runner, self.tabs, current_settings=self.current_settings
+                self.db, self.runner, self.pages, current_settings=self.current_settings
             )
             view.sig_open_client.connect(self._open_client_overview)
             self.portfolio_view = view
-            index = self.tabs.addTab(view, self.tr("Portfolio overview"))
-            self.tabs.setTabToolTip(index, self.portfolio_action.toolTip())
-        self.show_page(self.CLIENTS)
-        self.tabs.setCurrentWidget(self.portfolio_view)
+        self._show_view_page(self.portfolio_view, self.PORTFOLIO)
         return self.portfolio_view
 
     def _open_client_overview(self, client_id: int) -> None:
@@ -189,18 +201,15 @@ class PagesMixin(WindowBase):
         self._open_client_overview(reading.client_id(self.db, client_key))
 
     def open_follow_ups(self) -> FollowUpsView:
-        """The portfolio's open action items, in a tab of their own."""
+        """The portfolio's open action items, on a page of their own (Ctrl+4)."""
         if self.follow_ups is None:
-            view = FollowUpsView(self.db, self.undo_stack, self.runner, self.tabs)
+            view = FollowUpsView(self.db, self.undo_stack, self.runner, self.pages)
             view.sig_changed.connect(
                 lambda cid: self.sig_dossier_changed.emit(operations.Change.of([cid], view))
             )
             view.sig_open.connect(self.show_notes_of)
             self.follow_ups = view
-            index = self.tabs.addTab(view, self.tr("Follow-ups (all clients)"))
-            self.tabs.setTabToolTip(index, self.tr("Open action items of every client"))
-        self.show_page(self.CLIENTS)
-        self.tabs.setCurrentWidget(self.follow_ups)
+        self._show_view_page(self.follow_ups, self.FOLLOW_UPS)
         return self.follow_ups
 
     def show_notes_of(self, client_id: int, meeting_id: int) -> None:
