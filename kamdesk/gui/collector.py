@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 IDLE_MS = 10_000
@@ -51,6 +51,7 @@ class IdleCollector(QObject):
         self.collections = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one moves its deadline
         self.timer.setInterval(idle_ms)
         self.timer.timeout.connect(self._collect)
         app.installEventFilter(self)
