@@ -254,3 +254,12 @@ def test_no_open_objection_jumps_to_add_one(qtbot, laptop: MainWindow) -> None:
     add = laptop.lists["issues"].editors[0].add_button
     qtbot.waitUntil(add.hasFocus)
     assert "no longer in the dossier" not in laptop.statusBar().currentMessage()
+
+
+def test_the_attendee_list_needs_no_sideways_scrolling(qtbot, laptop: MainWindow) -> None:
+    ws = _open(qtbot, laptop)
+    people = ws.attendee_list
+    assert people.count() > 0
+    assert not people.horizontalScrollBar().isVisible()
+    for i in range(people.count()):  # a cut line is whole in its tooltip
+        assert people.item(i).toolTip() == people.item(i).text()

@@ -346,6 +346,9 @@ class MeetingWorkspace(QWidget):
         add = self._add
         people = QListWidget()
         people.setMaximumHeight(130)
+        # a long "name — position" ends in "…" (whole in its tooltip), never a sideways scroll
+        people.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        people.setTextElideMode(Qt.TextElideMode.ElideRight)
         add(
             tr("Attendees"),
             "attendees",
@@ -632,6 +635,7 @@ class MeetingWorkspace(QWidget):
         widget.clear()
         for row_id, text in rows:
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, row_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
